@@ -1,0 +1,97 @@
+"""``interview-tui guide check|show|import``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
+
+from ..errors import GuideError
+from ..guide.loader import dump_guide_yaml, load_guide
+from ..guide.markdown import render_markdown
+from ..guide.model import Guide
+
+
+def add_parser(subparsers) -> None:
+    guide = subparsers.add_parser("guide", help="check, show or import interview guides")
+    actions = guide.add_subparsers(dest="guide_command", metavar="ACTION", required=True)
+
+    check = actions.add_parser("check", help="validate guide files (exit 1 if any has problems)")
+    check.add_argument("files", nargs="+", type=Path)
+    check.set_defaults(handler=run_check)
+
+    show = actions.add_parser("show", help="print a guide readably")
+    show.add_argument("file", type=Path)
+    show.add_argument("--markdown", action="store_true", help="print it as a Markdown outline")
+    show.set_defaults(handler=run_show)
+
+    convert = actions.add_parser("import", help="turn a Markdown outline into a YAML guide")
+    convert.add_argument("file", type=Path)
+    convert.add_argument("-o", "--output", type=Path, help="where to write the .yaml (default: print)")
+    convert.set_defaults(handler=run_import)
+
+
+def run_check(args) -> int:
+    failed = False
+    for path in args.files:
+        try:
+            guide = load_guide(path)
+        except GuideError as exc:
+            failed = True
+            for line in exc.problems:
+                print(line, file=sys.stderr)
+            continue
+        questions = sum(1 for _ in guide.questions())
+        followups = sum(len(q.followups) for _, q in guide.questions())
+        print(f"{path}: ok — {len(guide.themes)} themes, {questions} questions, {followups} follow-ups")
+    return 1 if failed else 0
+
+
+def guide_tree(guide: Guide) -> Tree:
+    tree = Tree(Text(guide.title, style="bold"))
+    if guide.briefing:
+        branch = tree.add(Text("Briefing", style="bold cyan"))
+        for item in guide.briefing:
+            branch.add(f"☐ {item.text}" + ("  [consent]" if item.consent else ""))
+    for theme in guide.themes:
+        label = Text(f"{theme.id}  {theme.title}", style="bold")
+        if theme.minutes:
+            label.append(f"  ({theme.minutes} min)", style="dim")
+        branch = tree.add(label)
+        for question in theme.questions:
+            text = Text(f"{question.id}  {question.text}")
+            if question.must_cover:
+                text.append("  ★ must cover", style="bold yellow")
+            q_branch = branch.add(text)
+            for followup in question.followups:
+                q_branch.add(Text(f"{followup.id}  {followup.text}", style="italic"))
+    if guide.debriefing:
+        branch = tree.add(Text("Debriefing", style="bold cyan"))
+        for item in guide.debriefing:
+            branch.add(f"☐ {item.text}")
+    return tree
+
+
+def run_show(args) -> int:
+    guide = load_guide(args.file)
+    if args.markdown:
+        sys.stdout.write(render_markdown(guide))
+        return 0
+    Console().print(guide_tree(guide))
+    return 0
+
+
+def run_import(args) -> int:
+    guide = load_guide(args.file)
+    text = dump_guide_yaml(guide)
+    if args.output:
+        from ..fileio import atomic_write_text
+
+        atomic_write_text(args.output, text)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,182 @@
+"""Loading guides from YAML or a Markdown outline, with one clear line per problem.
+
+Researchers write guides by hand, so a bad guide is the common case. Every problem is reported as
+``file:line: what is wrong — what to do``; nothing here lets a traceback reach the user.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import GuideError
+from .model import ChecklistItem, FollowUp, Guide, Question, Theme, duplicate_ids
+
+_FIELDS_BY_CONTAINER = {
+    "guide": list(Guide.model_fields),
+    "themes": list(Theme.model_fields),
+    "questions": list(Question.model_fields),
+    "followups": list(FollowUp.model_fields),
+    "briefing": list(ChecklistItem.model_fields),
+    "debriefing": list(ChecklistItem.model_fields),
+}
+
+
+def read_guide_text(path: Path) -> str:
+    """The file's text, or a GuideError naming the line of the first byte that is not UTF-8."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise GuideError([f"{path}: no such file — check the path, or list guides/ for the guides you have"])
+    except IsADirectoryError:
+        raise GuideError([f"{path}: is a folder, not a guide file — name a .yaml or .md file"])
+    except OSError as exc:
+        raise GuideError([f"{path}: cannot be read ({exc.strerror})"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise GuideError([f"{path}:{line}: the file is not UTF-8 text — save it as UTF-8 "
+                          "(in Word or your editor: Save As, encoding UTF-8)"])
+    if not text.strip():
+        raise GuideError([f"{path}:1: the file is empty — start from guides/template.yaml"])
+    return text
+
+
+def load_guide(path: Path) -> Guide:
+    """Load a guide from a ``.yaml``/``.yml`` file or a ``.md`` outline."""
+    path = Path(path)
+    text = read_guide_text(path)
+    if path.suffix.lower() in (".md", ".markdown", ".txt"):
+        from .markdown import parse_markdown_outline
+
+        return parse_markdown_outline(text, source=str(path))
+    return parse_guide_yaml(text, source=str(path))
+
+
+# --- YAML ------------------------------------------------------------------------------------
+def _compose_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
+    """Parse YAML into plain data plus a map from each value's path to its 1-based line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise GuideError([f"{source}:{line}: YAML syntax error: {problem} — check the indentation "
+                          "and quote text that contains ': ' or starts with a special character"])
+    except yaml.YAMLError as exc:
+        raise GuideError([f"{source}:1: YAML syntax error: {exc}"])
+    lines: dict[tuple, int] = {}
+
+    def build(current: yaml.Node, path: tuple) -> Any:
+        lines[path] = current.start_mark.line + 1
+        if isinstance(current, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in current.value:
+                key = key_node.value
+                lines[path + (key,)] = key_node.start_mark.line + 1
+                result[key] = build(value_node, path + (key,))
+                lines[path + (key,)] = key_node.start_mark.line + 1
+            return result
+        if isinstance(current, yaml.SequenceNode):
+            return [build(child, path + (i,)) for i, child in enumerate(current.value)]
+        constructor = yaml.SafeLoader("")
+        try:
+            return constructor.construct_object(current, deep=True)
+        finally:
+            constructor.dispose()
+
+    if node is None:
+        raise GuideError([f"{source}:1: the file is empty — start from guides/template.yaml"])
+    return build(node, ()), lines
+
+
+def _line_for(lines: dict[tuple, int], loc: tuple) -> int:
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
+    return 1
+
+
+def _container_name(loc: tuple) -> str:
+    names = [part for part in loc if isinstance(part, str) and part in _FIELDS_BY_CONTAINER]
+    return names[-1] if names else "guide"
+
+
+def _describe(loc: tuple) -> str:
+    parts = []
+    for part in loc:
+        parts.append(f"[{part + 1}]" if isinstance(part, int) else f".{part}")
+    return "".join(parts).lstrip(".") or "guide"
+
+
+def _explain(error: dict, source: str, lines: dict[tuple, int]) -> str:
+    loc = tuple(error["loc"])
+    line = _line_for(lines, loc)
+    kind = error["type"]
+    where = _describe(loc)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        container = _container_name(loc[:-1])
+        known = _FIELDS_BY_CONTAINER[container]
+        all_known = sorted({name for names in _FIELDS_BY_CONTAINER.values() for name in names})
+        close = difflib.get_close_matches(key, known, n=1) or difflib.get_close_matches(key, all_known, n=1)
+        if container == "themes" and (key == "followups" or close == ["followups"]):
+            return (f"{source}:{line}: follow-ups without a question ('{key}' under a theme) — "
+                    "put them under the question they follow up, as 'followups:'")
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(known)}"
+        return f"{source}:{line}: unknown key '{key}' in {where.rsplit('.', 1)[0]} — {hint}"
+    if kind == "missing":
+        field = loc[-1]
+        if field == "themes":
+            return f"{source}:{line}: the guide has no 'themes' — add at least one theme with questions"
+        return f"{source}:{line}: {_describe(loc[:-1])} has no '{field}' — add it"
+    if kind == "too_short" and loc and loc[-1] == "themes":
+        return f"{source}:{line}: 'themes' is empty — add at least one theme with questions"
+    if kind == "value_error":
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+        return f"{source}:{line}: {where}: {message}"
+    if kind in ("model_type", "dict_type") and error.get("input") is None:
+        return f"{source}:{line}: {where} is empty — write its text, or remove the line"
+    got = error.get("input")
+    shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
+    return f"{source}:{line}: {where}: {error['msg'].lower()} (got {shown}) — fix the value"
+
+
+def guide_from_data(data: Any, source: str, lines: dict[tuple, int] | None = None) -> Guide:
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise GuideError([f"{source}:1: a guide must be a mapping with 'title' and 'themes' — "
+                          "start from guides/template.yaml"])
+    try:
+        guide = Guide.model_validate(data)
+    except ValidationError as exc:
+        problems = [(_line_for(lines, tuple(err["loc"])), _explain(err, source, lines))
+                    for err in exc.errors()]
+        raise GuideError([text for _, text in sorted(problems, key=lambda pair: pair[0])])
+    duplicates = duplicate_ids(guide)
+    if duplicates:
+        problems = []
+        for item_id, paths in duplicates:
+            where = ", ".join(str(_line_for(lines, path)) for path in paths)
+            first = _line_for(lines, paths[1])
+            problems.append(f"{source}:{first}: id '{item_id}' is used more than once (lines {where}) "
+                            "— give each item its own id")
+        raise GuideError(problems)
+    return guide
+
+
+def parse_guide_yaml(text: str, source: str = "<guide>") -> Guide:
+    data, lines = _compose_with_lines(text, source)
+    return guide_from_data(data, source, lines)
+
+
+def dump_guide_yaml(guide: Guide) -> str:
+    data = guide.model_dump(exclude_defaults=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,216 @@
+"""Guides as Markdown outlines: imported from what researchers write, rendered for printing.
+
+The outline a researcher types::
+
+    ---
+    title: Digital contact with clients
+    language: en
+    ---
+    # Briefing
+    - Explain the purpose of the study
+    - Consent to the audio recording {consent}
+
+    # Use of digital services {minutes=15 keywords="chat; activity plan"}
+    1. How do you get in touch with clients? {must}
+       - The first time?
+       - What if you cannot reach them?
+    2. Which digital services are most common?
+
+    # Debriefing
+    - How was it to be interviewed by phone?
+
+Headings are themes (``Briefing``/``Debriefing`` and their Norwegian names are the checklists),
+numbered lines are questions, indented ``-`` lines are follow-ups. The ``{…}`` attributes are
+optional (pandoc style): ``#id``, ``minutes=N``, ``keywords="a; b"``, ``must``, ``consent``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import yaml
+
+from ..errors import GuideError
+from .loader import guide_from_data
+from .model import Guide
+
+_BRIEFING_NAMES = {"briefing", "innledning", "før intervjuet", "for intervjuet", "before the interview"}
+_DEBRIEFING_NAMES = {"debriefing", "avslutning", "etter intervjuet", "after the interview"}
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_QUESTION = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
+_BULLET = re.compile(r"^(\s*)[-*+]\s+(?:\[[ xX]\]\s+)?(.*)$")
+_ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_THEME_NUMBER = re.compile(r"^(?:(?:theme|tema)\s+)?\d+\s*[.):—–-]\s*", re.IGNORECASE)
+
+
+def _split_attributes(text: str, source: str, line_no: int) -> tuple[str, dict]:
+    match = _ATTRIBUTES.search(text)
+    if not match:
+        return text.strip(), {}
+    attributes: dict = {}
+    try:
+        tokens = shlex.split(match.group(1))
+    except ValueError:
+        raise GuideError([f"{source}:{line_no}: unbalanced quotes in {{{match.group(1)}}} — "
+                          'write keywords="a; b"'])
+    for token in tokens:
+        if token.startswith("#"):
+            attributes["id"] = token[1:]
+        elif "=" in token:
+            key, value = token.split("=", 1)
+            if key == "keywords":
+                attributes["keywords"] = [word.strip() for word in value.split(";") if word.strip()]
+            elif key == "minutes":
+                attributes["minutes"] = value
+            else:
+                raise GuideError([f"{source}:{line_no}: unknown attribute '{key}' — "
+                                  "use #id, minutes=N, keywords=\"a; b\", must or consent"])
+        elif token in ("must", "consent"):
+            attributes["must_cover" if token == "must" else "consent"] = True
+        else:
+            raise GuideError([f"{source}:{line_no}: unknown attribute '{token}' — "
+                              "use #id, minutes=N, keywords=\"a; b\", must or consent"])
+    return text[: match.start()].strip(), attributes
+
+
+def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
+    lines = text.splitlines()
+    meta: dict = {}
+    start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is None:
+            raise GuideError([f"{source}:1: the front matter opened with '---' is never closed — "
+                              "add a '---' line after it"])
+        try:
+            meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        except yaml.YAMLError as exc:
+            raise GuideError([f"{source}:2: front matter is not valid YAML ({exc}) — "
+                              "write 'title: …' and 'language: nb'"])
+        start = end + 1
+
+    data: dict = {"title": None, "themes": [], **meta}
+    line_map: dict[tuple, int] = {}
+    problems: list[str] = []
+    section: str | None = None  # "briefing", "debriefing", "theme"
+    theme: dict | None = None
+    question: dict | None = None
+    for index in range(start, len(lines)):
+        line_no = index + 1
+        raw = lines[index]
+        if not raw.strip():
+            continue
+        heading = _HEADING.match(raw)
+        if heading:
+            body, attributes = _split_attributes(heading.group(2), source, line_no)
+            name = body.strip().lower().rstrip(":")
+            if len(heading.group(1)) == 1 and data["title"] is None and not data["themes"] and \
+                    section is None and name not in _BRIEFING_NAMES | _DEBRIEFING_NAMES and \
+                    _next_heading_level(lines, index) == 2:
+                data["title"] = body  # "# Title" over "## Theme" headings
+                continue
+            question = None
+            if name in _BRIEFING_NAMES or name in _DEBRIEFING_NAMES:
+                section = "briefing" if name in _BRIEFING_NAMES else "debriefing"
+                data.setdefault(section, [])
+                continue
+            section = "theme"
+            theme = {"title": _THEME_NUMBER.sub("", body) or body, "questions": [], **attributes}
+            data["themes"].append(theme)
+            line_map[("themes", len(data["themes"]) - 1)] = line_no
+            continue
+        bullet = _BULLET.match(raw)
+        numbered = _QUESTION.match(raw.strip())
+        if numbered and not bullet:
+            if section != "theme" or theme is None:
+                problems.append(f"{source}:{line_no}: a question before any theme heading — "
+                                "add a '# Theme' line above it")
+                continue
+            body, attributes = _split_attributes(numbered.group(2), source, line_no)
+            question = {"text": body, "followups": [], **attributes}
+            theme["questions"].append(question)
+            t = len(data["themes"]) - 1
+            line_map[("themes", t, "questions", len(theme["questions"]) - 1)] = line_no
+            continue
+        if bullet:
+            body, attributes = _split_attributes(bullet.group(2), source, line_no)
+            if section in ("briefing", "debriefing"):
+                data[section].append({"text": body, **attributes})
+                line_map[(section, len(data[section]) - 1)] = line_no
+            elif question is None:
+                problems.append(f"{source}:{line_no}: a follow-up without a question — put it "
+                                "under a numbered question (e.g. '1. …')")
+            else:
+                question["followups"].append({"text": body, **attributes})
+                t = len(data["themes"]) - 1
+                q = len(theme["questions"]) - 1
+                line_map[("themes", t, "questions", q, "followups", len(question["followups"]) - 1)] = line_no
+            continue
+        if question is not None and raw.startswith((" ", "\t")):
+            question["text"] = f"{question['text']} {raw.strip()}"  # wrapped question text
+            continue
+        if section is None and data["title"] is None:
+            data["title"] = raw.strip()
+            continue
+        problems.append(f"{source}:{line_no}: cannot tell what this line is — themes start with '#', "
+                        "questions with a number ('1.'), follow-ups with an indented '-'")
+    if problems:
+        raise GuideError(problems)
+    if not data["title"]:
+        data["title"] = data["themes"][0]["title"] if data["themes"] else source
+    if not data["themes"]:
+        raise GuideError([f"{source}:1: no themes found — start each theme with a '# Theme' heading"])
+    return guide_from_data(data, source, line_map)
+
+
+def _next_heading_level(lines: list[str], index: int) -> int:
+    for raw in lines[index + 1:]:
+        match = _HEADING.match(raw)
+        if match:
+            return len(match.group(1))
+    return 0
+
+
+def _attributes(**values) -> str:
+    parts = []
+    for key, value in values.items():
+        if value in (None, False, "", [], ()):
+            continue
+        if key == "id":
+            parts.append(f"#{value}")
+        elif key == "keywords":
+            parts.append('keywords="' + "; ".join(value) + '"')
+        elif value is True:
+            parts.append("must" if key == "must_cover" else key)
+        else:
+            parts.append(f"{key}={value}")
+    return (" {" + " ".join(parts) + "}") if parts else ""
+
+
+def render_markdown(guide: Guide, with_ids: bool = True) -> str:
+    """The guide as a Markdown outline that ``parse_markdown_outline`` reads back unchanged."""
+    meta = {"title": guide.title, "language": guide.language}
+    if guide.description:
+        meta["description"] = guide.description
+    out = ["---", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100).strip(), "---", ""]
+    if guide.briefing:
+        out.append("# Briefing")
+        for item in guide.briefing:
+            out.append(f"- {item.text}{_attributes(id=item.id if with_ids else None, consent=item.consent)}")
+        out.append("")
+    for theme in guide.themes:
+        out.append(f"# {theme.title}{_attributes(id=theme.id if with_ids else None, minutes=theme.minutes, keywords=theme.keywords, must_cover=theme.must_cover)}")
+        for number, question in enumerate(theme.questions, start=1):
+            label = question.id if with_ids else str(number)
+            out.append(f"{label}. {question.text}{_attributes(id=question.id if with_ids else None, keywords=question.keywords, must_cover=question.must_cover)}")
+            for followup in question.followups:
+                out.append(f"   - {followup.text}{_attributes(id=followup.id if with_ids else None, keywords=followup.keywords)}")
+        out.append("")
+    if guide.debriefing:
+        out.append("# Debriefing")
+        for item in guide.debriefing:
+            out.append(f"- {item.text}{_attributes(id=item.id if with_ids else None)}")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,119 @@
+"""One interview = one session: what the guide was, what happened, and where the files are.
+
+Call time is seconds since the recording started (or since the session started when there is no
+recording); it is what the interviewer, the transcript and the audio have in common.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..guide.model import Guide
+
+ItemState = Literal["not_yet", "asked", "covered", "skipped"]
+MarkSource = Literal["interviewer", "coverage"]
+SessionPhase = Literal["start", "briefing", "conduct", "debriefing", "ended"]
+
+ITEM_STATE_SYMBOLS: dict[str, str] = {"not_yet": "○", "asked": "◐", "covered": "●", "skipped": "⊘"}
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_session_id(now: datetime | None = None) -> str:
+    now = now or datetime.now()
+    return f"{now:%Y%m%d-%H%M}-{secrets.token_hex(2)}"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Mark(_Model):
+    """One change of an item's state; the history is kept so disagreements can be reviewed."""
+
+    state: ItemState
+    source: MarkSource = "interviewer"
+    call_time: float | None = None
+    at: datetime = Field(default_factory=utc_now)
+    score: float | None = None
+    """Only for automatic marks: how sure the coverage matcher was (0–1)."""
+
+
+class ItemRecord(_Model):
+    history: list[Mark] = Field(default_factory=list)
+
+    @property
+    def state(self) -> ItemState:
+        """The interviewer's latest mark wins over the automatic coverage."""
+        manual = [mark for mark in self.history if mark.source == "interviewer"]
+        if manual:
+            return manual[-1].state
+        return self.history[-1].state if self.history else "not_yet"
+
+    def latest(self, source: MarkSource) -> Mark | None:
+        return next((mark for mark in reversed(self.history) if mark.source == source), None)
+
+
+class Check(_Model):
+    """A briefing or debriefing item, ticked (or explicitly unticked) at a call time."""
+
+    done: bool = True
+    call_time: float | None = None
+    at: datetime = Field(default_factory=utc_now)
+
+
+class Note(_Model):
+    kind: Literal["note", "marker", "pause", "resume", "event"] = "note"
+    text: str = ""
+    call_time: float | None = None
+    at: datetime = Field(default_factory=utc_now)
+    item_id: str | None = None
+    """The guide item the interviewer was on when the note was written."""
+
+
+class Session(_Model):
+    format: Literal["interview-tui/session"] = "interview-tui/session"
+    version: int = 1
+    id: str = Field(default_factory=new_session_id)
+    pseudonym: str = "Informant"
+    created: datetime = Field(default_factory=utc_now)
+    started_at: datetime | None = None
+    """When the recording (or, without one, the conduct) began: call time 0."""
+    ended_at: datetime | None = None
+    phase: SessionPhase = "start"
+    guide: Guide
+    guide_file: str = ""
+    guide_sha256: str = ""
+    consent: Literal["unknown", "given", "refused"] = "unknown"
+    briefing: dict[str, Check] = Field(default_factory=dict)
+    debriefing: dict[str, Check] = Field(default_factory=dict)
+    items: dict[str, ItemRecord] = Field(default_factory=dict)
+    notes: list[Note] = Field(default_factory=list)
+    current_item: str | None = None
+    audio_files: list[str] = Field(default_factory=list)
+    """Recording files, relative to the session file's folder; one per recording run."""
+    audio_channels: list[str] = Field(default_factory=list)
+    """Who is on each channel of the recording, e.g. ["Interviewer", "Informant"]."""
+    transcript_file: str | None = None
+    review: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+    def item_state(self, item_id: str) -> ItemState:
+        record = self.items.get(item_id)
+        return record.state if record else "not_yet"
+
+    def counts(self) -> dict[str, int]:
+        totals = {state: 0 for state in ITEM_STATE_SYMBOLS}
+        for item in self.guide.items():
+            if item.kind != "theme":
+                totals[self.item_state(item.id)] += 1
+        return totals

@@ -1,0 +1,183 @@
+"""Saving and finding sessions: JSON beside the recording, rewritten atomically on every change."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from pydantic import ValidationError
+
+from ..errors import UserError
+from ..fileio import atomic_write_text
+from ..guide.model import Guide
+from .model import Check, ItemRecord, ItemState, Mark, MarkSource, Note, Session, utc_now
+
+SESSION_SUFFIX = ".session.json"
+
+
+class SessionFileError(UserError):
+    pass
+
+
+def session_path(recordings_dir: Path, session_id: str) -> Path:
+    return Path(recordings_dir) / f"{session_id}{SESSION_SUFFIX}"
+
+
+def load_session(path: Path) -> Session:
+    """Read a session file; a damaged one gives a clear error and is never overwritten."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SessionFileError(f"{path}: no such session file — `interview-tui sessions` lists them")
+    except UnicodeDecodeError:
+        raise SessionFileError(f"{path}: not a UTF-8 text file — restore it from a backup; it was not changed")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SessionFileError(f"{path}:{exc.lineno}: the session file is damaged ({exc.msg}) — "
+                               "fix that line or restore a backup; the file was not changed")
+    try:
+        return Session.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "top level"
+        raise SessionFileError(f"{path}: the session file does not match the expected format at "
+                               f"'{where}' ({first['msg']}) — fix it or restore a backup; "
+                               "the file was not changed")
+
+
+class SessionStore:
+    """A session bound to its file: every change goes through here and is saved at once."""
+
+    def __init__(self, session: Session, path: Path):
+        self.session = session
+        self.path = Path(path)
+        self._undo: list[tuple[str, int]] = []
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    @classmethod
+    def create(cls, recordings_dir: Path, guide: Guide, *, pseudonym: str = "Informant",
+               guide_file: str = "") -> "SessionStore":
+        session = Session(guide=guide, pseudonym=pseudonym.strip() or "Informant",
+                          guide_file=guide_file, guide_sha256=guide.sha256())
+        store = cls(session, session_path(recordings_dir, session.id))
+        store.save()
+        return store
+
+    @classmethod
+    def open(cls, path: Path) -> "SessionStore":
+        return cls(load_session(path), path)
+
+    def save(self) -> None:
+        atomic_write_text(self.path, self.session.model_dump_json(indent=2))
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def call_time(self, now: datetime | None = None) -> float | None:
+        if self.session.started_at is None:
+            return None
+        now = now or utc_now()
+        return round((now - self.session.started_at).total_seconds(), 2)
+
+    def start_clock(self) -> None:
+        if self.session.started_at is None:
+            self.session.started_at = utc_now()
+            self.save()
+
+    def set_phase(self, phase: str) -> None:
+        self.session.phase = phase
+        self.save()
+
+    def end(self) -> None:
+        self.session.ended_at = utc_now()
+        self.session.phase = "ended"
+        self.save()
+
+    # --- marks -------------------------------------------------------------------------------
+    def mark(self, item_id: str, state: ItemState, *, source: MarkSource = "interviewer",
+             call_time: float | None = None, score: float | None = None) -> None:
+        self.session.guide.item(item_id)  # KeyError for an id the guide does not have
+        record = self.session.items.setdefault(item_id, ItemRecord())
+        if call_time is None and source == "interviewer":
+            call_time = self.call_time()
+        record.history.append(Mark(state=state, source=source, call_time=call_time, score=score))
+        if source == "interviewer":
+            self._undo.append((item_id, len(record.history) - 1))
+        self.save()
+
+    def undo(self) -> str | None:
+        """Take back the interviewer's last mark in this run; returns the item id, if any."""
+        while self._undo:
+            item_id, index = self._undo.pop()
+            record = self.session.items.get(item_id)
+            if record and index < len(record.history):
+                del record.history[index]
+                self.save()
+                return item_id
+        return None
+
+    def check(self, section: str, item_id: str, done: bool = True) -> None:
+        checks: dict[str, Check] = getattr(self.session, section)
+        checks[item_id] = Check(done=done, call_time=self.call_time())
+        consent = self.session.guide.consent_item()
+        if section == "briefing" and consent is not None and item_id == consent.id:
+            self.session.consent = "given" if done else "unknown"
+        self.save()
+
+    def refuse_consent(self) -> None:
+        self.session.consent = "refused"
+        self.add_note("Consent to the recording was refused; the recording was deleted.", kind="event")
+
+    def add_note(self, text: str, *, kind: str = "note", item_id: str | None = None) -> Note:
+        note = Note(kind=kind, text=text, call_time=self.call_time(), item_id=item_id)
+        self.session.notes.append(note)
+        self.save()
+        return note
+
+    def set_current(self, item_id: str | None) -> None:
+        self.session.current_item = item_id
+        self.save()
+
+    def add_audio_file(self, name: str, channels: Iterable[str]) -> None:
+        if name not in self.session.audio_files:
+            self.session.audio_files.append(name)
+        self.session.audio_channels = list(channels)
+        self.save()
+
+    def set_transcript(self, name: str) -> None:
+        self.session.transcript_file = name
+        self.save()
+
+
+def find_sessions(recordings_dir: Path) -> list[tuple[Path, Session | None, str | None]]:
+    """Every session file in the folder, newest first, with the error for damaged ones."""
+    found = []
+    for path in sorted(Path(recordings_dir).glob(f"*{SESSION_SUFFIX}"), reverse=True):
+        try:
+            found.append((path, load_session(path), None))
+        except SessionFileError as exc:
+            found.append((path, None, str(exc)))
+    return found
+
+
+def unfinished_sessions(recordings_dir: Path) -> list[tuple[Path, Session]]:
+    """Sessions that were never ended (the app or the laptop died), newest first."""
+    return [(path, session) for path, session, error in find_sessions(recordings_dir)
+            if session is not None and not session.ended and session.consent != "refused"]
+
+
+def resolve_session(study_recordings: Path, ref: str) -> Path:
+    """A session given as a file path or as its id."""
+    candidate = Path(ref)
+    if candidate.is_file():
+        return candidate
+    by_id = session_path(study_recordings, ref)
+    if by_id.is_file():
+        return by_id
+    raise SessionFileError(f"{ref}: no session with that id or file — `interview-tui sessions` lists them")
+

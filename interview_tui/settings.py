@@ -1,0 +1,72 @@
+"""User settings, set once: the Whisper model, language, devices and speaker labels.
+
+Read from ``settings.yaml`` in the study folder if present, else from the user's config folder
+(``interview-tui settings`` prints where). Environment variables ``INTERVIEW_TUI_<FIELD>`` win.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from platformdirs import user_config_dir
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import UserError
+from .fileio import atomic_write_text
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = "small"
+    """A faster-whisper model name (downloaded once, needs internet) or a local model folder."""
+    language: str = "no"
+    """Whisper language: ``no`` (Bokmål), ``nn`` (Nynorsk), ``en`` or ``auto``."""
+    device: str = "auto"
+    compute_type: str = "default"
+    interviewer_label: str = "Interviewer"
+    informant_label: str = "Informant"
+    mic_device: str | None = None
+    line_device: str | None = None
+    silence_warning_seconds: float = 20.0
+    unsure_word_probability: float = 0.5
+
+
+def settings_paths(study_root: Path | None = None) -> list[Path]:
+    paths = []
+    if os.environ.get("INTERVIEW_TUI_SETTINGS"):
+        paths.append(Path(os.environ["INTERVIEW_TUI_SETTINGS"]))
+    if study_root is not None:
+        paths.append(Path(study_root) / "settings.yaml")
+    paths.append(Path(user_config_dir("interview-tui")) / "settings.yaml")
+    return paths
+
+
+def load_settings(study_root: Path | None = None) -> Settings:
+    data: dict = {}
+    for path in settings_paths(study_root):
+        if path.is_file():
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise UserError(f"{path}: cannot read the settings ({exc}) — fix or delete the file")
+            if not isinstance(data, dict):
+                raise UserError(f"{path}: settings must be 'key: value' lines — fix or delete the file")
+            break
+    for field in Settings.model_fields:
+        value = os.environ.get(f"INTERVIEW_TUI_{field.upper()}")
+        if value:
+            data[field] = value
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UserError(f"settings: '{'.'.join(map(str, first['loc']))}': {first['msg']} — "
+                        "fix settings.yaml (`interview-tui settings` shows where it is)")
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    text = yaml.safe_dump(settings.model_dump(exclude_defaults=True), allow_unicode=True, sort_keys=False)
+    atomic_write_text(path, text)

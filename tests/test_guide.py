@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import pytest
+
+from interview_tui.errors import GuideError
+from interview_tui.guide.loader import dump_guide_yaml, load_guide, parse_guide_yaml
+from interview_tui.guide.markdown import parse_markdown_outline, render_markdown
+
+from .conftest import GUIDES, SEED_GUIDE_EN, SEED_GUIDE_NB, run_cli
+
+SEED_QUESTION_IDS = ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3",
+                     "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3"]
+
+
+def test_seed_guide_has_the_theses_structure():
+    guide = load_guide(SEED_GUIDE_NB)
+    assert [theme.id for theme in guide.themes] == ["1", "2", "3", "4"]
+    assert [question.id for _, question in guide.questions()] == SEED_QUESTION_IDS
+    first = guide.themes[0].questions[0]
+    assert first.text.startswith("Kan du fortelle om hvordan du går fram")
+    assert [f.id for f in first.followups] == ["1.1.a", "1.1.b", "1.1.c"]
+    assert guide.item("2.1.a").text.startswith("For eksempel tomt kontaktkort")
+    consent = guide.consent_item()
+    assert consent is not None and "lydopptak" in consent.text
+    assert len(guide.briefing) == 4 and guide.debriefing
+    assert "telefon" in guide.debriefing[0].text
+
+
+def test_english_guide_has_the_same_ids():
+    nb, en = load_guide(SEED_GUIDE_NB), load_guide(SEED_GUIDE_EN)
+    assert nb.item_ids() == en.item_ids()
+    assert [b.id for b in nb.briefing] == [b.id for b in en.briefing]
+    assert en.language == "en" and nb.language == "nb"
+
+
+@pytest.mark.parametrize("path", sorted(GUIDES.glob("*.yaml")), ids=lambda p: p.name)
+def test_round_trip_yaml_markdown_yaml(path):
+    guide = load_guide(path)
+    again = parse_markdown_outline(render_markdown(guide))
+    assert again == guide
+    assert parse_guide_yaml(dump_guide_yaml(guide)) == guide
+
+
+def test_markdown_outline_as_researchers_type_it():
+    outline = """Telefonintervju om digitale tjenester
+
+# Briefing
+- Forklar formålet
+- Samtykke til lydopptak {consent}
+
+# 1. Kontakt med bruker (10 min)
+1. Hvordan kommer du i kontakt med brukerne?
+   - Første gang?
+   - Hva om du ikke får tak i dem?
+2. Hvilke digitale tjenester er vanligst?
+   Tenk på chat og skriv til oss.
+
+# Tilgang {minutes=5 keywords="pc; internett"}
+1) Mangler brukerne verktøy? {must}
+
+# Avslutning
+- Hvordan var det å bli intervjuet på telefon?
+"""
+    guide = parse_markdown_outline(outline, source="outline.md")
+    assert guide.title == "Telefonintervju om digitale tjenester"
+    assert [t.title for t in guide.themes] == ["Kontakt med bruker (10 min)", "Tilgang"]
+    assert guide.item_ids() == ["1", "1.1", "1.1.a", "1.1.b", "1.2", "2", "2.1"]
+    assert guide.item("1.2").text.endswith("Tenk på chat og skriv til oss.")
+    assert guide.themes[1].minutes == 5 and guide.themes[1].keywords == ["pc", "internett"]
+    assert guide.item("2.1").must_cover
+    assert guide.consent_item().text == "Samtykke til lydopptak"
+    assert guide.debriefing[0].id == "D1"
+
+
+def test_explicit_ids_are_kept():
+    guide = parse_guide_yaml("""
+title: t
+themes:
+  - id: intro
+    title: Intro
+    questions:
+      - id: 7
+        text: q?
+        followups: [a, {id: x, text: b}]
+""")
+    assert guide.item_ids() == ["intro", "7", "7.a", "x"]
+
+
+BAD_GUIDES = {
+    "yaml_syntax": ("title: x\nthemes:\n  - title: T\n   questions: [\n", 4, "YAML syntax error"),
+    "duplicate_ids": ("title: x\nthemes:\n  - title: T\n    questions:\n      - {id: a, text: q}\n"
+                      "      - {id: a, text: r}\n", 6, "id 'a' is used more than once"),
+    "empty_question": ("title: x\nthemes:\n  - title: T\n    questions:\n      - text: ''\n", 5, "text is empty"),
+    "followup_without_question": ("title: x\nthemes:\n  - title: T\n    followups: [a]\n", 4,
+                                  "follow-ups without a question"),
+    "unknown_key_typo": ("title: x\nthemes:\n  - title: T\n    questions:\n      - text: q\n"
+                         "        folowups: [a]\n", 6, "did you mean 'followups'"),
+    "wrong_type": ("title: x\nthemes:\n  - title: T\n    minutes: ten\n", 4, "valid integer"),
+    "no_themes": ("title: x\n", 1, "no 'themes'"),
+    "not_a_mapping": ("- a\n- b\n", 1, "must be a mapping"),
+    "null_question": ("title: x\nthemes:\n  - title: T\n    questions:\n      -\n", 5, "is empty"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_GUIDES))
+def test_bad_guides_give_one_clear_line_per_problem(tmp_path, name):
+    text, line, phrase = BAD_GUIDES[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GuideError) as caught:
+        load_guide(path)
+    problems = caught.value.problems
+    assert problems, "no problem reported"
+    assert any(p.startswith(f"{path}:{line}:") and phrase in p for p in problems), problems
+    assert all("\n" not in p and "Traceback" not in p for p in problems)
+
+
+def test_non_utf8_and_empty_files(tmp_path):
+    latin = tmp_path / "latin1.yaml"
+    latin.write_bytes("title: x\nthemes:\n  - title: Tilgang på kontoret\n".encode("latin-1"))
+    with pytest.raises(GuideError) as caught:
+        load_guide(latin)
+    assert caught.value.problems[0].startswith(f"{latin}:3:") and "UTF-8" in caught.value.problems[0]
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("  \n")
+    with pytest.raises(GuideError, match="empty"):
+        load_guide(empty)
+    with pytest.raises(GuideError, match="no such file"):
+        load_guide(tmp_path / "missing.yaml")
+
+
+def test_markdown_follow_up_without_question(tmp_path):
+    path = tmp_path / "g.md"
+    path.write_text("# Theme\n- a follow-up too early\n1. Question?\n")
+    with pytest.raises(GuideError) as caught:
+        load_guide(path)
+    assert caught.value.problems == [f"{path}:2: a follow-up without a question — put it under a "
+                                     "numbered question (e.g. '1. …')"]
+
+
+def test_cli_guide_check_and_show():
+    ok = run_cli("guide", "check", str(SEED_GUIDE_NB), str(SEED_GUIDE_EN))
+    assert ok.returncode == 0, ok.stderr
+    assert "4 themes, 14 questions" in ok.stdout
+    shown = run_cli("guide", "show", str(SEED_GUIDE_EN))
+    assert shown.returncode == 0 and "must cover" in shown.stdout and "4.3" in shown.stdout
+    md = run_cli("guide", "show", "--markdown", str(SEED_GUIDE_NB))
+    assert parse_markdown_outline(md.stdout) == load_guide(SEED_GUIDE_NB)
+
+
+def test_cli_guide_check_reports_bad_file_without_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nthemes:\n  - title: T\n    questions:\n      - text: q\n        folowups: [a]\n")
+    result = run_cli("guide", "check", str(SEED_GUIDE_NB), str(bad))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"{bad}:6: unknown key 'folowups' in themes[1].questions[1] — did you mean 'followups'?"
+
+
+def test_cli_guide_import_markdown(tmp_path):
+    md = tmp_path / "g.md"
+    md.write_text("# Theme\n1. Question?\n   - probe\n")
+    out = tmp_path / "g.yaml"
+    result = run_cli("guide", "import", str(md), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert load_guide(out).item_ids() == ["1", "1.1", "1.1.a"]
