@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pydantic import ValidationError
 
@@ -56,6 +56,8 @@ class SessionStore:
         self.session = session
         self.path = Path(path)
         self._undo: list[tuple[str, int]] = []
+        self.clock: Callable[[], float] | None = None
+        """While recording: the recorder's position, so notes line up with the audio."""
 
     # --- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -79,6 +81,8 @@ class SessionStore:
         return self.path.parent
 
     def call_time(self, now: datetime | None = None) -> float | None:
+        if self.clock is not None:
+            return round(self.clock(), 2)
         if self.session.started_at is None:
             return None
         now = now or utc_now()

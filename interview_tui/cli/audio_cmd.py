@@ -1,0 +1,133 @@
+"""``interview-tui devices | record | repair``: the recorder without the terminal app."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from ..errors import UserError
+
+
+def add_parser(subparsers) -> None:
+    devices = subparsers.add_parser("devices", help="list the audio input devices")
+    devices.set_defaults(handler=run_devices)
+
+    record = subparsers.add_parser(
+        "record", help="record a session without the terminal app (to check a setup, or for tests)",
+        description="Record from the system's default input, from one device (a microphone near a "
+                    "phone on speaker), from one stereo adapter (--mic DEV:1 --line DEV:2), or from "
+                    "two devices (--mic MIC --line LOOPBACK). Ctrl+C stops and keeps the file.")
+    record.add_argument("--mic", metavar="DEV[:CH]", help="the interviewer's microphone (device name or index)")
+    record.add_argument("--line", metavar="DEV[:CH]", help="the phone line (device name or index)")
+    record.add_argument("--seconds", type=float, help="stop after this many seconds")
+    record.add_argument("--session", metavar="ID", help="record into this session (resumes it)")
+    record.add_argument("--guide", type=Path, help="guide for a new session (default: the study's first)")
+    record.add_argument("--pseudonym", default="Informant", help="informant's pseudonym for a new session")
+    record.set_defaults(handler=run_record)
+
+    repair = subparsers.add_parser("repair", help="repair recordings left unfinished by a crash")
+    repair.add_argument("files", nargs="*", type=Path, help="WAV files (default: all in recordings/)")
+    repair.set_defaults(handler=run_repair)
+
+
+def run_devices(args) -> int:
+    from ..record.devices import list_input_devices
+
+    devices = list_input_devices()
+    if not devices:
+        print("no audio input devices found — plug in the phone adapter or microphone, and check "
+              "that the sound system runs", file=sys.stderr)
+        return 1
+    print(f"{'':2}{'index':>5}  {'name':<32} {'host API':<12} {'channels':>8} {'rate':>8}")
+    for device in devices:
+        mark = "* " if device.is_default else "  "
+        print(f"{mark}{device.index:>5}  {device.name:<32.32} {device.host_api:<12.12} "
+              f"{device.channels:>8} {device.default_rate:>8.0f}")
+    print("* = default input. Use a name or index with --mic / --line; DEV:2 picks channel 2.")
+    return 0
+
+
+def _open_or_create_session(args):
+    from ..guide.loader import load_guide
+    from ..session.store import SessionStore, resolve_session
+    from ..study import Study
+
+    study = Study.at(args.project).ensure()
+    if args.session:
+        return study, SessionStore.open(resolve_session(study.recordings_dir, args.session))
+    guide_path = args.guide or study.default_guide()
+    if guide_path is None:
+        raise UserError(f"no guide in {study.guides_dir} — copy guides/template.yaml there, or pass --guide")
+    guide = load_guide(guide_path)
+    return study, SessionStore.create(study.recordings_dir, guide, pseudonym=args.pseudonym,
+                                      guide_file=Path(guide_path).name)
+
+
+def run_record(args) -> int:
+    from ..record.events import LevelEvent, RecorderStopped, RecorderWarning
+    from ..record.session_recording import (build_sources, repair_unfinished, start_session_recording,
+                                            stop_session_recording)
+    from ..settings import load_settings
+
+    settings = load_settings()
+    sources = build_sources(args.mic or settings.mic_device, args.line or settings.line_device,
+                            interviewer=settings.interviewer_label, informant=settings.informant_label)
+    study, store = _open_or_create_session(args)
+    for path, seconds in repair_unfinished(study.recordings_dir):
+        print(f"repaired {path} ({seconds:.1f} s) left unfinished by a crash", file=sys.stderr)
+    interactive = sys.stderr.isatty()
+
+    done = threading.Event()
+
+    def show(event) -> None:
+        if isinstance(event, RecorderStopped):
+            done.set()
+        elif isinstance(event, RecorderWarning):
+            print(f"\nwarning: {event.message}", file=sys.stderr)
+        elif isinstance(event, LevelEvent) and interactive:
+            meters = "  ".join(f"{lvl.role}: {lvl.rms_db:6.1f} dBFS" for lvl in event.levels)
+            print(f"\r{event.position:7.1f} s  {meters}", end="", file=sys.stderr)
+
+    recorder = start_session_recording(store, sources, on_event=show,
+                                       max_seconds=args.seconds,
+                                       silence_warning_seconds=settings.silence_warning_seconds)
+    roles = " + ".join(recorder.roles)
+    print(f"recording session {store.session.id} ({roles}, {recorder.rate} Hz) into {recorder.path} "
+          "— Ctrl+C stops", file=sys.stderr)
+    previous = signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        while not done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    result = stop_session_recording(store, recorder)
+    if interactive:
+        print(file=sys.stderr)
+    print(f"{result.path}: {result.seconds:.1f} s, {result.overflows} overflows, stopped: {result.reason}"
+          + (f" — {result.message}" if result.message else ""))
+    print(f"session {store.session.id}: {store.path}")
+    return 0 if result.reason in ("stopped", "seconds_reached") else 1
+
+
+def run_repair(args) -> int:
+    from ..record.session_recording import repair_unfinished
+    from ..record.wavfile import repair_wav
+    from ..study import Study
+
+    if args.files:
+        repaired = []
+        for path in args.files:
+            info = repair_wav(path)
+            if info is not None:
+                repaired.append((path, info.seconds))
+    else:
+        repaired = repair_unfinished(Study.at(args.project).recordings_dir)
+    for path, seconds in repaired:
+        print(f"repaired {path}: {seconds:.1f} s of audio")
+    if not repaired:
+        print("nothing to repair: every recording was closed properly")
+    return 0

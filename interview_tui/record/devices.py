@@ -1,0 +1,91 @@
+"""Finding audio input devices, with messages that say how to fix what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import UserError
+
+
+class AudioUnavailable(UserError):
+    pass
+
+
+def sounddevice_module():
+    """Import sounddevice, turning a missing PortAudio into advice instead of a traceback."""
+    try:
+        import sounddevice
+    except OSError as exc:
+        raise AudioUnavailable(
+            f"the PortAudio library is missing ({exc}) — install it: Debian/Ubuntu "
+            "`sudo apt install libportaudio2`, Fedora `sudo dnf install portaudio`; "
+            "on macOS and Windows it comes with the sounddevice package")
+    return sounddevice
+
+
+@dataclass(frozen=True)
+class InputDevice:
+    index: int
+    name: str
+    host_api: str
+    channels: int
+    default_rate: float
+    is_default: bool
+
+
+def list_input_devices() -> list[InputDevice]:
+    sd = sounddevice_module()
+    try:
+        devices = sd.query_devices()
+        host_apis = sd.query_hostapis()
+        default_input = sd.default.device[0]
+    except sd.PortAudioError as exc:
+        raise AudioUnavailable(f"cannot list audio devices ({exc}) — is the sound system running?")
+    found = []
+    for index, device in enumerate(devices):
+        if device["max_input_channels"] > 0:
+            found.append(InputDevice(index=index, name=device["name"],
+                                     host_api=host_apis[device["hostapi"]]["name"],
+                                     channels=device["max_input_channels"],
+                                     default_rate=device["default_samplerate"],
+                                     is_default=index == default_input))
+    return found
+
+
+def resolve_input_device(spec: str | int | None) -> InputDevice:
+    """A device given by index, exact name or unique part of its name; None = system default."""
+    devices = list_input_devices()
+    if not devices:
+        raise AudioUnavailable("no audio input device found — plug in the phone adapter or "
+                               "microphone, or check that the sound system (PulseAudio/PipeWire) runs; "
+                               "`interview-tui devices` lists what is there")
+    if spec is None or spec == "":
+        default = next((d for d in devices if d.is_default), None)
+        return default or devices[0]
+    text = str(spec).strip()
+    if text.isdigit():
+        match = [d for d in devices if d.index == int(text)]
+    else:
+        match = [d for d in devices if d.name == text] or \
+                [d for d in devices if text.lower() in d.name.lower()]
+    if len(match) == 1:
+        return match[0]
+    names = ", ".join(f"{d.index}: {d.name}" for d in devices)
+    if not match:
+        raise AudioUnavailable(f"input device '{text}' not found — choose one of: {names}")
+    raise AudioUnavailable(f"input device '{text}' matches several ({', '.join(d.name for d in match)}) "
+                           "— give its index from `interview-tui devices`")
+
+
+def supported_rate(device: InputDevice, channels: int, preferred: tuple[int, ...] = ()) -> int:
+    """The first rate the device accepts, trying its default first."""
+    sd = sounddevice_module()
+    candidates = list(preferred) + [int(device.default_rate), 48000, 44100, 32000, 16000, 8000]
+    for rate in dict.fromkeys(candidates):
+        try:
+            sd.check_input_settings(device=device.index, channels=channels, samplerate=rate, dtype="float32")
+            return rate
+        except Exception:
+            continue
+    raise AudioUnavailable(f"input device '{device.name}' accepts none of the usual sample rates "
+                           f"with {channels} channel(s) — pick another device")
