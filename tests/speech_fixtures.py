@@ -1,0 +1,80 @@
+"""Scripted two-voice interviews spoken by espeak-ng: the interviewer on the left channel, the
+informant through a telephone band (300–3400 Hz at 8 kHz) on the right — as a phone adapter
+records them. Each comes with the truth: who said what, and when each turn starts."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+RATE = 16000
+
+ENGLISH_INTERVIEW = [
+    ("Interviewer", "Can you tell me how you get in contact with your clients who use drugs?"),
+    ("Informant", "Mostly by phone. Many of them do not answer, so I send a message in the activity plan."),
+    ("Interviewer", "Which digital services are most common to use?"),
+    ("Informant", "The chat in the activity plan and write to us. Some clients prefer to come to the office."),
+    ("Interviewer", "Was it challenging to get started with the digital services?"),
+    ("Informant", "Yes, in the beginning it took a lot of time, but now it works quite well."),
+]
+
+NORWEGIAN_INTERVIEW = [
+    ("Interviewer", "Kan du fortelle om hvordan du kommer i kontakt med brukerne?"),
+    ("Informant", "Som regel ringer jeg dem. Mange svarer ikke, så da sender jeg en melding i aktivitetsplanen."),
+    ("Interviewer", "Hvilke digitale tjenester er mest vanlig å bruke?"),
+    ("Informant", "Det er chatten i aktivitetsplanen og skriv til oss. Noen vil heller komme på kontoret."),
+]
+
+
+@dataclass
+class SpokenInterview:
+    path: Path
+    turns: list[tuple[str, str, float, float]]  # speaker, text, start, end
+
+
+def _espeak(text: str, voice: str, speed: int, target: Path) -> np.ndarray:
+    raw = target.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", str(RATE), str(target)], check=True)
+    data, _ = sf.read(target, dtype="float32")
+    return data
+
+
+def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
+    source, target = work / "phone-in.wav", work / "phone-out.wav"
+    sf.write(source, samples, RATE)
+    subprocess.run(["sox", str(source), "-r", "8000", str(target), "sinc", "300-3400"], check=True)
+    subprocess.run(["sox", str(target), "-r", str(RATE), str(source)], check=True)
+    data, _ = sf.read(source, dtype="float32")
+    return data
+
+
+def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = True,
+                    gap: float = 0.8, lead: float = 1.0, name: str = "interview") -> SpokenInterview:
+    """Render the script; mono=False mixes both voices into one channel (phone on speaker)."""
+    work.mkdir(parents=True, exist_ok=True)
+    voices = {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
+    pieces, turns, position = [], [], lead
+    for index, (speaker, text) in enumerate(script):
+        voice = voices[0] if speaker == "Interviewer" else voices[1]
+        audio = _espeak(text, voice, 150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav")
+        if speaker != "Interviewer":
+            audio = _phone(audio, work)
+        turns.append((speaker, text, position, position + len(audio) / RATE))
+        pieces.append((speaker, int(position * RATE), audio))
+        position += len(audio) / RATE + gap
+    total = int((position + lead) * RATE)
+    out = np.zeros((total, 2), dtype=np.float32)
+    for speaker, start, audio in pieces:
+        column = 0 if speaker == "Interviewer" else 1
+        out[start: start + len(audio), column] += audio
+    path = work / f"{name}.wav"
+    if stereo:
+        sf.write(path, out, RATE, subtype="PCM_16")
+    else:
+        sf.write(path, out.sum(axis=1), RATE, subtype="PCM_16")
+    return SpokenInterview(path, turns)

