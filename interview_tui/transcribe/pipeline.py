@@ -1,9 +1,10 @@
 """Transcribing an interview: per channel, speech only, batched, resumable, with loop guards.
 
 Why it is faster than plain faster-whisper on a phone interview: each channel is cut to its
-speech (Silero VAD, tuned not to drop narrowband phone voices), and the speech chunks of both
-channels are decoded together in batches. The channel a chunk came from is its speaker, so no
-diarization model is needed.
+speech (Silero VAD, tuned not to drop narrowband phone voices) and decoded by faster-whisper's
+batched pipeline; the other speaker's time and the silences cost nothing. The channel is the
+speaker, so no diarization model is needed. Each channel is worked through in windows of a few
+minutes, cut in silences: a window is the unit of checkpoints, so an interrupted run continues.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ VAD_THRESHOLD = 0.25
 VAD_MIN_SILENCE_MS = 600
 VAD_SPEECH_PAD_MS = 300
 CHUNK_MAX_SECONDS = 28.0
-CHUNK_JOIN_GAP_SECONDS = 1.5
+WINDOW_SECONDS = 300.0
 BATCH_SIZE = 8
 SEGMENT_SPLIT_PAUSE = 1.0
 
@@ -47,6 +48,7 @@ class TranscribeOptions:
     beam_size: int = 5
     batch_size: int = BATCH_SIZE
     cpu_threads: int = 0
+    window_seconds: float = WINDOW_SECONDS
 
     def as_settings(self) -> dict:
         return {"language": self.language, "speakers": list(self.speakers), "vocabulary": self.vocabulary,
@@ -55,14 +57,14 @@ class TranscribeOptions:
 
 
 @dataclass(frozen=True)
-class Chunk:
+class Window:
+    """A stretch of one channel (at most WINDOW_SECONDS, cut in a silence): the unit of
+    decoding, of checkpoints and of cancelling."""
+
     channel: int
     start: float
     end: float
-
-    @property
-    def seconds(self) -> float:
-        return self.end - self.start
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -81,20 +83,38 @@ def whisper_language(code: str | None) -> str | None:
     return {"nb": "no", "nob": "no", "nno": "nn", "eng": "en"}.get(code, code)
 
 
-def speech_chunks(audio: np.ndarray, channel: int) -> list[Chunk]:
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+def vad_options():
+    from faster_whisper.vad import VadOptions
 
-    options = VadOptions(threshold=VAD_THRESHOLD, min_silence_duration_ms=VAD_MIN_SILENCE_MS,
-                         speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=CHUNK_MAX_SECONDS)
-    spans = get_speech_timestamps(audio, options)
-    chunks: list[Chunk] = []
-    for span in spans:
-        start, end = span["start"] / SAMPLE_RATE, span["end"] / SAMPLE_RATE
-        if chunks and start - chunks[-1].end < CHUNK_JOIN_GAP_SECONDS and end - chunks[-1].start <= CHUNK_MAX_SECONDS:
-            chunks[-1] = Chunk(channel, chunks[-1].start, end)
-        else:
-            chunks.append(Chunk(channel, start, end))
-    return chunks
+    return VadOptions(threshold=VAD_THRESHOLD, min_silence_duration_ms=VAD_MIN_SILENCE_MS,
+                      speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=CHUNK_MAX_SECONDS)
+
+
+def speech_spans(audio: np.ndarray) -> list[tuple[float, float]]:
+    from faster_whisper.vad import get_speech_timestamps
+
+    return [(span["start"] / SAMPLE_RATE, span["end"] / SAMPLE_RATE)
+            for span in get_speech_timestamps(audio, vad_options())]
+
+
+def plan_windows(audio: np.ndarray, channel: int, window_seconds: float = WINDOW_SECONDS) -> list[Window]:
+    """Windows of about ``window_seconds``, each cut at the quietest moment near its boundary so
+    no word is split. (The VAD runs once, inside the decoder, per window.)"""
+    total = len(audio) / SAMPLE_RATE
+    windows: list[Window] = []
+    start = 0.0
+    hop = int(0.05 * SAMPLE_RATE)
+    reach = min(15.0, window_seconds / 4)
+    while total - start > window_seconds * 1.2:
+        search_from = int((start + window_seconds - reach) * SAMPLE_RATE)
+        search = audio[search_from: search_from + int(2 * reach * SAMPLE_RATE)]
+        frames = search[: len(search) // hop * hop].reshape(-1, hop)
+        quietest = int(np.argmin((frames.astype(np.float64) ** 2).mean(axis=1)))
+        cut = (search_from + quietest * hop + hop // 2) / SAMPLE_RATE
+        windows.append(Window(channel, start, cut, cut - start))
+        start = cut
+    windows.append(Window(channel, start, total, total - start))
+    return windows
 
 
 _REPEAT = re.compile(r"\b((?:\w+\W+){1,4}?)\1{3,}", re.IGNORECASE | re.UNICODE)
@@ -110,8 +130,33 @@ def looks_like_a_loop(text: str) -> bool:
     return len(encoded) > 60 and len(encoded) / len(zlib.compress(encoded)) > 2.6
 
 
+def snap_turn_starts(segments: list[Segment], audio: np.ndarray) -> None:
+    """Whisper places the first word after a silence late (by up to half a second on phone
+    voices); the channel's energy shows where the speech really starts."""
+    hop = int(0.01 * SAMPLE_RATE)
+    previous_end = -10.0
+    for segment in segments:
+        if segment.start - previous_end >= SEGMENT_SPLIT_PAUSE:
+            lo = max(int((segment.start - 0.8) * SAMPLE_RATE), int(previous_end * SAMPLE_RATE), 0)
+            hi = int((segment.start + 0.2) * SAMPLE_RATE)
+            region = audio[lo:hi]
+            if len(region) >= hop * 4:
+                frames = region[: len(region) // hop * hop].reshape(-1, hop).astype(np.float64)
+                rms = np.sqrt((frames ** 2).mean(axis=1))
+                floor = max(float(np.percentile(rms, 10)), 1e-5)
+                loud = np.flatnonzero(rms > max(floor * 10, 10 ** (-45 / 20)))
+                if len(loud):
+                    onset = round((lo + loud[0] * hop) / SAMPLE_RATE, 3)
+                    if onset < segment.start:
+                        segment.start = onset
+                        if segment.words:
+                            segment.words[0].start = onset
+        previous_end = segment.end
+
+
 def split_into_segments(words: list[Word], speaker: str, channel: int) -> list[Segment]:
-    """Sentence-sized segments from one decoded chunk, split at sentence ends and long pauses."""
+    """Sentence-sized segments from decoded words, split at sentence ends and at pauses (the
+    other speaker's turn on the other channel is such a pause)."""
     segments: list[Segment] = []
     current: list[Word] = []
 
@@ -168,13 +213,13 @@ class TranscriptionJob:
             return set(), []  # a damaged checkpoint only costs time: start over
         if saved.audio_sha256 != audio_hash or saved.settings.get("options") != self._settings():
             return set(), []
-        return set(saved.settings.get("done_chunks", [])), saved.segments
+        return set(saved.settings.get("done_windows", [])), saved.segments
 
     def _settings(self) -> dict:
         return {**self.options.as_settings(), "model": self.options.model}
 
     def _write_checkpoint(self, base: Transcript, done: set[int]) -> None:
-        partial = base.model_copy(update={"settings": {"options": self._settings(), "done_chunks": sorted(done)}})
+        partial = base.model_copy(update={"settings": {"options": self._settings(), "done_windows": sorted(done)}})
         atomic_write_text(self.checkpoint_path, partial.model_dump_json())
 
     def run(self) -> Iterator[Progress]:
@@ -189,78 +234,75 @@ class TranscriptionJob:
         elif len(speakers) < 2:
             speakers = ["Interviewer", "Informant"]
         length = max(len(c) for c in channels)
-        chunks = sorted((chunk for index, audio in enumerate(channels) for chunk in speech_chunks(audio, index)),
-                        key=lambda c: (c.start, c.channel))
-        total = sum(chunk.seconds for chunk in chunks)
+        windows = sorted((w for index, audio in enumerate(channels) for w in plan_windows(audio, index)),
+                         key=lambda w: (w.start, w.channel))
+        total = sum(w.seconds for w in windows)
         base = Transcript(audio_file=self.audio_path.name, audio_sha256=audio_hash,
-                          audio_seconds=round(length / SAMPLE_RATE, 3), speech_seconds=round(total, 3),
+                          audio_seconds=round(length / SAMPLE_RATE, 3),
                           speakers=speakers[: len(channels)], session_id=self.session_id,
                           model=self.options.model, language=whisper_language(self.options.language),
                           software=f"interview-tui {__version__}")
         done, segments = self._read_checkpoint(audio_hash)
-        self.resumed_seconds = sum(chunks[i].seconds for i in done if i < len(chunks))
+        self.resumed_seconds = sum(windows[i].seconds for i in done if i < len(windows))
         done_seconds = self.resumed_seconds
         yield Progress(done_seconds / total if total else 0.0, done_seconds, total, len(segments),
                        "resumed from checkpoint" if done else "")
-        pending = [i for i in range(len(chunks)) if i not in done]
+        pending = [i for i in range(len(windows)) if i not in done]
         if pending:
-            model = self._load_model()
-            batched = BatchedInferencePipeline(model)
-            combined = np.concatenate([np.pad(c, (0, length - len(c))) for c in channels])
-        language = base.language
-        for group_start in range(0, len(pending), self.options.batch_size):
-            if self.cancel.is_set():
-                return
-            group = pending[group_start: group_start + self.options.batch_size]
-            clips = [{"start": chunks[i].channel * length / SAMPLE_RATE + chunks[i].start,
-                      "end": chunks[i].channel * length / SAMPLE_RATE + chunks[i].end} for i in group]
+            batched = BatchedInferencePipeline(self._load_model())
+        for index in pending:
+            window = windows[index]
+            audio = channels[window.channel][int(window.start * SAMPLE_RATE): int(window.end * SAMPLE_RATE)]
             decoded, info = batched.transcribe(
-                combined, language=language, clip_timestamps=clips, word_timestamps=True,
-                beam_size=self.options.beam_size, batch_size=len(group), initial_prompt=self.options.vocabulary,
-                without_timestamps=True)
-            language = language or info.language
-            base.language = language
+                audio, language=base.language, vad_filter=True, vad_parameters=vad_options(),
+                word_timestamps=True, beam_size=self.options.beam_size, batch_size=self.options.batch_size,
+                initial_prompt=self.options.vocabulary)
+            speaker = speakers[window.channel]
             for result in decoded:
-                chunk_index = self._chunk_of(result.start, clips, group)
-                chunk = chunks[chunk_index]
-                offset = chunk.channel * length / SAMPLE_RATE
-                words = [Word(word=w.word, start=round(w.start - offset, 3), end=round(w.end - offset, 3),
-                              probability=round(w.probability, 4)) for w in (result.words or [])]
-                new = split_into_segments(words, speakers[chunk.channel], chunk.channel)
+                if self.cancel.is_set():
+                    return
                 if looks_like_a_loop(result.text):
-                    new = self._redecode(channels[chunk.channel], chunk, speakers[chunk.channel], language)
-                segments.extend(new)
-            done.update(group)
-            done_seconds += sum(chunks[i].seconds for i in group)
+                    segments.extend(self._redecode(audio, result.start, result.end, window, speaker,
+                                                   base.language or info.language))
+                else:
+                    words = [Word(word=w.word, start=round(w.start + window.start, 3),
+                                  end=round(w.end + window.start, 3), probability=round(w.probability, 4))
+                             for w in (result.words or [])]
+                    new = split_into_segments(words, speaker, window.channel)
+                    snap_turn_starts(new, channels[window.channel])
+                    segments.extend(new)
+                within = min(1.0, result.end / max(window.end - window.start, 1e-6))
+                fraction = (done_seconds + within * window.seconds) / total
+                yield Progress(min(fraction, 1.0), done_seconds + within * window.seconds, total,
+                               len(segments))
+            base.language = base.language or info.language
+            done.add(index)
+            done_seconds += window.seconds
             segments.sort(key=lambda s: (s.start, s.channel))
             base.segments = segments
             self._write_checkpoint(base, done)
             yield Progress(done_seconds / total if total else 1.0, done_seconds, total, len(segments))
         base.segments = sorted(segments, key=lambda s: (s.start, s.channel))
         base.settings = self.options.as_settings()
+        base.speech_seconds = round(sum(s.end - s.start for s in base.segments), 3)
         base.processing_seconds = round(time.perf_counter() - started, 2)
         base.save(self.output_path)
         self.checkpoint_path.unlink(missing_ok=True)
         self.transcript = base
         yield Progress(1.0, total, total, len(base.segments), "done")
 
-    @staticmethod
-    def _chunk_of(start: float, clips: list[dict], group: list[int]) -> int:
-        for clip, index in zip(clips, group):
-            if clip["start"] - 0.05 <= start <= clip["end"] + 0.05:
-                return index
-        return group[min(range(len(clips)), key=lambda k: abs(clips[k]["start"] - start))]
-
-    def _redecode(self, audio: np.ndarray, chunk: Chunk, speaker: str, language: str | None) -> list[Segment]:
-        """Decode a looping chunk again with sampling; flag it if the loop survives."""
-        piece = audio[int(chunk.start * SAMPLE_RATE): int(chunk.end * SAMPLE_RATE)]
+    def _redecode(self, audio: np.ndarray, start: float, end: float, window: Window, speaker: str,
+                  language: str | None) -> list[Segment]:
+        """Decode a looping stretch again with sampling; flag it if the loop survives."""
+        piece = audio[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)]
         decoded, _ = self.model.transcribe(piece, language=language, beam_size=self.options.beam_size,
                                            temperature=(0.2, 0.4, 0.6, 0.8), compression_ratio_threshold=2.0,
                                            condition_on_previous_text=False, word_timestamps=True,
                                            initial_prompt=self.options.vocabulary)
-        words = [Word(word=w.word, start=round(w.start + chunk.start, 3), end=round(w.end + chunk.start, 3),
+        offset = window.start + start
+        words = [Word(word=w.word, start=round(w.start + offset, 3), end=round(w.end + offset, 3),
                       probability=round(w.probability, 4)) for result in decoded for w in (result.words or [])]
-        segments = split_into_segments(words, speaker, chunk.channel)
+        segments = split_into_segments(words, speaker, window.channel)
         for segment in segments:
             if looks_like_a_loop(segment.text):
                 segment.flags = [*segment.flags, "repetition"]
