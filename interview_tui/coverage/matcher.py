@@ -1,0 +1,386 @@
+"""Which guide items an interview covered, found in the words: deterministic, lexical, any CPU.
+
+An item is *asked* when an interviewer segment (or two in a row: questions get split) carries
+enough of the item's distinctive words; *answered* when the informant then says something of
+substance before the next question. Words are weighted by how distinctive they are within the
+guide (IDF over its items), matched after stemming, with compounds re-joined and fuzzy matching
+for ASR misspellings. A segment's words go first to the item they fit best; another item counts
+only on words the best one does not explain — so a question that mentions "chat" does not tick
+off the skipped chat question (distractors), while a turn that really poses two questions ticks
+both (merged questions). An informant who talks about an item's topic before it is asked
+(early answers) counts as answered evidence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from ..guide.model import Guide, GuideItem
+from ..session.model import Session
+from ..transcribe.transcript import Segment, Transcript
+from .report import CoverageReport, CoverageStatus, Evidence, ItemCoverage
+from .text import Analyzer, normalise
+
+ASK_THRESHOLD = 0.5
+FOLLOWUP_ASK_THRESHOLD = 0.5
+EARLY_ANSWER_THRESHOLD = 0.75
+ANSWER_MIN_WORDS = 6
+ANSWER_WINDOW_SECONDS = 180.0
+SCORE_CAP_WORDS = 2.5
+"""A segment carrying this many of an item's distinctive words scores 1.0."""
+KEYWORD_MARK = "§"
+KEYWORD_PHRASE_MATCH = 88
+IDF_FLOOR = 0.7
+MIN_MATCHED_WORDS = 1.05
+"""At least one distinctive word (in units of a word unique to one item of the guide):
+"digital services" are in every question of the seed guide and prove nothing."""
+GENERIC_WEIGHT = 4.5
+"""Items with less distinctive weight than this ("What do you do when you deal with such a
+client?") are recognised by their wording, next to a neighbour in the guide that was asked."""
+GENERIC_PHRASE_MATCH = 0.75
+KEYWORD_BOOST = 1.5
+FUZZY_MIN_LENGTH = 5
+FUZZY_MIN_RATIO = 86
+INTERVIEWER_NAMES = re.compile(r"^(interviewer|intervjuer|intervjuar|i|int|forsker|researcher|s01)$", re.I)
+
+
+@dataclass
+class ItemProfile:
+    item: GuideItem
+    weights: dict[str, float]
+    phrase: str
+    text_stems: set[str] = field(default_factory=set)
+    """Stems of the item's own wording (keywords are alternatives, not all expected)."""
+    phrase_parts: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+
+@dataclass
+class SegmentView:
+    index: int
+    segment: Segment
+    stems: set[str]
+    words: int
+    text: str
+
+
+@dataclass
+class _Found:
+    asked: list[tuple[float, SegmentView]] = field(default_factory=list)
+    answered: list[tuple[float, SegmentView]] = field(default_factory=list)
+
+
+class CoverageMatcher:
+    def __init__(self, guide: Guide):
+        self.guide = guide
+        self.analyzer = Analyzer(guide.language)
+        self.items = [item for item in guide.items() if item.kind != "theme"]
+        self.profiles = {item.id: self._profile(item) for item in self.items}
+        self.vocabulary = sorted({stem for p in self.profiles.values() for stem in p.weights})
+        self._fuzzy_cache: dict[str, str | None] = {}
+
+    # --- guide side --------------------------------------------------------------------------
+    def _profile(self, item: GuideItem) -> ItemProfile:
+        stems: dict[str, float] = {}
+        parts: dict[str, set[str]] = {}
+        for stem in self.analyzer.content_stems(item.text):
+            stems[stem] = 1.0
+        for keyword in item.keywords:
+            for stem in self.analyzer.content_stems(keyword):
+                stems[stem] = KEYWORD_BOOST
+            phrase = normalise(keyword)
+            if " " in phrase and len(phrase) >= 6:
+                # The phrase as said, matched fuzzily on the text: "skriv til os", "aktivitets plan".
+                stems[KEYWORD_MARK + phrase] = KEYWORD_BOOST
+                parts[KEYWORD_MARK + phrase] = set(self.analyzer.content_stems(keyword))
+        return ItemProfile(item, stems, normalise(item.text), set(self.analyzer.content_stems(item.text)), parts)
+
+    def _apply_idf(self) -> None:
+        documents = len(self.profiles) + 1
+        frequency: dict[str, int] = defaultdict(int)
+        for profile in self.profiles.values():
+            for stem in profile.weights:
+                frequency[stem] += 1
+        for profile in self.profiles.values():
+            for stem in profile.weights:
+                # Words in many items carry no information about which one was asked.
+                idf = math.log((documents + 1) / (frequency[stem] + 0.5))
+                profile.weights[stem] *= max(0.0, idf - IDF_FLOOR)
+        unique = math.log((documents + 1) / 1.5) - IDF_FLOOR  # a word only one item has
+        self.min_matched = MIN_MATCHED_WORDS * unique
+        self.score_cap = SCORE_CAP_WORDS * unique
+
+    # --- transcript side ---------------------------------------------------------------------
+    def _canonical(self, stem: str) -> str | None:
+        """A transcript stem as the guide spells it (exact, or a close ASR misspelling)."""
+        if stem in self._vocabulary_set:
+            return stem
+        if len(stem) < FUZZY_MIN_LENGTH:
+            return None
+        if stem not in self._fuzzy_cache:
+            match = process.extractOne(stem, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO)
+            self._fuzzy_cache[stem] = match[0] if match else None
+        return self._fuzzy_cache[stem]
+
+    def _view(self, index: int, segment: Segment) -> SegmentView:
+        stems = set()
+        for stem in self.analyzer.stems_with_compounds(segment.text):
+            canonical = self._canonical(stem)
+            if canonical:
+                stems.add(canonical)
+        text = normalise(segment.text)
+        for phrase in self._phrases:
+            if fuzz.partial_ratio(phrase, text, score_cutoff=KEYWORD_PHRASE_MATCH):
+                stems.add(KEYWORD_MARK + phrase)
+        return SegmentView(index, segment, stems, len(segment.text.split()), text)
+
+    def score(self, profile: ItemProfile, stems: set[str], exclude: set[str] = frozenset()) -> float:
+        """How much of the item these words carry (0–1). One word alone is not enough unless the
+        item has only one: "gangen" must not pose "Var det utfordrende å komme i gang?"."""
+        hits = self._hits(profile, stems, exclude)
+        if not profile.total or (len(hits) < 2 and len(profile.weights) > 1):
+            return 0.0
+        if sum(hits) < min(self.min_matched, profile.total * 0.8):
+            return 0.0
+        return min(1.0, sum(hits) / min(profile.total, self.score_cap))
+
+    def matched(self, profile: ItemProfile, stems: set[str], exclude: set[str] = frozenset()) -> float:
+        return sum(self._hits(profile, stems, exclude))
+
+    @staticmethod
+    def _hits(profile: ItemProfile, stems: set[str], exclude: set[str] = frozenset()) -> list[float]:
+        """Weights of the item's words found; a keyword phrase found counts once, not again for
+        each of its words."""
+        found = {stem for stem in profile.weights if stem in stems and stem not in exclude}
+        for phrase in [s for s in found if s.startswith(KEYWORD_MARK)]:
+            found -= profile.phrase_parts.get(phrase, set())
+        return [profile.weights[stem] for stem in found]
+
+    @staticmethod
+    def fit(profile: ItemProfile, stems: set[str]) -> float:
+        """The share of the item's own weight found, uncapped: ranks a short question that is
+        asked almost whole above a long one that only shares a few words."""
+        own = sum(profile.weights.get(stem, 0.0) for stem in profile.text_stems)
+        if not own:
+            return 0.0
+        return sum(profile.weights.get(stem, 0.0) for stem in profile.text_stems & stems) / own
+
+    def _phrase_match(self, profile: ItemProfile, view: SegmentView) -> float:
+        """Short generic probes ("Hvorfor/hvorfor ikke?") have no distinctive words: match the
+        phrase itself."""
+        if not profile.phrase or len(profile.phrase) < 6:
+            return 0.0
+        return fuzz.partial_ratio(profile.phrase, view.text) / 100.0 if len(view.text) >= len(profile.phrase) * 0.6 else 0.0
+
+    # --- the match ---------------------------------------------------------------------------
+    def interviewer_label(self, transcript: Transcript) -> str | None:
+        speakers = list(dict.fromkeys(s.speaker for s in transcript.segments))
+        if len(speakers) < 2:
+            return None
+        channel_zero = {s.speaker for s in transcript.segments if s.channel == 0}
+        if transcript.software.startswith("interview-tui") and len(channel_zero) == 1 and \
+                any(s.channel == 1 for s in transcript.segments):
+            return channel_zero.pop()
+        named = [s for s in speakers if INTERVIEWER_NAMES.match(s.strip())]
+        if named:
+            return named[0]
+        questions = defaultdict(int)
+        for segment in transcript.segments:
+            questions[segment.speaker] += segment.text.count("?")
+        return max(speakers, key=lambda s: questions[s])
+
+    def match(self, transcript: Transcript, session: Session | None = None) -> CoverageReport:
+        if not hasattr(self, "_idf_done"):
+            self._apply_idf()
+            self._vocabulary_set = set(self.vocabulary)
+            self._phrases = sorted({s[len(KEYWORD_MARK):] for s in self.vocabulary if s.startswith(KEYWORD_MARK)})
+            self._idf_done = True
+        warnings: list[str] = []
+        interviewer = self.interviewer_label(transcript)
+        segments = sorted(transcript.segments, key=lambda s: s.start)
+        views = [self._view(i, s) for i, s in enumerate(segments)]
+        asking = [v for v in views if interviewer is None or v.segment.speaker == interviewer]
+        answering = [v for v in views if interviewer is None or v.segment.speaker != interviewer]
+        if not any(v.words for v in views):
+            warnings.append("the transcript has no text: nothing can be covered")
+        found: dict[str, _Found] = defaultdict(_Found)
+        questions = [p for p in self.profiles.values() if p.item.kind == "question"]
+        followups = [p for p in self.profiles.values() if p.item.kind == "followup"]
+
+        # 1. questions asked: a segment, or a segment joined with the next asking one
+        for position, view in enumerate(asking):
+            candidates = [view.stems]
+            if position + 1 < len(asking) and self._adjacent(view, asking[position + 1], views):
+                candidates.append(view.stems | asking[position + 1].stems)
+            for stems in candidates:
+                for profile, score in self._attribute(questions, stems):
+                    found[profile.item.id].asked.append((score, view))
+        # 1b. generic questions, by their wording, right after their neighbour in the guide
+        order = [p.item.id for p in questions]
+        for profile in questions:
+            if profile.total >= GENERIC_WEIGHT or found[profile.item.id].asked:
+                continue
+            position = order.index(profile.item.id)
+            neighbours = [order[i] for i in (position - 1, position + 1) if 0 <= i < len(order)]
+            near = [v.segment.start for n in neighbours for _, v in found[n].asked]
+            for view in asking:
+                if near and min(abs(view.segment.start - t) for t in near) <= ANSWER_WINDOW_SECONDS and \
+                        not any(view in [v for _, v in f.asked] for f in found.values()):
+                    similarity = fuzz.token_set_ratio(profile.phrase, view.text) / 100.0
+                    if similarity >= GENERIC_PHRASE_MATCH:
+                        found[profile.item.id].asked.append((similarity, view))
+        # 2. each time a question is asked, its answer lies until another question is asked
+        events = sorted({(v.segment.start, item_id) for item_id, f in found.items() for _, v in f.asked})
+        windows: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for order, (start, item_id) in enumerate(events):
+            later = [time for time, other in events[order + 1:] if time > start and other != item_id]
+            windows[item_id].append((start, later[0] if later else start + ANSWER_WINDOW_SECONDS))
+        for item_id, spans in windows.items():
+            for view in answering:
+                if view.words >= 2 and any(a <= view.segment.start < b + 0.01 for a, b in spans):
+                    found[item_id].answered.append((0.0, view))
+        # 3. early answers: the informant on an item's topic, strongly enough on its own
+        for view in answering:
+            for profile, score in self._attribute(questions, view.stems):
+                if score >= EARLY_ANSWER_THRESHOLD and view.words >= ANSWER_MIN_WORDS:
+                    found[profile.item.id].answered.append((score, view))
+        # 4. follow-ups: posed, or their topic raised, within their question's answer (or early)
+        questions_at: dict[int, set[str]] = defaultdict(set)
+        for item_id, f in found.items():
+            if self.profiles[item_id].item.kind == "question":
+                for _, v in f.asked:
+                    questions_at[v.index].update(self.profiles[item_id].weights)
+        siblings: dict[str, list[ItemProfile]] = defaultdict(list)
+        for profile in followups:
+            siblings[profile.item.question_id].append(profile)
+        for profile in followups:
+            spans = windows.get(profile.item.question_id, [])
+            for view in views:
+                in_window = any(a <= view.segment.start < b + 0.01 for a, b in spans)
+                if interviewer is None or view.segment.speaker == interviewer:
+                    score = self.score(profile, view.stems)
+                    if view.index in questions_at and not (set(profile.weights) - questions_at[view.index]) & view.stems:
+                        score = 0.0  # a question's own words do not pose a follow-up (distractor)
+                    phrase = self._phrase_match(profile, view) if in_window else 0.0
+                    if (in_window and score >= FOLLOWUP_ASK_THRESHOLD) or phrase >= 0.9 or score >= 0.9:
+                        found[profile.item.id].asked.append((max(score, phrase), view))
+                elif view.words >= 3:
+                    for chosen, score in self._attribute(siblings[profile.item.question_id], view.stems):
+                        early = score >= EARLY_ANSWER_THRESHOLD and \
+                            self.matched(profile, view.stems) >= 2 * self.min_matched
+                        if chosen is profile and ((in_window and score >= FOLLOWUP_ASK_THRESHOLD) or early):
+                            found[profile.item.id].answered.append((score, view))
+            asked_at = [v for _, v in found[profile.item.id].asked]
+            if asked_at:
+                first = min(v.segment.start for v in asked_at)
+                nxt = [v.segment.start for v in asking if v.segment.start > first + 0.01]
+                stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
+                found[profile.item.id].answered += [(0.0, v) for v in answering
+                                                    if first <= v.segment.start < stop and v.words >= 2]
+        report_items = self._statuses(found, session)
+        asked_questions = sum(1 for p in questions if found[p.item.id].asked)
+        if len(views) >= 10 and questions and asked_questions / len(questions) < 0.2:
+            warnings.append(f"only {asked_questions} of {len(questions)} questions of '{self.guide.title}' "
+                            "were found: is this transcript from another guide?")
+        if interviewer is None and len({s.speaker for s in segments}) < 2 and segments:
+            warnings.append("one speaker only: questions and answers were told apart by content alone")
+        return CoverageReport(guide_title=self.guide.title, guide_sha256=self.guide.sha256(),
+                              transcript=transcript.audio_file, interviewer=interviewer,
+                              items=report_items, warnings=warnings)
+
+    def _adjacent(self, first: SegmentView, second: SegmentView, views: list[SegmentView]) -> bool:
+        between = views[first.index + 1: second.index]
+        return second.segment.start - first.segment.end < 30 and sum(v.words for v in between) < 5
+
+    def _attribute(self, profiles: list[ItemProfile], stems: set[str]):
+        """The best item for these words, and other items on words the best does not explain."""
+        scored = [(self.score(p, stems), p) for p in profiles]
+        scored = sorted((pair for pair in scored if pair[0] >= ASK_THRESHOLD),
+                        key=lambda pair: (-self.matched(pair[1], stems), -self.fit(pair[1], stems)))
+        if not scored:
+            return []
+        best_score, best = scored[0]
+        accepted = [(best, best_score)]
+        explained = set(best.weights)
+        for score, profile in scored[1:]:
+            if self.matched(profile, stems, exclude=explained) >= self.min_matched:
+                accepted.append((profile, score))
+                explained |= set(profile.weights)
+        return accepted
+
+    def _statuses(self, found: dict[str, _Found], session: Session | None) -> list[ItemCoverage]:
+        results: dict[str, ItemCoverage] = {}
+        for item in self.guide.items():
+            if item.kind == "theme":
+                continue
+            f = found.get(item.id, _Found())
+            answer_words = sum(v.words for _, v in f.answered)
+            early = max((s for s, _ in f.answered), default=0.0)
+            best_ask = max((s for s, _ in f.asked), default=0.0)
+            if f.asked and answer_words >= ANSWER_MIN_WORDS:
+                status: CoverageStatus = "covered"
+            elif early >= EARLY_ANSWER_THRESHOLD or (item.kind == "followup" and early >= FOLLOWUP_ASK_THRESHOLD):
+                status = "covered"
+            elif f.asked or f.answered:
+                status = "partly"
+            else:
+                status = "not_covered"
+            evidence = self._evidence(f)
+            results[item.id] = ItemCoverage(id=item.id, kind=item.kind, text=item.text, status=status,
+                                            auto_status=status, score=round(max(best_ask, early), 3),
+                                            must_cover=item.must_cover, evidence=evidence)
+        if session is not None:
+            for item_id, record in session.items.items():
+                manual = record.latest("interviewer")
+                if manual is None or item_id not in results:
+                    continue
+                entry = results[item_id]
+                entry.manual_state = manual.state
+                decided = {"covered": "covered", "skipped": "not_covered", "asked": None,
+                           "not_yet": None}[manual.state]
+                if manual.state == "asked" and entry.status == "not_covered":
+                    decided = "partly"
+                if decided is not None:
+                    entry.disagreement = decided != entry.auto_status
+                    entry.status = decided
+                    entry.source = "interviewer"
+        ordered = []
+        for theme in self.guide.themes:
+            children = [results[q.id] for q in theme.questions]
+            statuses = {c.status for c in children}
+            if statuses == {"covered"}:
+                status = "covered"
+            elif statuses & {"covered", "partly"}:
+                status = "partly"
+            else:
+                status = "not_covered"
+            score = sum(c.status == "covered" for c in children) / len(children) if children else 0.0
+            ordered.append(ItemCoverage(id=theme.id, kind="theme", text=theme.title, status=status,
+                                        auto_status=status, score=round(score, 3), must_cover=theme.must_cover))
+            for question in theme.questions:
+                ordered.append(results[question.id])
+                ordered += [results[f.id] for f in question.followups]
+        return ordered
+
+    @staticmethod
+    def _evidence(found: _Found) -> list[Evidence]:
+        seen, evidence = set(), []
+        for role, pairs in (("asked", found.asked), ("answered", found.answered)):
+            for score, view in sorted(pairs, key=lambda pair: pair[1].segment.start):
+                key = (role, view.index)
+                if key in seen:
+                    continue
+                seen.add(key)
+                segment = view.segment
+                evidence.append(Evidence(start=segment.start, end=segment.end, speaker=segment.speaker,
+                                         text=segment.text, role=role, score=round(score, 3),
+                                         segment=view.index))
+        return evidence

@@ -1,0 +1,127 @@
+"""Reading transcripts typed by hand or made by other tools: ``Speaker: text`` turns with
+optional ``[hh:mm:ss]`` stamps (before or after the speaker), as interview-tui's .txt export,
+noScribe and most researchers write them. Headers before the first turn are skipped; noScribe's
+overlaps (``//S02: … //``) become turns of their own; stamps inside a turn start a new segment.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import UserError
+from ..export.timefmt import parse_hms
+from ..transcribe.transcript import Segment, Transcript
+
+_STAMP = r"\[?(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]?"
+_TURN = re.compile(rf"^\s*(?:\[(?P<t1>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)\]\s*)?"
+                   rf"(?P<speaker>[^\s:\[\]][^:\[\]]{{0,39}}?)\s*:\s*"
+                   rf"(?:\[(?P<t2>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)\]\s*)?(?P<text>.*)$")
+_INLINE_STAMP = re.compile(r"\[(\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)\]")
+_OVERLAP = re.compile(r"//\s*([^:/]{1,40}):\s*(.*?)\s*//")
+
+
+def _looks_like_speaker(label: str) -> bool:
+    return (len(label.split()) <= 3 and label[:1].isalnum()
+            and not label.lower().startswith(("http", "audio file", "transcribed")))
+
+
+_PAUSE_ONLY = re.compile(r"^\(?[^()]*pause\)?$|^\(\.+\)$", re.IGNORECASE)
+
+
+def _with_overlaps(speaker: str, start: float, end: float, body: str) -> list[Segment]:
+    """noScribe writes overlapping speech inline as ``//S02: text //``: give it its own segment."""
+    found = [Segment(start=start, end=end, speaker=other.strip(), text=said.strip())
+             for other, said in _OVERLAP.findall(body) if said.strip()]
+    rest = " ".join(_OVERLAP.sub(" ", body).split())
+    if rest and not _PAUSE_ONLY.match(rest):
+        found.insert(0, Segment(start=start, end=end, speaker=speaker, text=rest))
+    return found
+
+
+def parse_plain_text(text: str, source: str = "<transcript>") -> Transcript:
+    segments: list[Segment] = []
+    last_time = 0.0
+    current: list | None = None  # [speaker, start, text]
+
+    def flush():
+        if current and current[2].strip():
+            _emit(current[0], current[1], current[2])
+
+    def _emit(speaker: str, start: float, body: str):
+        nonlocal last_time
+        pieces = _INLINE_STAMP.split(body)
+        position = start
+        for index, piece in enumerate(pieces):
+            if index % 2 == 1:
+                position = parse_hms(piece)
+                last_time = max(last_time, position)
+                continue
+            if piece.strip():
+                segments.extend(_with_overlaps(speaker, position, position, piece))
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        match = _TURN.match(line)
+        if match and _looks_like_speaker(match.group("speaker")):
+            flush()
+            stamp = match.group("t1") or match.group("t2")
+            if stamp:
+                last_time = parse_hms(stamp)
+            current = [match.group("speaker").strip(), last_time, match.group("text")]
+        elif current is not None:
+            current[2] += " " + line  # a turn continued on the next line
+    flush()
+    if not segments and text.strip():
+        raise UserError(f"{source}: no 'Speaker: text' turns found — write one turn per line, e.g. "
+                        "'Interviewer: [00:01:05] How do you …'")
+    for segment, following in zip(segments, segments[1:]):
+        if segment.end <= segment.start:
+            segment.end = max(segment.start, following.start)
+    speakers = list(dict.fromkeys(segment.speaker for segment in segments))
+    return Transcript(audio_file=Path(source).name, speakers=speakers, segments=segments,
+                      software="plain text")
+
+
+def read_any_transcript(path: Path) -> Transcript:
+    """The transcriber's JSON, or a plain-text transcript."""
+    from ..transcribe.transcript import load_transcript
+
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return load_transcript(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such transcript")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="latin-1")  # old Word exports; names keep their letters
+    if path.suffix.lower() == ".vtt":
+        return _parse_vtt(text, str(path))
+    return parse_plain_text(text, str(path))
+
+
+def _parse_vtt(text: str, source: str) -> Transcript:
+    segments = []
+    cue = re.compile(r"(\d{1,2}:\d{2}:\d{2}[.,]\d{3})\s*-->\s*(\d{1,2}:\d{2}:\d{2}[.,]\d{3})")
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        match = cue.search(line)
+        if not match:
+            continue
+        body = []
+        for following in lines[index + 1:]:
+            if not following.strip():
+                break
+            body.append(following.strip())
+        content = " ".join(body)
+        voice = re.match(r"<v\s+([^>]+)>(.*)", content)
+        speaker, content = (voice.group(1).strip().lstrip("/").strip(), voice.group(2)) if voice else ("Speaker", content)
+        content = re.sub(r"</?[^>]+>", "", content)
+        segments.extend(_with_overlaps(speaker, parse_hms(match.group(1)), parse_hms(match.group(2)), content))
+    if not segments:
+        raise UserError(f"{source}: no cues with text found in this WebVTT file")
+    return Transcript(audio_file=Path(source).name, speakers=list(dict.fromkeys(s.speaker for s in segments)),
+                      segments=segments, software="webvtt")
