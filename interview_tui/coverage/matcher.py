@@ -285,7 +285,14 @@ class CoverageMatcher:
                 stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
                 found[profile.item.id].answered += [(0.0, v) for v in answering
                                                     if first <= v.segment.start < stop and v.words >= 2]
-        report_items = self._statuses(found, session)
+        # 5. the researcher's own coding (tags set in the review screen) is evidence too
+        tagged: dict[str, list[SegmentView]] = defaultdict(list)
+        for view in views:
+            for tag in view.segment.tags:
+                if tag in self.profiles:
+                    tagged[tag].append(view)
+                    found[tag].answered.append((1.0, view))
+        report_items = self._statuses(found, session, tagged)
         asked_questions = sum(1 for p in questions if found[p.item.id].asked)
         if len(views) >= 10 and questions and asked_questions / len(questions) < 0.2:
             warnings.append(f"only {asked_questions} of {len(questions)} questions of '{self.guide.title}' "
@@ -316,7 +323,8 @@ class CoverageMatcher:
                 explained |= set(profile.weights)
         return accepted
 
-    def _statuses(self, found: dict[str, _Found], session: Session | None) -> list[ItemCoverage]:
+    def _statuses(self, found: dict[str, _Found], session: Session | None,
+                  tagged: dict[str, list] | None = None) -> list[ItemCoverage]:
         results: dict[str, ItemCoverage] = {}
         for item in self.guide.items():
             if item.kind == "theme":
@@ -337,6 +345,10 @@ class CoverageMatcher:
             results[item.id] = ItemCoverage(id=item.id, kind=item.kind, text=item.text, status=status,
                                             auto_status=status, score=round(max(best_ask, early), 3),
                                             must_cover=item.must_cover, evidence=evidence)
+        for item_id in tagged or {}:
+            entry = results[item_id]
+            entry.disagreement = entry.auto_status != "covered"
+            entry.status, entry.source = "covered", "interviewer"
         if session is not None:
             for item_id, record in session.items.items():
                 manual = record.latest("interviewer")

@@ -26,7 +26,7 @@ def _looks_like_speaker(label: str) -> bool:
             and not label.lower().startswith(("http", "audio file", "transcribed")))
 
 
-_PAUSE_ONLY = re.compile(r"^\(?[^()]*pause\)?$|^\(\.+\)$", re.IGNORECASE)
+_PAUSE_ONLY = re.compile(r"^\(?[^()]*pause\)?$|^\(\.+\)$|^\(\d+(?:[.,]\d+)?\s*s\)$", re.IGNORECASE)
 
 
 def _with_overlaps(speaker: str, start: float, end: float, body: str) -> list[Segment]:
@@ -71,7 +71,7 @@ def parse_plain_text(text: str, source: str = "<transcript>") -> Transcript:
             if stamp:
                 last_time = parse_hms(stamp)
             current = [match.group("speaker").strip(), last_time, match.group("text")]
-        elif current is not None:
+        elif current is not None and not _PAUSE_ONLY.match(line):
             current[2] += " " + line  # a turn continued on the next line
     flush()
     if not segments and text.strip():

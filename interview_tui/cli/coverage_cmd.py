@@ -1,0 +1,96 @@
+"""``interview-tui coverage`` and ``interview-tui matrix``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+
+
+def add_parser(subparsers) -> None:
+    coverage = subparsers.add_parser("coverage", help="which guide items an interview covered, with the evidence")
+    coverage.add_argument("target", metavar="TRANSCRIPT_OR_SESSION")
+    coverage.add_argument("--guide", type=Path, help="the guide (default: the session's)")
+    coverage.add_argument("--json", action="store_true", help="machine-readable output")
+    coverage.add_argument("--no-update", action="store_true", help="do not record the automatic marks in the session")
+    coverage.set_defaults(handler=run_coverage)
+
+    matrix = subparsers.add_parser("matrix", help="guide items × interviews, in the terminal, as CSV and HTML")
+    matrix.add_argument("targets", nargs="*", metavar="TRANSCRIPT_OR_SESSION",
+                        help="default: every transcribed session of the study")
+    matrix.add_argument("--guide", type=Path, help="the guide (default: the first session's)")
+    matrix.add_argument("--output", type=Path, help="where to write coverage-matrix.csv/.html (default: transcripts/)")
+    matrix.set_defaults(handler=run_matrix)
+
+
+def run_coverage(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..coverage.check import check, resolve_input
+    from ..coverage.report import STATUS_SYMBOLS, STATUS_WORDS
+    from ..export.timefmt import hms
+    from ..study import Study
+
+    study = Study.at(args.project)
+    source = resolve_input(args.target, study, args.guide)
+    report = check(source, update_session=not args.no_update)
+    if args.json:
+        print(report.model_dump_json(indent=1))
+        return 0
+    console = Console()
+    table = Table(title=f"{source.name} — {report.guide_title}")
+    table.add_column("item", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("time", no_wrap=True)
+    table.add_column("evidence")
+    colours = {"covered": "green", "partly": "yellow", "not_covered": "red"}
+    for item in report.items:
+        first = item.evidence[0] if item.evidence else None
+        quote = f"{first.speaker}: “{first.text[:70]}”" if first else ""
+        status = f"[{colours[item.status]}]{STATUS_SYMBOLS[item.status]} {STATUS_WORDS[item.status]}[/]"
+        if item.source == "interviewer":
+            status += " (marked)"
+        if item.must_cover and item.status != "covered":
+            status += " [bold]★[/]"
+        indent = {"theme": "", "question": " ", "followup": "   "}[item.kind]
+        table.add_row(f"{indent}{item.id}", status, hms(first.start) if first else "", quote,
+                      style="bold" if item.kind == "theme" else None)
+    console.print(table)
+    missed = [i.id for i in report.items if i.kind == "question" and i.status == "not_covered"]
+    console.print(f"not covered: {', '.join(missed) if missed else 'none'}", highlight=False)
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    return 0
+
+
+def run_matrix(args) -> int:
+    from rich.console import Console
+
+    from ..coverage.check import check, resolve_input, study_inputs
+    from ..coverage.matrix import build_matrix, to_csv, to_html, to_rich_table
+    from ..fileio import atomic_write_text
+    from ..guide.loader import load_guide
+    from ..study import Study
+
+    study = Study.at(args.project)
+    inputs = ([resolve_input(ref, study, args.guide) for ref in args.targets] if args.targets
+              else study_inputs(study, args.guide))
+    if not inputs:
+        raise UserError(f"no transcribed interviews in {study.root} — transcribe sessions first, or name transcripts")
+    guide = load_guide(args.guide) if args.guide else inputs[0].guide
+    named = []
+    for source in inputs:
+        if source.guide.item_ids() != guide.item_ids():
+            print(f"interview-tui: {source.name}: its guide has other items than '{guide.title}'; "
+                  "checked against that guide", file=sys.stderr)
+            source.guide = guide
+        named.append((source.name, check(source)))
+    matrix = build_matrix(guide, named)
+    Console().print(to_rich_table(matrix))
+    folder = args.output or study.transcripts_dir
+    atomic_write_text(folder / "coverage-matrix.csv", to_csv(matrix))
+    atomic_write_text(folder / "coverage-matrix.html", to_html(matrix))
+    print(f"wrote {folder / 'coverage-matrix.csv'} and {folder / 'coverage-matrix.html'}")
+    return 0

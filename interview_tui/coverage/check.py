@@ -1,0 +1,97 @@
+"""Running the coverage check for a session or a transcript file, and recording it in the session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+from ..guide.loader import load_guide
+from ..guide.model import Guide
+from ..session.store import SESSION_SUFFIX, SessionStore, find_sessions, session_path
+from ..study import Study
+from ..transcribe.transcript import Transcript
+from .matcher import CoverageMatcher
+from .plain_text import read_any_transcript
+from .report import CoverageReport
+
+
+@dataclass
+class CoverageInput:
+    name: str
+    transcript: Transcript
+    guide: Guide
+    store: SessionStore | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _session_for_transcript(study: Study, transcript: Transcript) -> SessionStore | None:
+    if transcript.session_id and session_path(study.recordings_dir, transcript.session_id).is_file():
+        return SessionStore.open(session_path(study.recordings_dir, transcript.session_id))
+    return None
+
+
+def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> CoverageInput:
+    """A session (id or file) with its transcript, or a transcript file (JSON, TXT, VTT)."""
+    explicit_guide = load_guide(guide_file) if guide_file else None
+    path = Path(ref)
+    store = None
+    if path.name.endswith(SESSION_SUFFIX) and path.is_file():
+        store = SessionStore.open(path)
+    elif not path.exists() and session_path(study.recordings_dir, ref).is_file():
+        store = SessionStore.open(session_path(study.recordings_dir, ref))
+    if store is not None:
+        session = store.session
+        if not session.transcript_file:
+            raise UserError(f"session {session.id} has no transcript yet — run "
+                            f"`interview-tui transcribe {session.id}` first")
+        transcript = read_any_transcript(study.transcripts_dir / session.transcript_file)
+        return CoverageInput(session.pseudonym or session.id, transcript, explicit_guide or session.guide, store)
+    if not path.exists():
+        raise UserError(f"{ref}: no such transcript or session — `interview-tui sessions` lists sessions")
+    transcript = read_any_transcript(path)
+    store = _session_for_transcript(study, transcript) if path.suffix == ".json" else None
+    notes: tuple[str, ...] = ()
+    guide = explicit_guide or (store.session.guide if store else None)
+    if guide is None:
+        default = study.default_guide()
+        if default is None:
+            raise UserError(f"{ref}: which guide? pass --guide FILE")
+        guide = load_guide(default)
+        notes = (f"no --guide given: checked against {default.name}",)
+    return CoverageInput(path.stem, transcript, guide, store, notes)
+
+
+def check(source: CoverageInput, *, update_session: bool = True) -> CoverageReport:
+    report = CoverageMatcher(source.guide).match(source.transcript, source.store.session if source.store else None)
+    report.warnings = list(source.notes) + report.warnings
+    if update_session and source.store is not None:
+        record_automatic_marks(source.store, report)
+    return report
+
+
+def record_automatic_marks(store: SessionStore, report: CoverageReport) -> int:
+    """Add the automatic marks to the session, beside (never over) the interviewer's; only
+    changes are added, so running the check again does not grow the history."""
+    added = 0
+    for item in report.items:
+        if item.kind == "theme":
+            continue
+        state = {"covered": "covered", "partly": "asked", "not_covered": "not_yet"}[item.auto_status]
+        record = store.session.items.get(item.id)
+        previous = record.latest("coverage") if record else None
+        if (previous is None and state == "not_yet") or (previous is not None and previous.state == state):
+            continue
+        store.mark(item.id, state, source="coverage", call_time=item.first_time, score=item.score)
+        added += 1
+    return added
+
+
+def study_inputs(study: Study, guide_file: Path | None = None) -> list[CoverageInput]:
+    """Every session of the study that has a transcript, oldest first."""
+    inputs = []
+    for path, session, _ in reversed(find_sessions(study.recordings_dir)):
+        if session is not None and session.transcript_file and \
+                (study.transcripts_dir / session.transcript_file).is_file():
+            inputs.append(resolve_input(str(path), study, guide_file))
+    return inputs
