@@ -39,7 +39,7 @@ class SpokenInterview:
 def _espeak(text: str, voice: str, speed: int, target: Path) -> np.ndarray:
     raw = target.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", str(RATE), str(target)], check=True)
+    subprocess.run(["sox", "-G", str(raw), "-r", str(RATE), str(target)], check=True)
     data, _ = sf.read(target, dtype="float32")
     return data
 
@@ -47,8 +47,8 @@ def _espeak(text: str, voice: str, speed: int, target: Path) -> np.ndarray:
 def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
     source, target = work / "phone-in.wav", work / "phone-out.wav"
     sf.write(source, samples, RATE)
-    subprocess.run(["sox", str(source), "-r", "8000", str(target), "sinc", "300-3400"], check=True)
-    subprocess.run(["sox", str(target), "-r", str(RATE), str(source)], check=True)
+    subprocess.run(["sox", "-G", str(source), "-r", "8000", str(target), "sinc", "300-3400"], check=True)
+    subprocess.run(["sox", "-G", str(target), "-r", str(RATE), str(source)], check=True)
     data, _ = sf.read(source, dtype="float32")
     return data
 

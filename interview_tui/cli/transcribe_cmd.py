@@ -31,12 +31,12 @@ def run(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from ..export.transcript_formats import write_exports
     from ..guide.loader import load_guide
     from ..settings import load_settings
     from ..study import Study
     from ..transcribe.models import load_whisper
-    from ..transcribe.pipeline import TranscribeOptions, TranscriptionJob, whisper_language
+    from ..transcribe.pipeline import TranscriptionJob
+    from ..transcribe.service import finish, options_for
     from ..transcribe.targets import resolve_target
 
     study = Study.at(args.project).ensure()
@@ -50,13 +50,9 @@ def run(args) -> int:
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                   TimeRemainingColumn(), console=Console(stderr=True), transient=False) as bar:
         for target in targets:
-            guide = extra_guide or target.guide
-            language = args.language or (guide.language if guide and not settings_language_set(settings) else settings.language)
-            speakers = tuple(s.strip() for s in args.speakers.split(",")) if args.speakers else target.speakers
-            vocabulary = ", ".join(guide.vocabulary()) if guide else None
-            options = TranscribeOptions(model=model_name, language=whisper_language(language),
-                                        speakers=speakers, vocabulary=vocabulary or None,
-                                        cpu_threads=args.threads)
+            speakers = tuple(x.strip() for x in args.speakers.split(",")) if args.speakers else None
+            options = options_for(target, settings, model=model_name, language=args.language,
+                                  speakers=speakers, guide=extra_guide, threads=args.threads)
             job = TranscriptionJob(target.audio, target.output, options, model=model,
                                    session_id=target.store.session.id if target.store else None)
             task = bar.add_task(target.name, total=1.0)
@@ -69,17 +65,8 @@ def run(args) -> int:
                 failures += 1
                 print(f"interview-tui: {exc}", file=sys.stderr)
                 continue
-            written = write_exports(job.transcript, target.output)
-            if target.store is not None:
-                target.store.set_transcript(target.output.name)
+            written = finish(target, job)
             print(f"{target.output} ({len(job.transcript.segments)} segments, "
                   f"{job.transcript.processing_seconds:.0f} s) + "
                   + ", ".join(p.name.split('.', 1)[1] for p in written))
     return 1 if failures else 0
-
-
-def settings_language_set(settings) -> bool:
-    """True when the user chose a language in settings (it then wins over the guide's)."""
-    return "language" in settings.model_fields_set
-
-

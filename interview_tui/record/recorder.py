@@ -35,6 +35,23 @@ SOURCE_STALL_SECONDS = 2.0
 SOURCE_START_SECONDS = 5.0  # PulseAudio can take most of a second to deliver the first block
 
 
+class _NoFile:
+    """The writer of a level preview: counts frames, keeps nothing."""
+
+    def __init__(self, channels: int, rate: int):
+        self.rate, self.channels, self.frames, self.full, self.closed = rate, channels, 0, False, False
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.rate
+
+    def write(self, frames: np.ndarray) -> None:
+        self.frames += len(frames)
+
+    def close(self) -> None:
+        self.closed = True
+
+
 @dataclass
 class Source:
     """One input stream: a device, which of its channels to keep (1-based), and who they are."""
@@ -68,7 +85,7 @@ class _SourceState:
 
 
 class Recorder:
-    def __init__(self, sources: list[Source], path: Path, *, rate: int | None = None,
+    def __init__(self, sources: list[Source], path: Path | None, *, rate: int | None = None,
                  append: bool = False, on_event: Callable[[RecorderEvent], None] | None = None,
                  silence_warning_seconds: float = 20.0, disk_reserve_bytes: int = DISK_RESERVE_BYTES,
                  max_seconds: float | None = None, blocksize: int = 0,
@@ -76,7 +93,9 @@ class Recorder:
         if not 1 <= len(sources) <= 2:
             raise AudioUnavailable("record from one or two sources")
         self.sources = sources
-        self.path = Path(path)
+        self.preview = path is None
+        """Levels and warnings only, no file: the start screen's meters before the call."""
+        self.path = Path(path) if path is not None else Path(".")
         self.roles = [role for source in sources for role in source.roles]
         self.channels = len(self.roles)
         self.on_event = on_event or (lambda event: None)
@@ -115,6 +134,8 @@ class Recorder:
         return rate
 
     def check_disk(self) -> None:
+        if self.preview:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         free = shutil.disk_usage(self.path.parent).free
         per_second = self.rate * self.channels * 2
@@ -141,7 +162,8 @@ class Recorder:
     def start(self) -> None:
         sd = sounddevice_module()
         self.check_disk()
-        self._writer = CrashSafeWavWriter(self.path, self.channels, self.rate, append=self.append)
+        self._writer = (_NoFile(self.channels, self.rate) if self.preview else
+                        CrashSafeWavWriter(self.path, self.channels, self.rate, append=self.append))
         offset = 0
         self._started_at = time.monotonic()
         self._states = []
@@ -263,7 +285,7 @@ class Recorder:
                         for warning in watch.warnings(self.position):
                             self._emit(warning)
                     next_level = now + LEVEL_INTERVAL
-                if now >= next_disk:
+                if now >= next_disk and not self.preview:
                     next_disk = now + 5.0
                     if shutil.disk_usage(self.path.parent).free < self.disk_reserve_bytes:
                         reason, message = "disk_full", "the disk is nearly full: recording stopped, file intact"

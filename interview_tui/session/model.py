@@ -96,6 +96,8 @@ class Session(_Model):
     items: dict[str, ItemRecord] = Field(default_factory=dict)
     notes: list[Note] = Field(default_factory=list)
     current_item: str | None = None
+    theme_seconds: dict[str, float] = Field(default_factory=dict)
+    """Call time spent on each theme, against its planned minutes."""
     audio_files: list[str] = Field(default_factory=list)
     """Recording files, relative to the session file's folder; one per recording run."""
     audio_channels: list[str] = Field(default_factory=list)

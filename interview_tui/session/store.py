@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -49,10 +51,21 @@ def load_session(path: Path) -> Session:
                                "the file was not changed")
 
 
+def _locked(method):
+    # The recorder's thread and the UI both change the session; one at a time.
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class SessionStore:
     """A session bound to its file: every change goes through here and is saved at once."""
 
     def __init__(self, session: Session, path: Path):
+        self._lock = threading.RLock()
         self.session = session
         self.path = Path(path)
         self._undo: list[tuple[str, int]] = []
@@ -73,6 +86,7 @@ class SessionStore:
     def open(cls, path: Path) -> "SessionStore":
         return cls(load_session(path), path)
 
+    @_locked
     def save(self) -> None:
         atomic_write_text(self.path, self.session.model_dump_json(indent=2))
 
@@ -88,21 +102,25 @@ class SessionStore:
         now = now or utc_now()
         return round((now - self.session.started_at).total_seconds(), 2)
 
+    @_locked
     def start_clock(self) -> None:
         if self.session.started_at is None:
             self.session.started_at = utc_now()
             self.save()
 
+    @_locked
     def set_phase(self, phase: str) -> None:
         self.session.phase = phase
         self.save()
 
+    @_locked
     def end(self) -> None:
         self.session.ended_at = utc_now()
         self.session.phase = "ended"
         self.save()
 
     # --- marks -------------------------------------------------------------------------------
+    @_locked
     def mark(self, item_id: str, state: ItemState, *, source: MarkSource = "interviewer",
              call_time: float | None = None, score: float | None = None) -> None:
         self.session.guide.item(item_id)  # KeyError for an id the guide does not have
@@ -114,6 +132,7 @@ class SessionStore:
             self._undo.append((item_id, len(record.history) - 1))
         self.save()
 
+    @_locked
     def undo(self) -> str | None:
         """Take back the interviewer's last mark in this run; returns the item id, if any."""
         while self._undo:
@@ -125,6 +144,7 @@ class SessionStore:
                 return item_id
         return None
 
+    @_locked
     def check(self, section: str, item_id: str, done: bool = True) -> None:
         checks: dict[str, Check] = getattr(self.session, section)
         checks[item_id] = Check(done=done, call_time=self.call_time())
@@ -133,26 +153,37 @@ class SessionStore:
             self.session.consent = "given" if done else "unknown"
         self.save()
 
+    @_locked
     def refuse_consent(self) -> None:
         self.session.consent = "refused"
         self.add_note("Consent to the recording was refused; the recording was deleted.", kind="event")
 
+    @_locked
     def add_note(self, text: str, *, kind: str = "note", item_id: str | None = None) -> Note:
         note = Note(kind=kind, text=text, call_time=self.call_time(), item_id=item_id)
         self.session.notes.append(note)
         self.save()
         return note
 
+    @_locked
+    def add_theme_time(self, theme_id: str, seconds: float, save: bool = True) -> None:
+        self.session.theme_seconds[theme_id] = round(self.session.theme_seconds.get(theme_id, 0.0) + seconds, 1)
+        if save:
+            self.save()
+
+    @_locked
     def set_current(self, item_id: str | None) -> None:
         self.session.current_item = item_id
         self.save()
 
+    @_locked
     def add_audio_file(self, name: str, channels: Iterable[str]) -> None:
         if name not in self.session.audio_files:
             self.session.audio_files.append(name)
         self.session.audio_channels = list(channels)
         self.save()
 
+    @_locked
     def set_transcript(self, name: str) -> None:
         self.session.transcript_file = name
         self.save()

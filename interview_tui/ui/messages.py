@@ -1,0 +1,47 @@
+"""Messages from the workers (recorder, transcriber) to the UI. Posted from threads; handled on
+the UI's loop, which is the only place that touches widgets."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from ..record.events import LevelEvent, RecorderStopped, RecorderWarning
+
+
+class RecorderLevels(Message):
+    def __init__(self, event: LevelEvent) -> None:
+        super().__init__()
+        self.event = event
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RecorderLevels)  # only the newest level matters
+
+
+class RecorderWarned(Message):
+    def __init__(self, warning: RecorderWarning) -> None:
+        super().__init__()
+        self.warning = warning
+
+
+class RecorderEnded(Message):
+    def __init__(self, result: RecorderStopped | None, error: str = "") -> None:
+        super().__init__()
+        self.result = result
+        self.error = error
+
+
+class TranscriptionProgress(Message):
+    def __init__(self, fraction: float, text: str = "") -> None:
+        super().__init__()
+        self.fraction = fraction
+        self.text = text
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TranscriptionProgress)
+
+
+class TranscriptionFinished(Message):
+    def __init__(self, ok: bool, text: str) -> None:
+        super().__init__()
+        self.ok = ok
+        self.text = text

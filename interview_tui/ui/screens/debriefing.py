@@ -1,0 +1,26 @@
+"""Debriefing: the guide's closing questions, then stop."""
+
+from __future__ import annotations
+
+from ..dialogs.confirm import ConfirmDialog
+from .briefing import ChecklistScreen
+
+
+class DebriefingScreen(ChecklistScreen):
+    section = "debriefing"
+    title_text = "Debriefing — closing questions (Space ticks an item)"
+    BINDINGS = [("space", "toggle", "Tick"), ("ctrl+e", "stop", "Stop interview"), ("ctrl+b", "back", "Back to the guide"),
+                ("p", "app.toggle_pause", "Pause rec"), ("question_mark", "app.help", "Keys")]
+
+    def hint(self) -> str:
+        return "Ctrl+E: stop the recording and end the interview. Ctrl+B: back to the guide."
+
+    def action_back(self) -> None:
+        self.app.go_to_phase("conduct")
+
+    def action_stop(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.end_session()
+
+        self.app.push_screen(ConfirmDialog("Stop the recording and end the interview?", yes="Stop"), answered)

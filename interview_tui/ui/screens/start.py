@@ -1,0 +1,126 @@
+"""Start: pick the guide, name the informant, choose the audio, see the line is live — or resume."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from ...errors import UserError
+from ..widgets.level_meter import LevelMeters
+
+NO_RECORDING = "none"
+MONO = "mono"
+SECOND_CHANNEL = "channel-2"
+
+
+class StartScreen(Screen):
+    BINDINGS = [("ctrl+s", "start", "Start interview"), ("ctrl+r", "resume", "Resume selected"),
+                ("question_mark", "app.help", "Keys")]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Header()
+        with VerticalScroll(id="start-form"):
+            unfinished = app.unfinished()
+            if unfinished:
+                yield Label("Unfinished interviews (the app or laptop stopped mid-call) — select and Ctrl+R to resume:",
+                            classes="section")
+                yield OptionList(*[Option(f"{s.id}  {s.pseudonym}  ({s.phase}, "
+                                          f"{s.counts()['covered']} covered, {len(s.notes)} notes)", id=str(p))
+                                   for p, s in unfinished], id="resume-list")
+            yield Label("Guide", classes="section")
+            guides = app.study.guide_files()
+            default = app.study.default_guide()
+            yield Select([(p.name, str(p)) for p in guides], value=str(default) if default else Select.BLANK,
+                         allow_blank=not guides, id="guide")
+            yield Label("Informant's pseudonym (never the real name)", classes="section")
+            yield Input(value="", placeholder="e.g. Veileder A", id="pseudonym")
+            yield Label("Audio", classes="section")
+            mic_options, line_options, note = self._device_options()
+            self.audio_note = note
+            with Horizontal(classes="row"):
+                yield Select(mic_options, value=mic_options[0][1], allow_blank=False, id="mic",
+                             prompt="Interviewer / microphone")
+                yield Select(line_options, value=MONO, allow_blank=False, id="line", prompt="Phone line")
+            yield Static(note, id="audio-note")
+            yield LevelMeters("(levels appear here)", id="preview-meters")
+            with Horizontal(classes="row"):
+                yield Button("Start interview (Ctrl+S)", variant="primary", id="start")
+                if unfinished:
+                    yield Button("Resume selected (Ctrl+R)", id="resume")
+        yield Footer()
+
+    def _device_options(self):
+        app = self.app
+        try:
+            devices = app.input_devices()
+        except UserError as exc:
+            return [("No recording (notes and marks only)", NO_RECORDING)], [("—", MONO)], \
+                f"No audio: {exc}. You can go on without recording."
+        if not devices:
+            return [("No recording (notes and marks only)", NO_RECORDING)], [("—", MONO)], \
+                "No audio input device found. You can go on without recording (notes and marks only)."
+        ordered = sorted(devices, key=lambda d: not d.is_default)
+        mic = [(f"{d.name} ({d.channels} ch){' – default' if d.is_default else ''}", str(d.index)) for d in ordered]
+        mic.append(("No recording (notes and marks only)", NO_RECORDING))
+        line = [("— one source: mic near a phone on speaker", MONO),
+                ("Channel 2 of the same device (phone recording adapter)", SECOND_CHANNEL)]
+        line += [(f"{d.name} (separate device: softphone / loopback)", str(d.index)) for d in ordered]
+        return mic, line, "Speak and watch the meters: the phone line must move before you dial."
+
+    def on_mount(self) -> None:
+        self.query_one("#pseudonym", Input).focus()
+        self.restart_preview()
+
+    @on(Select.Changed, "#mic")
+    @on(Select.Changed, "#line")
+    def restart_preview(self) -> None:
+        self.app.start_preview(self.audio_choice())
+
+    def audio_choice(self) -> tuple[str | None, str | None] | None:
+        """(mic spec, line spec) for build_sources, or None for no recording."""
+        mic = self.query_one("#mic", Select).value
+        line = self.query_one("#line", Select).value
+        if mic == NO_RECORDING or mic is Select.BLANK:
+            return None
+        if line == MONO:
+            return mic, None
+        if line == SECOND_CHANNEL:
+            return f"{mic}:1", f"{mic}:2"
+        return mic, line
+
+    def show_levels(self, levels) -> None:
+        self.query_one("#preview-meters", LevelMeters).show_levels(levels)
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        guide = self.query_one("#guide", Select).value
+        if guide is Select.BLANK:
+            self.notify("Add a guide to guides/ first (copy guides/template.yaml).", severity="error")
+            return
+        pseudonym = self.query_one("#pseudonym", Input).value.strip()
+        if not pseudonym:
+            self.notify("Give the informant a pseudonym first.", severity="warning")
+            self.query_one("#pseudonym", Input).focus()
+            return
+        self.app.begin_session(str(guide), pseudonym, self.audio_choice())
+
+    @on(Button.Pressed, "#resume")
+    def action_resume(self) -> None:
+        try:
+            chosen = self.query_one("#resume-list", OptionList)
+        except Exception:
+            self.notify("There is no unfinished interview to resume.")
+            return
+        if chosen.highlighted is None:
+            self.notify("Select the interview to resume first.")
+            return
+        self.app.resume_session(chosen.get_option_at_index(chosen.highlighted).id, self.audio_choice())
+
+    @on(OptionList.OptionSelected, "#resume-list")
+    def resume_chosen(self) -> None:
+        self.action_resume()

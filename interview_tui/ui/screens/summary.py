@@ -1,0 +1,87 @@
+"""After the interview: what was covered, skipped and left untouched, the notes, and the offer to
+transcribe now (in another process, so the laptop stays responsive)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, ProgressBar, Static
+
+from ...export.timefmt import hms
+
+
+class SummaryScreen(Screen):
+    BINDINGS = [("t", "transcribe", "Transcribe now"), ("escape", "cancel_transcription", "Cancel transcription"),
+                ("ctrl+n", "new", "New interview"), ("q", "app.quit", "Quit"), ("question_mark", "app.help", "Keys")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="summary"):
+            yield Static(self.summary_text(), id="summary-text")
+            yield ProgressBar(total=1.0, show_eta=False, id="transcribe-progress")
+            yield Static("", id="transcribe-status")
+            with Horizontal(classes="row"):
+                yield Button("Transcribe now (t)", variant="primary", id="transcribe")
+                yield Button("New interview (Ctrl+N)", id="new")
+                yield Button("Quit (q)", id="quit")
+        yield Footer()
+
+    def summary_text(self):
+        session = self.app.store.session
+        counts = session.counts()
+        duration = (session.ended_at - session.started_at).total_seconds() \
+            if session.ended_at and session.started_at else 0.0
+        table = Table.grid(padding=(0, 2))
+        table.add_row("Interview", f"{session.id} — {session.pseudonym}")
+        table.add_row("Duration", hms(duration))
+        table.add_row("Recording", ", ".join(session.audio_files) or "none")
+        table.add_row("Covered", str(counts["covered"]))
+        table.add_row("Asked, not yet covered", str(counts["asked"]))
+        table.add_row("Skipped", str(counts["skipped"]))
+        table.add_row("Untouched", str(counts["not_yet"]))
+        untouched = [q.id + ("★" if q.must_cover else "") for _, q in session.guide.questions()
+                     if session.item_state(q.id) == "not_yet"]
+        table.add_row("Untouched questions", " ".join(untouched) or "none")
+        notes = Text()
+        for note in session.notes:
+            if note.kind in ("note", "marker"):
+                notes.append(f"[{hms(note.call_time or 0)}] {note.kind}: {note.text}\n")
+        table.add_row("Notes", notes or "none")
+        return table
+
+    def on_mount(self) -> None:
+        if not self.app.store.session.audio_files:
+            self.query_one("#transcribe", Button).disabled = True
+            self.query_one("#transcribe-status", Static).update("No recording, so nothing to transcribe.")
+
+    @on(Button.Pressed, "#transcribe")
+    def action_transcribe(self) -> None:
+        if self.app.store.session.audio_files:
+            self.query_one("#transcribe", Button).disabled = True
+            self.query_one("#transcribe-status", Static).update("Transcribing in the background…")
+            self.app.transcribe_in_background()
+
+    def action_cancel_transcription(self) -> None:
+        self.app.cancel_transcription()
+
+    def show_progress(self, fraction: float) -> None:
+        self.query_one(ProgressBar).update(progress=fraction)
+
+    def show_result(self, ok: bool, text: str) -> None:
+        self.query_one("#transcribe-status", Static).update(("✓ " if ok else "✕ ") + text)
+        if ok:
+            self.query_one(ProgressBar).update(progress=1.0)
+        else:
+            self.query_one("#transcribe", Button).disabled = False
+
+    @on(Button.Pressed, "#new")
+    def action_new(self) -> None:
+        self.app.new_interview()
+
+    @on(Button.Pressed, "#quit")
+    def quit_pressed(self) -> None:
+        self.app.exit()

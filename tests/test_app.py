@@ -1,0 +1,284 @@
+"""The conduct app, driven with Textual's Pilot; asserting on the session file, not the screen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from interview_tui.session.store import load_session, unfinished_sessions
+from interview_tui.ui.app import InterviewApp
+from interview_tui.ui.screens.briefing import BriefingScreen
+from interview_tui.ui.screens.conduct import ConductScreen
+from interview_tui.ui.screens.debriefing import DebriefingScreen
+from interview_tui.ui.screens.start import StartScreen
+from interview_tui.ui.screens.summary import SummaryScreen
+from interview_tui.settings import Settings
+
+from .conftest import REPO
+
+
+def rendered(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(record=True, width=120)
+    console.print(renderable)
+    return console.export_text()
+
+
+def make_app(study, audio=False):
+    return InterviewApp(study, Settings(), audio=audio)
+
+
+def session_file(study):
+    files = list(study.recordings_dir.glob("*.session.json"))
+    assert len(files) == 1
+    return files[0]
+
+
+async def start_interview(pilot, pseudonym="Veileder A"):
+    await pilot.pause()
+    await pilot.click("#pseudonym")
+    await pilot.press(*pseudonym)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def give_consent(pilot):
+    app = pilot.app
+    consent = app.store.session.guide.consent_item().id
+    index = [i.id for i in app.store.session.guide.briefing].index(consent)
+    for _ in range(index):
+        await pilot.press("down")
+    await pilot.press("space")
+    await pilot.pause()
+
+
+async def go_to(pilot, item_id):
+    pilot.app.screen.query_one("#guide-tree").select_item(item_id)
+    await pilot.pause()
+
+
+async def test_consent_gate(study):
+    app = make_app(study)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_interview(pilot)
+        assert isinstance(app.screen, BriefingScreen)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)  # the guide stays closed without consent
+        await give_consent(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConductScreen)
+    session = load_session(session_file(study))
+    assert session.pseudonym == "Veileder A" and session.consent == "given" and session.phase == "conduct"
+    consent = session.guide.consent_item().id
+    assert session.briefing[consent].done and session.briefing[consent].call_time is not None
+
+
+async def test_marking_out_of_order_undo_and_notes(study):
+    app = make_app(study)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_interview(pilot)
+        await give_consent(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await go_to(pilot, "3.2")   # the informant answered a later question first
+        await pilot.press("c")
+        await go_to(pilot, "1.1")
+        await pilot.press("a")
+        await pilot.press("x")
+        await pilot.press("u")       # the skip was a slip
+        await go_to(pilot, "1.1.b")
+        await pilot.press("c")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"ler, presiserer spørsmålet")
+        await pilot.press("enter")
+        await pilot.press("m")
+        await pilot.pause()
+        session = load_session(session_file(study))  # autosaved, before any ending
+    assert session.item_state("3.2") == "covered"
+    assert session.item_state("1.1") == "asked"
+    assert [m.state for m in session.items["1.1"].history] == ["asked"]
+    assert session.item_state("1.1.b") == "covered"
+    assert all(m.source == "interviewer" for r in session.items.values() for m in r.history)
+    note = next(n for n in session.notes if n.kind == "note")
+    assert note.text == "ler, presiserer spørsmålet" and note.item_id == "1.1.b" and note.call_time is not None
+    assert any(n.kind == "marker" for n in session.notes)
+    assert session.current_item == "1.1.b"
+
+
+async def test_ending_gives_a_summary_and_closes_the_session(study):
+    app = make_app(study)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_interview(pilot)
+        await give_consent(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefingScreen)
+        await pilot.press("space")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        summary = rendered(app.screen.summary_text())
+        assert "Veileder A" in summary
+    session = load_session(session_file(study))
+    assert session.ended and session.phase == "ended"
+    assert session.debriefing["D1"].done
+    assert unfinished_sessions(study.recordings_dir) == []
+
+
+async def test_keys_help_lists_the_screens_keys(study):
+    app = make_app(study)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_interview(pilot)
+        await give_consent(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = rendered(app.screen.help_table())
+        assert "Covered" in text and "Undo" in text and "Marker" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConductScreen)
+
+
+async def test_no_audio_device_goes_on_without_recording(study):
+    app = make_app(study, audio=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "without recording" in app.screen.audio_note
+        await start_interview(pilot)
+        assert app.rec_state == "none"
+    assert load_session(session_file(study)).audio_files == []
+
+
+def test_resume_after_the_app_is_killed(study):
+    """The app in a real terminal (tmux), killed with SIGKILL mid-interview, then resumed."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed: use ./scripts/test.sh")
+    name = f"it{os.getpid()}"
+    env = f"cd {study.root} && exec {sys.executable} -m interview_tui --project {study.root}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", env], check=True)
+    try:
+        def keys(*k, wait=0.6):
+            subprocess.run(["tmux", "send-keys", "-t", name, *k], check=True)
+            time.sleep(wait)
+
+        time.sleep(3)
+        keys("Kari", "C-s", wait=1.5)
+        keys("Down", "Down", "Space", "C-n", wait=1.5)
+        keys("c", "Down", "Down", "a")
+        pid = int(subprocess.run(["tmux", "display-message", "-p", "-t", name, "#{pane_pid}"],
+                                 capture_output=True, text=True).stdout)
+        os.kill(pid, signal.SIGKILL)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    before = load_session(session_file(study))
+    assert before.consent == "given" and before.item_state("1.1") == "covered" and not before.ended
+    marked = {k: v.state for k, v in before.items.items()}
+    assert len(marked) == 2
+
+    async def resume():
+        app = make_app(study)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, StartScreen)
+            await pilot.press("ctrl+r")  # the unfinished interview is the highlighted one
+            await pilot.pause()
+            assert isinstance(app.screen, ConductScreen)
+            assert app.store.session.id == before.id
+            await pilot.press("x")
+            await pilot.pause()
+
+    import asyncio
+
+    asyncio.run(resume())
+    after = load_session(session_file(study))
+    assert {k: after.item_state(k) for k in marked}.items() >= {k: v for k, v in marked.items() if k != after.current_item}.items()
+    assert after.item_state(after.current_item) == "skipped"
+    assert [n.kind for n in after.notes] == [n.kind for n in before.notes]
+
+
+@pytest.mark.audio
+async def test_end_to_end_with_real_audio(study, tmp_path):
+    """PulseAudio plays a scripted exchange into the phone sink while the app records it."""
+    import numpy as np
+    import soundfile as sf
+
+    from .audio_helpers import best_lag, envelope, needs_pulse, play
+    from .speech_fixtures import ENGLISH_INTERVIEW, speak_interview
+
+    if needs_pulse.args[0]:
+        pytest.skip("PulseAudio is not running: use ./scripts/test.sh")
+    spoken = speak_interview(ENGLISH_INTERVIEW[:2], tmp_path, stereo=False)
+    app = InterviewApp(study, Settings(), audio=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_interview(pilot)
+        await give_consent(pilot)
+        await pilot.press("ctrl+n")
+        deadline = time.monotonic() + 15
+        while (app.recorder is None or app.recorder.position < 1.0) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert app.rec_state == "rec"
+        player = play(spoken.path, wait=False)
+        while player.poll() is None:
+            await pilot.pause(0.2)
+        await pilot.press("c")
+        await pilot.press("m")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, SummaryScreen)
+    session = load_session(session_file(study))
+    wav = study.recordings_dir / session.audio_files[0]
+    data, rate = sf.read(wav, dtype="float32")
+    stopped = next(n for n in session.notes if n.text.startswith("recording stopped"))
+    assert abs(len(data) / rate - stopped.call_time) < 0.3  # call times are audio times
+    marker = next(n for n in session.notes if n.kind == "marker")
+    assert 0 < marker.call_time <= len(data) / rate
+    played, played_rate = sf.read(spoken.path, dtype="float32")
+    lag, corr = best_lag(envelope(played, played_rate), envelope(data, rate))
+    assert corr > 0.8
+    assert session.items["1.1"].history[0].call_time >= lag * 0.01  # marked after the question was heard
+    assert np.isfinite(data).all()
+
+
+@pytest.mark.audio
+async def test_refused_consent_deletes_the_recording(study):
+    from .audio_helpers import needs_pulse
+
+    if needs_pulse.args[0]:
+        pytest.skip("PulseAudio is not running: use ./scripts/test.sh")
+    app = InterviewApp(study, Settings(), audio=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_interview(pilot)
+        deadline = time.monotonic() + 15
+        while (app.recorder is None or app.recorder.position < 0.5) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        wav = app.recorder.path
+        assert wav.exists()
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, StartScreen)
+    assert not wav.exists()
+    session = load_session(session_file(study))
+    assert session.consent == "refused" and session.ended and session.audio_files == []

@@ -1,0 +1,79 @@
+"""SVG snapshots of the four screens at 80×24 and 120×40 (pytest-textual-snapshot).
+
+Deterministic: no audio (the start screen then offers notes only), and a session with a fixed id
+and times. Update with `pytest tests/test_snapshots.py --snapshot-update` after looking at the
+report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from interview_tui.guide.loader import load_guide
+from interview_tui.session.store import SessionStore
+from interview_tui.settings import Settings
+from interview_tui.ui.app import InterviewApp
+from interview_tui.ui.screens.briefing import BriefingScreen
+from interview_tui.ui.screens.conduct import ConductScreen
+from interview_tui.ui.screens.summary import SummaryScreen
+
+from .conftest import SEED_GUIDE_NB
+
+SIZES = [(80, 24), (120, 40)]
+START = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def fixed_study(study):
+    # the snapshot must not depend on where pytest put the study
+    return study
+
+
+def app_with_session(study, phase: str | None):
+    app = InterviewApp(study, Settings(), audio=False)
+    if phase is None:
+        return app
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB), pseudonym="Veileder A",
+                                guide_file=SEED_GUIDE_NB.name)
+    store.session.id = "20261127-1000-abcd"
+    store.check("briefing", "B1")
+    store.check("briefing", "B3")
+    for item_id, state in [("1.1", "covered"), ("1.1.a", "covered"), ("1.2", "asked"), ("2.3", "skipped")]:
+        store.mark(item_id, state)
+    store.add_note("informanten ler", item_id="1.1")
+    store.session.current_item = "1.2"
+    if phase == "ended":
+        store.session.started_at = START
+        store.session.ended_at = START + timedelta(minutes=47, seconds=12)
+    app.store = store
+    app.rec_state = "none"
+    return app
+
+
+async def _open(pilot, screen_class):
+    pilot.app.switch_screen(screen_class())
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_start_screen(snap_compare, study, size):
+    assert snap_compare(app_with_session(study, None), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_briefing_screen(snap_compare, study, size):
+    assert snap_compare(app_with_session(study, "briefing"), terminal_size=size,
+                        run_before=lambda pilot: _open(pilot, BriefingScreen))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_conduct_screen(snap_compare, study, size):
+    assert snap_compare(app_with_session(study, "conduct"), terminal_size=size,
+                        run_before=lambda pilot: _open(pilot, ConductScreen))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_summary_screen(snap_compare, study, size):
+    assert snap_compare(app_with_session(study, "ended"), terminal_size=size,
+                        run_before=lambda pilot: _open(pilot, SummaryScreen))
