@@ -71,7 +71,9 @@ def run_record(args) -> int:
                                             stop_session_recording)
     from ..settings import load_settings
 
-    settings = load_settings()
+    from ..study import Study
+
+    settings = load_settings(Study.at(args.project).root)
     sources = build_sources(args.mic or settings.mic_device, args.line or settings.line_device,
                             interviewer=settings.interviewer_label, informant=settings.informant_label)
     study, store = _open_or_create_session(args)
