@@ -30,6 +30,8 @@ class Settings(BaseModel):
     informant_label: str = "Informant"
     mic_device: str | None = None
     line_device: str | None = None
+    output_device: str | None = None
+    """Where the review screen plays the recording (default: the system's output)."""
     silence_warning_seconds: float = 20.0
     unsure_word_probability: float = 0.5
 

@@ -11,11 +11,11 @@ import sys
 
 from .. import __version__
 from ..errors import GuideError, UserError
-from . import audio_cmd, coverage_cmd, guide_cmd, sessions_cmd, transcribe_cmd
+from . import audio_cmd, coverage_cmd, export_cmd, guide_cmd, sessions_cmd, transcribe_cmd
 
 # Subcommand modules import their heavy parts (audio, Whisper) inside their handlers, so a
 # broken audio stack never stops `guide check` from working.
-SUBCOMMAND_MODULES = [guide_cmd, sessions_cmd, audio_cmd, transcribe_cmd, coverage_cmd]
+SUBCOMMAND_MODULES = [guide_cmd, sessions_cmd, audio_cmd, transcribe_cmd, coverage_cmd, export_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,9 +27,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", metavar="DIR", default=None,
                         help="the study folder (guides/, recordings/, transcripts/); default: current directory")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    review = subparsers.add_parser("review", help="correct a transcript against the audio, tag guide items")
+    review.add_argument("target", metavar="SESSION_OR_TRANSCRIPT")
+    review.set_defaults(handler=lambda args: _review(args))
     for module in SUBCOMMAND_MODULES:
         module.add_parser(subparsers)
     return parser
+
+
+def _review(args) -> int:
+    from ..ui.run import run_app
+
+    return run_app(project=args.project, review=args.target)
 
 
 def main(argv: list[str] | None = None) -> int:

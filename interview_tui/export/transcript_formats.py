@@ -56,10 +56,14 @@ def turn_text(turn: Turn, rewrite: Callable[[str], str] = lambda text: text, pau
     return " ".join(part for part in parts if part)
 
 
+def made_with(transcript: Transcript) -> str:
+    if transcript.model:
+        return f"{transcript.software}, model {transcript.model}, language {transcript.language or 'auto'}"
+    return f"from {transcript.software}" if transcript.software else "interview-tui"
+
+
 def _header(transcript: Transcript) -> list[str]:
-    return [f"Transcript of {transcript.audio_file}",
-            f"Made with {transcript.software} ({transcript.model}, language {transcript.language or 'auto'})",
-            ""]
+    return [f"Transcript of {transcript.audio_file}", f"Made with {made_with(transcript)}", ""]
 
 
 def to_txt(transcript: Transcript, rewrite=lambda t: t) -> str:
@@ -79,7 +83,7 @@ def to_txt(transcript: Transcript, rewrite=lambda t: t) -> str:
 
 def to_markdown(transcript: Transcript, rewrite=lambda t: t, title: str | None = None) -> str:
     lines = [f"# {title or 'Transcript: ' + transcript.audio_file}", "",
-             f"*{transcript.software}, model {transcript.model}, language {transcript.language or 'auto'}*", ""]
+             f"*{made_with(transcript)}*", ""]
     for turn in turns(transcript):
         lines.append(f"**{turn.speaker}** `[{hms(turn.start)}]` {turn_text(turn, rewrite)}")
         lines.append("")

@@ -41,8 +41,10 @@ class InterviewApp(App):
     rec_state: reactive[str] = reactive("off")
     last_warning: reactive[str] = reactive("")
 
-    def __init__(self, study: Study, settings: Settings, *, audio: bool = True) -> None:
+    def __init__(self, study: Study, settings: Settings, *, audio: bool = True,
+                 review: str | None = None) -> None:
         super().__init__()
+        self.review_target = review
         self.study = study
         self.settings = settings
         self.audio_enabled = audio
@@ -55,7 +57,11 @@ class InterviewApp(App):
     # --- lifecycle ---------------------------------------------------------------------------
     def on_mount(self) -> None:
         repaired = repair_unfinished(self.study.recordings_dir)
-        self.push_screen(StartScreen())
+        if self.review_target is not None:
+            self.push_screen(self.review_target if not isinstance(self.review_target, str)
+                             else self.review_screen(self.review_target))
+        else:
+            self.push_screen(StartScreen())
         for path, seconds in repaired:
             self.notify(f"Repaired {path.name} ({seconds:.0f} s) left unfinished by a crash.")
 
@@ -261,6 +267,44 @@ class InterviewApp(App):
         if isinstance(self.screen, SummaryScreen):
             self.screen.show_result(message.ok, message.text)
         self.notify(message.text, severity="information" if message.ok else "error")
+
+    # --- review ------------------------------------------------------------------------------
+    def review_screen(self, ref: str):
+        """The review screen for a session or a transcript JSON (errors raise UserError)."""
+        from ..review.editing import TranscriptEditor
+        from ..review.playback import Player
+        from .screens.review import ReviewScreen
+        from ..coverage.check import resolve_input
+
+        source = resolve_input(ref, self.study)
+        path = Path(ref) if Path(ref).suffix == ".json" else self.study.transcripts_dir / (
+            source.store.session.transcript_file if source.store else "")
+        if path.suffix != ".json" or not path.is_file():
+            raise UserError(f"{ref}: review works on a transcript made by interview-tui (.json) or a session")
+        editor = TranscriptEditor.open(path)
+        audio = None
+        if source.store is not None and source.store.session.audio_files:
+            audio = source.store.folder / source.store.session.audio_files[0]
+        elif (path.parent.parent / "recordings" / editor.transcript.audio_file).is_file():
+            audio = path.parent.parent / "recordings" / editor.transcript.audio_file
+        player, error = None, ""
+        if audio is None or not audio.is_file():
+            error = "No recording found for this transcript: editing works, playback does not."
+        elif not self.audio_enabled:
+            error = "Sound is off (no audio device): editing works, playback does not."
+        else:
+            try:
+                player = Player(audio, self.settings.output_device)
+            except UserError as exc:
+                error = str(exc)
+        self.store = source.store
+        return ReviewScreen(editor, source.guide, source.store, player, error)
+
+    def open_review(self) -> None:
+        try:
+            self.push_screen(self.review_screen(self.store.session.id))
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
 
     # --- help --------------------------------------------------------------------------------
     def action_help(self) -> None:

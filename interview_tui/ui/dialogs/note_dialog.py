@@ -9,17 +9,18 @@ from textual.widgets import Input, Static
 
 
 class NoteDialog(ModalScreen[str | None]):
+    """One line of text: a note during the call, or a guide item id to tag a segment with."""
+
     BINDINGS = [("escape", "cancel", "Cancel")]
 
-    def __init__(self, stamp: str, item_id: str | None) -> None:
+    def __init__(self, title: str, placeholder: str = "what to remember…") -> None:
         super().__init__()
-        self.stamp, self.item_id = stamp, item_id
+        self.title_text, self.placeholder = title, placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            where = f" at {self.item_id}" if self.item_id else ""
-            yield Static(f"Note at {self.stamp}{where} — Enter saves, Esc cancels", classes="dialog-text")
-            yield Input(placeholder="what to remember…", id="note-text")
+            yield Static(f"{self.title_text} — Enter saves, Esc cancels", classes="dialog-text")
+            yield Input(placeholder=self.placeholder, id="note-text")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

@@ -164,7 +164,8 @@ class ConductScreen(Screen):
                 self.store.save()
                 self.notify(f"Note saved at {stamp}.")
 
-        self.app.push_screen(NoteDialog(stamp, item_id), save)
+        where = f" ({item_id})" if item_id else ""
+        self.app.push_screen(NoteDialog(f"Note at {stamp}{where}"), save)
 
     def action_marker(self) -> None:
         note = self.store.add_note("marker", kind="marker", item_id=self.selected_item())

@@ -15,7 +15,7 @@ from ...export.timefmt import hms
 
 
 class SummaryScreen(Screen):
-    BINDINGS = [("t", "transcribe", "Transcribe now"), ("escape", "cancel_transcription", "Cancel transcription"),
+    BINDINGS = [("t", "transcribe", "Transcribe now"), ("v", "review", "Review transcript"), ("escape", "cancel_transcription", "Cancel transcription"),
                 ("ctrl+n", "new", "New interview"), ("q", "app.quit", "Quit"), ("question_mark", "app.help", "Keys")]
 
     def compose(self) -> ComposeResult:
@@ -26,6 +26,7 @@ class SummaryScreen(Screen):
             yield Static("", id="transcribe-status")
             with Horizontal(classes="row"):
                 yield Button("Transcribe now (t)", variant="primary", id="transcribe")
+                yield Button("Review (v)", id="review")
                 yield Button("New interview (Ctrl+N)", id="new")
                 yield Button("Quit (q)", id="quit")
         yield Footer()
@@ -77,6 +78,13 @@ class SummaryScreen(Screen):
             self.query_one(ProgressBar).update(progress=1.0)
         else:
             self.query_one("#transcribe", Button).disabled = False
+
+    @on(Button.Pressed, "#review")
+    def action_review(self) -> None:
+        if not self.app.store.session.transcript_file:
+            self.notify("Transcribe first (t); then review the transcript and its coverage here.")
+            return
+        self.app.open_review()
 
     @on(Button.Pressed, "#new")
     def action_new(self) -> None:

@@ -1,0 +1,61 @@
+"""``interview-tui export`` and ``interview-tui names``: anonymised exports for QDA tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def add_parser(subparsers) -> None:
+    export = subparsers.add_parser(
+        "export", help="export the (corrected) transcript: txt, md, docx, srt, vtt, maxqda, nvivo, qdpx, report",
+        description="Names in pseudonyms.yaml (study folder; 'Real name: Replacement' per line) are replaced "
+                    "in every export, never in the stored transcript. The export stops if a name seems left in.")
+    export.add_argument("target", metavar="SESSION_OR_TRANSCRIPT")
+    export.add_argument("--format", default="txt,md,docx,qdpx,report",
+                        help="comma-separated list, or 'all' (default: txt,md,docx,qdpx,report)")
+    export.add_argument("--guide", type=Path, help="the guide (default: the session's)")
+    export.add_argument("--output", type=Path, help="folder (default: transcripts/exports/)")
+    export.add_argument("--no-anonymise", action="store_true", help="keep real names (for your own eyes only)")
+    export.add_argument("--force", action="store_true", help="export although a name may be left in")
+    export.add_argument("--needs-bokmal", action="store_true",
+                        help="mark the export: quotes still in dialect, to be rewritten to Bokmål before publishing")
+    export.set_defaults(handler=run_export)
+
+    names = subparsers.add_parser("names", help="suggest names and places to add to pseudonyms.yaml")
+    names.add_argument("target", metavar="SESSION_OR_TRANSCRIPT")
+    names.set_defaults(handler=run_names)
+
+
+def run_export(args) -> int:
+    from ..coverage.check import resolve_input
+    from ..export.service import ALL_FORMATS, export
+    from ..study import Study
+
+    study = Study.at(args.project)
+    source = resolve_input(args.target, study, args.guide)
+    formats = ALL_FORMATS if args.format == "all" else [f.strip() for f in args.format.split(",") if f.strip()]
+    out_dir = args.output or study.transcripts_dir / "exports"
+    result = export(source, study.root, out_dir, formats, anonymise=not args.no_anonymise,
+                    force=args.force, needs_bokmal=args.needs_bokmal)
+    for path in result.files:
+        print(path)
+    return 0
+
+
+def run_names(args) -> int:
+    from ..coverage.check import resolve_input
+    from ..export.anonymise import PseudonymTable, suggest_names
+    from ..study import Study
+
+    study = Study.at(args.project)
+    source = resolve_input(args.target, study)
+    table = PseudonymTable.load(study.root)
+    known = set(table.mapping) | set(table.mapping.values())
+    suggestions = suggest_names(source.transcript, known)
+    if not suggestions:
+        print("no capitalised names found that are not already in pseudonyms.yaml")
+        return 0
+    print(f"Capitalised words in {source.name} (add real names to {table.path}):")
+    for name, count in suggestions:
+        print(f"  {name}: {count}×")
+    return 0

@@ -1,0 +1,121 @@
+"""REFI-QDA project export (.qdpx): the transcript as a text source, the guide's themes,
+questions and follow-ups as codes, and the coverage evidence and the researcher's own tags as
+coded segments — the interview arrives in NVivo, ATLAS.ti, MAXQDA or QualCoder coded by guide item.
+
+A .qdpx is a zip with ``project.qde`` (namespace urn:QDA-XML:project:1.0) and ``sources/``.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from ..coverage.report import CoverageReport
+from ..fileio import atomic_write_bytes
+from ..guide.model import Guide
+from ..transcribe.transcript import Transcript
+from .timefmt import hms
+
+NAMESPACE = "urn:QDA-XML:project:1.0"
+THEME_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+
+def _guid(*parts: str) -> str:
+    """Stable GUIDs, so exporting twice gives the same codes (importers can merge projects)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "interview-tui:" + ":".join(parts)))
+
+
+def source_text(transcript: Transcript, rewrite=lambda t: t) -> tuple[str, list[tuple[int, int]]]:
+    """The text QDA tools show: one paragraph per segment, ``[hh:mm:ss] Speaker: text``; and
+    each segment's (start, end) character positions in it."""
+    parts, spans, position = [], [], 0
+    for segment in sorted(transcript.segments, key=lambda s: s.start):
+        prefix = f"[{hms(segment.start)}] {segment.speaker}: "
+        body = rewrite(segment.text)
+        spans.append((position + len(prefix), position + len(prefix) + len(body)))
+        line = prefix + body + "\n"
+        parts.append(line)
+        position += len(line)
+    return "".join(parts), spans
+
+
+def _codes_xml(guide: Guide, code_ids: dict[str, str]) -> str:
+    out = ["<CodeBook><Codes>"]
+    for index, theme in enumerate(guide.themes):
+        colour = THEME_COLOURS[index % len(THEME_COLOURS)]
+        out.append(f'<Code guid="{code_ids[theme.id]}" name={quoteattr(f"{theme.id} {theme.title}")} '
+                   f'isCodable="true" color="{colour}"><Description>{escape(theme.title)}</Description>')
+        for question in theme.questions:
+            out.append(f'<Code guid="{code_ids[question.id]}" name={quoteattr(f"{question.id} {question.text[:80]}")} '
+                       f'isCodable="true" color="{colour}"><Description>{escape(question.text)}</Description>')
+            for followup in question.followups:
+                out.append(f'<Code guid="{code_ids[followup.id]}" name={quoteattr(f"{followup.id} {followup.text[:80]}")} '
+                           f'isCodable="true" color="{colour}"><Description>{escape(followup.text)}</Description></Code>')
+            out.append("</Code>")
+        out.append("</Code>")
+    out.append("</Codes></CodeBook>")
+    return "".join(out)
+
+
+def build_project(guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
+                  name: str, informant: str, rewrite=lambda t: t) -> tuple[str, str, str]:
+    """(project.qde XML, source file name, source text)."""
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    user = _guid("user", "interview-tui")
+    code_ids = {item.id: _guid("code", guide.sha256(), item.id) for item in guide.items()}
+    source_id = _guid("source", transcript.audio_sha256 or name, name)
+    text, spans = source_text(transcript, rewrite)
+    segments = sorted(transcript.segments, key=lambda s: s.start)
+    codings: dict[int, dict[str, str]] = {}
+    if report is not None:
+        for item in report.items:
+            if item.status == "not_covered":
+                continue
+            for evidence in item.evidence:
+                if 0 <= evidence.segment < len(segments):
+                    codings.setdefault(evidence.segment, {})[item.id] = f"{evidence.role} ({item.source})"
+    for index, segment in enumerate(segments):
+        for tag in segment.tags:
+            if tag in code_ids:
+                codings.setdefault(index, {})[tag] = "tagged by the researcher"
+    selections = []
+    for index, items in sorted(codings.items()):
+        start, end = spans[index]
+        coded = "".join(f'<Coding guid="{_guid("coding", source_id, str(index), item_id)}" creatingUser="{user}" '
+                        f'creationDateTime="{now}"><CodeRef targetGUID="{code_ids[item_id]}"/></Coding>'
+                        for item_id in items)
+        description = "; ".join(f"{item_id}: {why}" for item_id, why in items.items())
+        selections.append(f'<PlainTextSelection guid="{_guid("selection", source_id, str(index))}" '
+                          f'name={quoteattr(f"[{hms(segments[index].start)}] {segments[index].speaker}")} '
+                          f'startPosition="{start}" endPosition="{end}" creatingUser="{user}" '
+                          f'creationDateTime="{now}"><Description>{escape(description)}</Description>{coded}'
+                          f'</PlainTextSelection>')
+    file_name = f"{source_id}.txt"
+    case_id = _guid("case", name)
+    xml = (f'<?xml version="1.0" encoding="utf-8"?>\n'
+           f'<Project xmlns="{NAMESPACE}" name={quoteattr(name)} origin="interview-tui" '
+           f'creatingUserGUID="{user}" creationDateTime="{now}">'
+           f'<Users><User guid="{user}" name="interview-tui"/></Users>'
+           f'{_codes_xml(guide, code_ids)}'
+           f'<Cases><Case guid="{case_id}" name={quoteattr(informant)}><SourceRef targetGUID="{source_id}"/></Case></Cases>'
+           f'<Sources><TextSource guid="{source_id}" name={quoteattr(name)} plainTextPath="internal://{file_name}" '
+           f'creatingUser="{user}" creationDateTime="{now}">'
+           f'<Description>{escape(f"Interview transcript ({transcript.audio_file}), coded by guide item: {guide.title}")}</Description>'
+           f'{"".join(selections)}</TextSource></Sources>'
+           f'<Description>{escape(guide.title)}</Description></Project>')
+    return xml, file_name, text
+
+
+def write_qdpx(path: Path, guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
+               name: str, informant: str, rewrite=lambda t: t) -> Path:
+    xml, file_name, text = build_project(guide, transcript, report, name=name, informant=informant, rewrite=rewrite)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr(f"sources/{file_name}", text)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path

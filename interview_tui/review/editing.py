@@ -1,0 +1,148 @@
+"""Correcting a transcript: every edit is saved at once, and the automatic draft is never lost
+(each segment keeps Whisper's text in ``draft_text`` once it is changed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import UserError
+from ..transcribe.transcript import Segment, Transcript, Word, load_transcript
+
+UNSURE_PROBABILITY = 0.5
+
+CONVENTIONS = {
+    "short_pause": "(.)",
+    "laughter": "(laughter)",
+    "coughs": "(coughs)",
+}
+
+
+def pause_mark(seconds: float) -> str:
+    return "(.)" if seconds < 1.0 else f"({seconds:.0f} s)"
+
+
+def inaudible_mark(at_seconds: float) -> str:
+    whole = int(at_seconds)
+    return f"(inaudible {whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d})"
+
+
+def stress(word: str) -> str:
+    return f"*{word.strip('*')}*"
+
+
+class TranscriptEditor:
+    def __init__(self, transcript: Transcript, path: Path):
+        self.transcript = transcript
+        self.path = Path(path)
+        self.transcript.segments.sort(key=lambda s: (s.start, s.channel))
+
+    @classmethod
+    def open(cls, path: Path) -> "TranscriptEditor":
+        return cls(load_transcript(path), path)
+
+    @property
+    def segments(self) -> list[Segment]:
+        return self.transcript.segments
+
+    def save(self) -> None:
+        self.transcript.save(self.path)
+
+    def _segment(self, index: int) -> Segment:
+        if not 0 <= index < len(self.segments):
+            raise UserError(f"there is no segment {index + 1}")
+        return self.segments[index]
+
+    @staticmethod
+    def _keep_draft(segment: Segment) -> None:
+        if segment.draft_text is None:
+            segment.draft_text = segment.text
+
+    def edit_text(self, index: int, text: str) -> None:
+        segment = self._segment(index)
+        text = " ".join(text.split())
+        if text == segment.text:
+            return
+        self._keep_draft(segment)
+        segment.text = text
+        self.save()
+
+    def split(self, index: int, at: int) -> None:
+        """Split a segment at a character position of its text (e.g. a change of speaker)."""
+        segment = self._segment(index)
+        left, right = segment.text[:at].strip(), segment.text[at:].strip()
+        if not left or not right:
+            raise UserError("split inside the text, not at its start or end")
+        self._keep_draft(segment)
+        words_left, words_right = self._split_words(segment.words, len(left.split()))
+        boundary = words_right[0].start if words_right else segment.start + \
+            (segment.end - segment.start) * len(left) / max(1, len(segment.text))
+        first = segment.model_copy(update={"text": left, "end": boundary, "words": words_left,
+                                           "draft_text": segment.draft_text, "checked": False})
+        second = segment.model_copy(update={"text": right, "start": boundary, "words": words_right,
+                                            "draft_text": "", "checked": False, "tags": list(segment.tags)})
+        self.segments[index: index + 1] = [first, second]
+        self.save()
+
+    @staticmethod
+    def _split_words(words: list[Word], count: int) -> tuple[list[Word], list[Word]]:
+        return list(words[:count]), list(words[count:])
+
+    def merge_with_next(self, index: int) -> None:
+        first, second = self._segment(index), self._segment(index + 1)
+        self._keep_draft(first)
+        drafts = " ".join(d for d in (first.draft_text, second.draft_text if second.draft_text is not None else second.text) if d)
+        merged = first.model_copy(update={"text": f"{first.text} {second.text}".strip(), "end": max(first.end, second.end),
+                                          "words": first.words + second.words, "draft_text": drafts,
+                                          "tags": sorted(set(first.tags) | set(second.tags)), "checked": False})
+        self.segments[index: index + 2] = [merged]
+        self.save()
+
+    def set_speaker(self, first: int, last: int, speaker: str) -> None:
+        for index in range(first, last + 1):
+            self._segment(index).speaker = speaker.strip()
+        self.save()
+
+    def replace(self, find: str, replacement: str, whole_words: bool = True) -> int:
+        if not find:
+            return 0
+        pattern = re.compile((r"\b" + re.escape(find) + r"\b") if whole_words else re.escape(find))
+        changed = 0
+        for segment in self.segments:
+            new, count = pattern.subn(replacement, segment.text)
+            if count:
+                self._keep_draft(segment)
+                segment.text = new
+                changed += count
+        if changed:
+            self.save()
+        return changed
+
+    def toggle_tag(self, index: int, item_id: str) -> bool:
+        segment = self._segment(index)
+        tags = set(segment.tags)
+        added = item_id not in tags
+        tags.symmetric_difference_update({item_id})
+        segment.tags = sorted(tags)
+        self.save()
+        return added
+
+    def set_checked(self, index: int, checked: bool = True) -> None:
+        self._segment(index).checked = checked
+        self.save()
+
+    def progress(self) -> tuple[int, int]:
+        return sum(s.checked for s in self.segments), len(self.segments)
+
+    def next_unsure(self, after: int, threshold: float = UNSURE_PROBABILITY) -> int | None:
+        count = len(self.segments)
+        for step in range(1, count + 1):
+            index = (after + step) % count
+            segment = self.segments[index]
+            if segment.draft_text is None and any(w.probability < threshold for w in segment.words):
+                return index
+        return None
+
+    def index_at(self, seconds: float) -> int | None:
+        candidates = [i for i, s in enumerate(self.segments) if s.start <= seconds + 0.05]
+        return candidates[-1] if candidates else None

@@ -1,0 +1,244 @@
+"""Review: correct the automatic transcript against the audio, guide-aware, with Whisper's unsure
+words marked. Every edit is saved at once; Whisper's draft stays beside the corrected text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...coverage.matcher import CoverageMatcher
+from ...coverage.report import STATUS_SYMBOLS
+from ...errors import UserError
+from ...export.timefmt import hms
+from ...review.editing import TranscriptEditor
+from ..dialogs.edit_dialog import EditDialog
+from ..dialogs.find_replace import FindReplaceDialog
+from ..dialogs.note_dialog import NoteDialog
+from ..widgets.segment_table import SegmentTable
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        ("enter,e", "edit", "Edit"), ("space", "play", "Play/pause"), ("r", "replay", "Replay"),
+        ("comma", "slower", "Slower"), ("full_stop", "normal_speed", "Normal speed"),
+        ("w", "next_unsure", "Next unsure"), ("c", "checked", "Checked"), ("s", "split", "Split"),
+        ("j", "merge", "Merge next"), ("k", "speaker", "Speaker"), ("f", "find", "Find/replace"),
+        ("t", "tag", "Tag item"), ("g", "guide", "Guide panel"), ("question_mark", "app.help", "Keys"),
+    ]
+
+    def __init__(self, editor: TranscriptEditor, guide=None, store=None, player=None, player_error: str = "") -> None:
+        super().__init__()
+        self.editor, self.guide, self.store = editor, guide, store
+        self.player, self.player_error = player, player_error
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="review"):
+            yield SegmentTable(id="segments")
+            if self.guide is not None:
+                with Vertical(id="guide-panel"):
+                    yield Static("Guide coverage (Enter jumps to the evidence)", classes="section")
+                    yield OptionList(id="coverage")
+        yield Static(id="review-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(SegmentTable)
+        table.threshold = getattr(self.app.settings, "unsure_word_probability", 0.5)
+        table.load(self.editor.segments)
+        table.focus()
+        self.refresh_coverage()
+        self.update_status()
+        if self.player_error:
+            self.notify(self.player_error, severity="warning", timeout=10)
+        self.set_interval(0.2, self.follow_playback)
+
+    # --- helpers -----------------------------------------------------------------------------
+    @property
+    def row(self) -> int:
+        return self.query_one(SegmentTable).cursor_row
+
+    def refresh_rows(self, reload: bool = False) -> None:
+        table = self.query_one(SegmentTable)
+        if reload:
+            row = table.cursor_row
+            table.load(self.editor.segments)
+            table.move_cursor(row=min(row, len(self.editor.segments) - 1))
+        else:
+            table.refresh_row(self.row, self.editor.segments[self.row])
+        self.update_status()
+
+    def update_status(self) -> None:
+        checked, total = self.editor.progress()
+        playing = "▶ playing" if self.player and self.player.playing else ("no sound" if self.player is None else "‖")
+        speed = f" {self.player.speed:.2g}×" if self.player else ""
+        self.query_one("#review-status", Static).update(
+            Text(f"{checked}/{total} segments checked  ·  {playing}{speed}  ·  "
+                 "° = word Whisper was unsure of  ·  ✎ = corrected"))
+        if self.store is not None:
+            self.store.session.review = {"checked": checked, "total": total}
+            self.store.save()
+
+    def refresh_coverage(self) -> None:
+        if self.guide is None:
+            return
+        self.report = CoverageMatcher(self.guide).match(self.editor.transcript,
+                                                         self.store.session if self.store else None)
+        options = []
+        for item in self.report.items:
+            indent = {"theme": "", "question": " ", "followup": "   "}[item.kind]
+            options.append(Option(Text(f"{indent}{STATUS_SYMBOLS[item.status]} {item.id} {item.text[:40]}"), id=item.id))
+        panel = self.query_one("#coverage", OptionList)
+        panel.clear_options()
+        panel.add_options(options)
+
+    # --- playback ----------------------------------------------------------------------------
+    def action_play(self) -> None:
+        if self.player is None:
+            self.notify(self.player_error or "No recording to play.", severity="warning")
+            return
+        if self.player.playing:
+            self.player.stop()
+        else:
+            try:
+                self.player.play(self.editor.segments[self.row].start)
+            except UserError as exc:
+                self.notify(str(exc), severity="warning")
+        self.update_status()
+
+    def action_replay(self) -> None:
+        if self.player is None:
+            self.notify(self.player_error or "No recording to play.", severity="warning")
+            return
+        segment = self.editor.segments[self.row]
+        try:
+            self.player.play(segment.start, segment.end)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning")
+
+    def action_slower(self) -> None:
+        if self.player:
+            self.player.speed = max(0.5, round(self.player.speed - 0.25, 2))
+            self.update_status()
+
+    def action_normal_speed(self) -> None:
+        if self.player:
+            self.player.speed = 1.0
+            self.update_status()
+
+    def follow_playback(self) -> None:
+        """The playing segment follows the audio."""
+        if self.player is None or not self.player.playing:
+            return
+        index = self.editor.index_at(self.player.seconds)
+        if index is not None and index != self.row:
+            self.query_one(SegmentTable).move_cursor(row=index)
+
+    # --- editing -----------------------------------------------------------------------------
+    def action_edit(self) -> None:
+        segment = self.editor.segments[self.row]
+        row = self.row
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.editor.edit_text(row, text)
+                self.refresh_rows()
+
+        self.app.push_screen(EditDialog(f"[{hms(segment.start)}] {segment.speaker}", segment.text, segment.start), done)
+
+    def action_split(self) -> None:
+        segment = self.editor.segments[self.row]
+        row = self.row
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            if "|" not in text:
+                self.notify("Put a | where the segment should be split.", severity="warning")
+                return
+            try:
+                self.editor.split(row, text.index("|"))
+            except UserError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self.refresh_rows(reload=True)
+
+        self.app.push_screen(EditDialog("Split: type | where the new segment starts, then Enter",
+                                        segment.text, segment.start), done)
+
+    def action_merge(self) -> None:
+        if self.row + 1 >= len(self.editor.segments):
+            self.notify("This is the last segment.")
+            return
+        self.editor.merge_with_next(self.row)
+        self.refresh_rows(reload=True)
+
+    def action_speaker(self) -> None:
+        speakers = list(dict.fromkeys([*self.editor.transcript.speakers, *(s.speaker for s in self.editor.segments)]))
+        current = self.editor.segments[self.row].speaker
+        following = speakers[(speakers.index(current) + 1) % len(speakers)] if current in speakers else speakers[0]
+        self.editor.set_speaker(self.row, self.row, following)
+        self.refresh_rows()
+
+    def action_find(self) -> None:
+        def done(pair) -> None:
+            if pair:
+                count = self.editor.replace(*pair)
+                self.notify(f"Replaced {count} occurrence(s) of '{pair[0]}'.")
+                self.refresh_rows(reload=True)
+
+        self.app.push_screen(FindReplaceDialog(), done)
+
+    def action_checked(self) -> None:
+        segment = self.editor.segments[self.row]
+        self.editor.set_checked(self.row, not segment.checked)
+        self.refresh_rows()
+        if self.row + 1 < len(self.editor.segments):
+            self.query_one(SegmentTable).move_cursor(row=self.row + 1)
+
+    def action_next_unsure(self) -> None:
+        index = self.editor.next_unsure(self.row)
+        if index is None:
+            self.notify("No unsure words left (corrected segments count as checked).")
+            return
+        self.query_one(SegmentTable).move_cursor(row=index)
+
+    def action_tag(self) -> None:
+        if self.guide is None:
+            self.notify("No guide: tags are guide item ids.", severity="warning")
+            return
+        row = self.row
+        valid = set(self.guide.item_ids())
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            if text not in valid:
+                self.notify(f"'{text}' is not an item of the guide (e.g. 1.2, 3.1.a).", severity="warning")
+                return
+            added = self.editor.toggle_tag(row, text)
+            self.refresh_rows()
+            self.refresh_coverage()
+            self.notify(f"{'Tagged' if added else 'Untagged'} {text}.")
+
+        self.app.push_screen(NoteDialog(f"Tag the segment at {hms(self.editor.segments[row].start)} with a guide "
+                                        "item (again to remove)", placeholder="e.g. 1.2 or 3.1.a"), done)
+
+    def action_guide(self) -> None:
+        if self.guide is not None:
+            self.query_one("#coverage", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#coverage")
+    def jump_to_evidence(self, event: OptionList.OptionSelected) -> None:
+        item = self.report.item(event.option.id)
+        if not item.evidence:
+            self.notify(f"{item.id}: no evidence in the transcript.")
+            return
+        table = self.query_one(SegmentTable)
+        table.move_cursor(row=item.evidence[0].segment)
+        table.focus()
