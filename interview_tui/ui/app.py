@@ -36,6 +36,7 @@ PHASE_SCREENS = {"briefing": BriefingScreen, "conduct": ConductScreen, "debriefi
 class InterviewApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "interview-tui"
+    ENABLE_COMMAND_PALETTE = False  # every action has its own key; Ctrl+P stays free
     BINDINGS = [("ctrl+q", "quit", "Quit"), ("ctrl+r", "reconnect", "Reconnect audio")]
 
     rec_state: reactive[str] = reactive("off")

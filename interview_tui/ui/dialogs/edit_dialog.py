@@ -9,14 +9,15 @@ from textual.widgets import Input, Static
 
 from ...review.editing import CONVENTIONS, inaudible_mark, stress
 
-HELP = ("Enter saves · Esc cancels · Ctrl+P pause (.) · Ctrl+L (laughter) · Ctrl+O (coughs) · "
-        "Ctrl+U (inaudible time) · Ctrl+T *stress* the word before the cursor")
+HELP = ("Enter saves · Esc cancels · F2 pause (.) · F3 (laughter) · F4 (coughs) · "
+        "F5 (inaudible hh:mm:ss) · F6 *stress* the word before the cursor")
 
 
 class EditDialog(ModalScreen[str | None]):
-    BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+p", "insert('short_pause')", "(.)"),
-                ("ctrl+l", "insert('laughter')", "(laughter)"), ("ctrl+o", "insert('coughs')", "(coughs)"),
-                ("ctrl+u", "inaudible", "(inaudible)"), ("ctrl+t", "stress", "*stress*")]
+    # F-keys, as in oTranscribe: the Ctrl keys belong to the text field (Ctrl+U, Ctrl+K…).
+    BINDINGS = [("escape", "cancel", "Cancel"), ("f2", "insert('short_pause')", "(.)"),
+                ("f3", "insert('laughter')", "(laughter)"), ("f4", "insert('coughs')", "(coughs)"),
+                ("f5", "inaudible", "(inaudible)"), ("f6", "stress", "*stress*")]
 
     def __init__(self, title: str, text: str, at_seconds: float = 0.0) -> None:
         super().__init__()

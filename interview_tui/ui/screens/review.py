@@ -4,7 +4,7 @@ words marked. Every edit is saved at once; Whisper's draft stays beside the corr
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -35,6 +35,7 @@ class ReviewScreen(Screen):
         super().__init__()
         self.editor, self.guide, self.store = editor, guide, store
         self.player, self.player_error = player, player_error
+        self.report = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -70,7 +71,7 @@ class ReviewScreen(Screen):
             table.load(self.editor.segments)
             table.move_cursor(row=min(row, len(self.editor.segments) - 1))
         else:
-            table.refresh_row(self.row, self.editor.segments[self.row])
+            table.show_segment(self.row, self.editor.segments[self.row])
         self.update_status()
 
     def update_status(self) -> None:
@@ -85,10 +86,18 @@ class ReviewScreen(Screen):
             self.store.save()
 
     def refresh_coverage(self) -> None:
-        if self.guide is None:
-            return
-        self.report = CoverageMatcher(self.guide).match(self.editor.transcript,
-                                                         self.store.session if self.store else None)
+        if self.guide is not None:
+            self._check_coverage()
+
+    @work(thread=True, exclusive=True, group="coverage", exit_on_error=False)
+    def _check_coverage(self) -> None:
+        """The coverage check takes a few hundred ms on an hour: off the UI thread."""
+        report = CoverageMatcher(self.guide).match(self.editor.transcript.model_copy(deep=True),
+                                                   self.store.session if self.store else None)
+        self.app.call_from_thread(self._show_coverage, report)
+
+    def _show_coverage(self, report) -> None:
+        self.report = report
         options = []
         for item in self.report.items:
             indent = {"theme": "", "question": " ", "followup": "   "}[item.kind]
@@ -235,6 +244,8 @@ class ReviewScreen(Screen):
 
     @on(OptionList.OptionSelected, "#coverage")
     def jump_to_evidence(self, event: OptionList.OptionSelected) -> None:
+        if self.report is None:
+            return
         item = self.report.item(event.option.id)
         if not item.evidence:
             self.notify(f"{item.id}: no evidence in the transcript.")

@@ -48,6 +48,6 @@ class SegmentTable(DataTable):
             text.append(tags, style="cyan")
         return ("✓" if segment.checked else " ", hms(segment.start), segment.speaker[:12], text)
 
-    def refresh_row(self, index: int, segment: Segment) -> None:
+    def show_segment(self, index: int, segment: Segment) -> None:
         for column, value in zip(("checked", "time", "speaker", "text"), self._row(segment)):
             self.update_cell_at((index, list(self.columns).index(column)), value)

@@ -1,0 +1,173 @@
+"""The review screen with Pilot (edits asserted on the transcript file), and playback heard on a
+PulseAudio null sink."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from interview_tui.guide.loader import load_guide
+from interview_tui.review.editing import TranscriptEditor
+from interview_tui.session.store import SessionStore, load_session
+from interview_tui.settings import Settings
+from interview_tui.transcribe.transcript import Segment, Transcript, Word, load_transcript
+from interview_tui.ui.app import InterviewApp
+from interview_tui.ui.screens.review import ReviewScreen
+
+from .audio_helpers import best_lag, envelope, needs_pulse, wait_for_position
+from .conftest import SEED_GUIDE_EN
+from .speech_fixtures import ENGLISH_INTERVIEW, speak_interview
+
+
+def make_transcript(study, with_audio=None):
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_EN), pseudonym="Kari")
+    segments = []
+    for index, (speaker, text) in enumerate(ENGLISH_INTERVIEW):
+        start = 1.0 + index * 5.0
+        words = [Word(word=" " + w, start=start + i * 0.3, end=start + i * 0.3 + 0.25,
+                      probability=0.2 if (index, i) == (1, 3) else 0.95) for i, w in enumerate(text.split())]
+        segments.append(Segment(start=start, end=words[-1].end, speaker=speaker, text=text, words=words,
+                                channel=0 if speaker == "Interviewer" else 1))
+    if with_audio is not None:
+        shutil.copy(with_audio.path, store.folder / f"{store.session.id}.wav")
+        store.add_audio_file(f"{store.session.id}.wav", ["Interviewer", "Informant"])
+        segments = [Segment(start=s, end=e, speaker=sp, text=t, channel=0 if sp == "Interviewer" else 1)
+                    for sp, t, s, e in with_audio.turns]
+    transcript = Transcript(audio_file=f"{store.session.id}.wav", session_id=store.session.id, model="tiny.en",
+                            software="interview-tui 0.1.0", speakers=["Interviewer", "Informant"], segments=segments)
+    path = study.transcripts_dir / f"{store.session.id}.json"
+    transcript.save(path)
+    store.set_transcript(path.name)
+    return store, path
+
+
+async def open_review(pilot, store):
+    pilot.app.push_screen(pilot.app.review_screen(store.session.id))
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReviewScreen)
+
+
+async def test_edit_split_merge_speaker_find_tag_autosave(study):
+    store, path = make_transcript(study)
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, store)
+        # unsure word → jump there
+        await pilot.press("w")
+        assert app.screen.row == 1
+        # edit with a convention key and a stressed word
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("end", "f2", *"really", "f6", "enter")
+        await pilot.pause()
+        edited = load_transcript(path).segments[1]
+        assert edited.draft_text == ENGLISH_INTERVIEW[1][1]
+        assert edited.text.endswith("(.) *really*")
+        # split segment 3 at "Some clients"
+        await pilot.press("down", "down")
+        await pilot.press("s")
+        await pilot.pause()
+        field = app.screen.query_one("#edit-text")
+        field.value = field.value.replace(" Some clients", " |Some clients")
+        await pilot.press("enter")
+        await pilot.pause()
+        after_split = load_transcript(path).segments
+        assert len(after_split) == 7
+        assert after_split[3].text.endswith("write to us.") and after_split[4].text.startswith("Some clients")
+        assert after_split[4].start >= after_split[3].start
+        # merge them back
+        await pilot.press("j")
+        await pilot.pause()
+        merged = load_transcript(path).segments
+        assert len(merged) == 6 and "write to us. Some clients" in merged[3].text
+        # change the speaker of the current segment
+        await pilot.press("k")
+        await pilot.pause()
+        assert load_transcript(path).segments[3].speaker == "Interviewer"
+        # find and replace everywhere
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"activity plan", "enter", *"aktivitetsplan", "enter")
+        await pilot.pause()
+        assert "aktivitetsplan" in load_transcript(path).segments[1].text
+        # tag with a guide item; a wrong id is refused
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"9.9", "enter")
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"3.4", "enter")
+        await pilot.pause()
+        assert load_transcript(path).segments[3].tags == ["3.4"]
+        # checked, with the review progress in the session
+        await pilot.press("c")
+        await pilot.pause()
+    final = load_transcript(path)
+    assert final.segments[3].checked
+    assert load_session(store.path).review == {"checked": 1, "total": 6}
+    # reload: everything is on disk, the drafts too
+    reopened = TranscriptEditor.open(path)
+    assert [s.text for s in reopened.segments] == [s.text for s in final.segments]
+    assert reopened.segments[1].draft_text == ENGLISH_INTERVIEW[1][1]
+
+
+async def test_guide_panel_jumps_to_the_evidence(study):
+    store, path = make_transcript(study)
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, store)
+        panel = app.screen.query_one("#coverage")
+        index = next(i for i in range(panel.option_count) if panel.get_option_at_index(i).id == "3.4")
+        await pilot.press("g")
+        panel.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.row == 4  # "Was it challenging to get started…"
+
+
+async def test_no_sound_still_edits(study):
+    store, path = make_transcript(study)
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, store)
+        await pilot.press("space")
+        await pilot.pause()
+        assert "playback does not" in app.screen.player_error
+
+
+@pytest.mark.audio
+@needs_pulse
+async def test_playback_is_heard_on_the_sound_device(study, tmp_path):
+    from interview_tui.record.recorder import Recorder
+    from interview_tui.record.session_recording import build_sources
+
+    spoken = speak_interview(ENGLISH_INTERVIEW[:4], tmp_path, stereo=True)
+    store, path = make_transcript(study, with_audio=spoken)
+    app = InterviewApp(study, Settings(), audio=True)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, store)
+        listener = Recorder(build_sources(None, None), tmp_path / "heard.wav")  # phone.monitor
+        listener.start()
+        wait_for_position(listener, 0.5)
+        await pilot.press("down", "down")   # the third turn
+        player = app.screen.player
+        await pilot.press("r")              # replay the segment
+        assert player.started_event.wait(2.0)
+        latency = player.start_latency
+        while app.screen.player.playing:
+            await pilot.pause(0.1)
+        listener.stop()
+    assert latency < 0.3
+    heard, rate = sf.read(tmp_path / "heard.wav", dtype="float32")
+    source, source_rate = sf.read(spoken.path, dtype="float32")
+    _, _, start, end = spoken.turns[2]
+    segment = source[int(start * source_rate): int(end * source_rate)].mean(axis=1)
+    lag, corr = best_lag(envelope(segment, source_rate), envelope(heard, rate))
+    assert corr > 0.8, f"the replayed segment was not heard (correlation {corr:.2f})"
+    other = source[int(spoken.turns[0][2] * source_rate): int(spoken.turns[0][3] * source_rate)].mean(axis=1)
+    assert best_lag(envelope(other, source_rate), envelope(heard, rate))[1] < corr
+    assert np.isfinite(heard).all()
