@@ -171,3 +171,18 @@ async def test_playback_is_heard_on_the_sound_device(study, tmp_path):
     other = source[int(spoken.turns[0][2] * source_rate): int(spoken.turns[0][3] * source_rate)].mean(axis=1)
     assert best_lag(envelope(other, source_rate), envelope(heard, rate))[1] < corr
     assert np.isfinite(heard).all()
+
+
+async def test_turn_speaker_and_export_from_the_review_screen(study):
+    store, path = make_transcript(study)
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, store)
+        await pilot.press("down")
+        await pilot.press("K")
+        await pilot.pause()
+        assert load_transcript(path).segments[1].speaker == "Interviewer"
+        await pilot.press("x")
+        await pilot.pause()
+    exports = study.transcripts_dir / "exports"
+    assert (exports / f"{store.session.id}.qdpx").is_file() and (exports / f"{store.session.id}.docx").is_file()

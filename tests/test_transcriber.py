@@ -238,3 +238,25 @@ def test_model_folder_errors(tmp_path):
     with pytest.raises(ModelUnavailable, match="no tokenizer.json"):
         load_whisper(str(folder))
 
+
+
+def test_transcription_in_another_process_reports_progress(study, english, monkeypatch):
+    """What the app does after an interview: transcribe in a separate process, with progress."""
+    import threading
+
+    from interview_tui.transcribe.service import transcribe_in_process
+
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_EN), pseudonym="Kari")
+    shutil.copy(english.path, store.folder / f"{store.session.id}.wav")
+    store.add_audio_file(f"{store.session.id}.wav", ["Interviewer", "Informant"])
+    monkeypatch.setenv("INTERVIEW_TUI_MODEL", "tiny.en")  # the child reads the settings as a user's would
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    fractions = []
+    ok, message = transcribe_in_process(study.root, store.session.id, fractions.append, threading.Event())
+    assert ok, message
+    assert fractions and fractions[-1] == 1.0 and fractions == sorted(fractions)
+    assert load_session(store.path).transcript_file == f"{store.session.id}.json"
+    cancelled = threading.Event()
+    cancelled.set()
+    ok, message = transcribe_in_process(study.root, store.session.id, fractions.append, cancelled)
+    assert not ok and "cancelled" in message

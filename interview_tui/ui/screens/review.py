@@ -27,7 +27,8 @@ class ReviewScreen(Screen):
         ("enter,e", "edit", "Edit"), ("space", "play", "Play/pause"), ("r", "replay", "Replay"),
         ("comma", "slower", "Slower"), ("full_stop", "normal_speed", "Normal speed"),
         ("w", "next_unsure", "Next unsure"), ("c", "checked", "Checked"), ("s", "split", "Split"),
-        ("j", "merge", "Merge next"), ("k", "speaker", "Speaker"), ("f", "find", "Find/replace"),
+        ("j", "merge", "Merge next"), ("k", "speaker", "Speaker"), ("K", "turn_speaker", "Speaker of turn"),
+        ("f", "find", "Find/replace"), ("x", "export", "Export"),
         ("t", "tag", "Tag item"), ("g", "guide", "Guide panel"), ("question_mark", "app.help", "Keys"),
     ]
 
@@ -187,12 +188,46 @@ class ReviewScreen(Screen):
         self.editor.merge_with_next(self.row)
         self.refresh_rows(reload=True)
 
-    def action_speaker(self) -> None:
+    def _next_speaker(self, current: str) -> str:
         speakers = list(dict.fromkeys([*self.editor.transcript.speakers, *(s.speaker for s in self.editor.segments)]))
+        return speakers[(speakers.index(current) + 1) % len(speakers)] if current in speakers else speakers[0]
+
+    def action_speaker(self) -> None:
+        """The next speaker for this segment."""
         current = self.editor.segments[self.row].speaker
-        following = speakers[(speakers.index(current) + 1) % len(speakers)] if current in speakers else speakers[0]
-        self.editor.set_speaker(self.row, self.row, following)
+        self.editor.set_speaker(self.row, self.row, self._next_speaker(current))
         self.refresh_rows()
+
+    def action_turn_speaker(self) -> None:
+        """The next speaker for the whole turn: this segment and its neighbours of the same speaker."""
+        segments, row = self.editor.segments, self.row
+        current = segments[row].speaker
+        first, last = row, row
+        while first > 0 and segments[first - 1].speaker == current:
+            first -= 1
+        while last + 1 < len(segments) and segments[last + 1].speaker == current:
+            last += 1
+        self.editor.set_speaker(first, last, self._next_speaker(current))
+        self.refresh_rows(reload=True)
+        self.notify(f"Segments {first + 1}–{last + 1} now: {segments[row].speaker}.")
+
+    def action_export(self) -> None:
+        """Anonymised exports in every format (stops, and says why, if a name seems left in)."""
+        from ...coverage.check import CoverageInput
+        from ...export.service import ALL_FORMATS, export
+
+        study = self.app.study
+        name = self.store.session.pseudonym if self.store else self.editor.path.stem
+        source = CoverageInput(name, self.editor.transcript, self.guide, self.store) if self.guide else None
+        if source is None:
+            self.notify("Export needs the guide (open the review from a session).", severity="warning")
+            return
+        try:
+            result = export(source, study.root, study.transcripts_dir / "exports", ALL_FORMATS)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self.notify(f"Exported {len(result.files)} files to {study.transcripts_dir / 'exports'}.", timeout=8)
 
     def action_find(self) -> None:
         def done(pair) -> None:
