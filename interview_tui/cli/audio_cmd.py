@@ -107,6 +107,8 @@ def run_record(args) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     result = stop_session_recording(store, recorder)
+    if not args.session and result.reason in ("stopped", "seconds_reached"):
+        store.end()  # a setup check is finished; an interrupted one stays resumable
     if interactive:
         print(file=sys.stderr)
     print(f"{result.path}: {result.seconds:.1f} s, {result.overflows} overflows, stopped: {result.reason}"
