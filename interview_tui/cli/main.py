@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     review = subparsers.add_parser("review", help="correct a transcript against the audio, tag guide items")
     review.add_argument("target", metavar="SESSION_OR_TRANSCRIPT")
-    review.set_defaults(handler=lambda args: _review(args))
+    review.set_defaults(handler=_review)
     for module in SUBCOMMAND_MODULES:
         module.add_parser(subparsers)
     return parser

@@ -67,7 +67,12 @@ class InterviewApp(App):
             self.notify(f"Repaired {path.name} ({seconds:.0f} s) left unfinished by a crash.")
 
     def on_unmount(self) -> None:
+        self.workers.cancel_group(self, "preview")
         self._stop_preview()
+        for screen in self.screen_stack:
+            player = getattr(screen, "player", None)
+            if player is not None:
+                player.stop()
         if self.recorder is not None and self.recorder.running and self.store is not None:
             stop_session_recording(self.store, self.recorder)  # the file is finalised, never lost
         self._transcribe_cancel.set()
@@ -98,6 +103,9 @@ class InterviewApp(App):
             preview.start()
         except UserError as exc:
             self.call_from_thread(self.notify, str(exc), severity="warning")
+            return
+        if get_current_worker().is_cancelled or not self.is_running:
+            preview.stop()  # the app closed (or the choice changed) while the device opened
             return
         self.preview = preview
 

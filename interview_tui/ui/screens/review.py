@@ -60,6 +60,10 @@ class ReviewScreen(Screen):
             self.notify(self.player_error, severity="warning", timeout=10)
         self.set_interval(0.2, self.follow_playback)
 
+    def on_unmount(self) -> None:
+        if self.player is not None:
+            self.player.stop()  # an open stream at exit crashes PortAudio's teardown
+
     # --- helpers -----------------------------------------------------------------------------
     @property
     def row(self) -> int:
