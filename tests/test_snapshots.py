@@ -54,6 +54,8 @@ def app_with_session(study, phase: str | None):
 async def _open(pilot, screen_class):
     pilot.app.switch_screen(screen_class())
     await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)  # let every refresh land, however busy the machine
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

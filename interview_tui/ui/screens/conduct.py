@@ -80,6 +80,8 @@ class ConductScreen(Screen):
         item = guide.item(item_id)
         if item.theme_id != self.current_theme:
             self.current_theme = item.theme_id
+            for status in self.query(RecStatus):
+                status.refresh_status()
         if self.store.session.current_item != item_id:
             self.store.set_current(item_id)
         self.query_one(QuestionPanel).show(guide, self.store.session, item_id)
@@ -124,8 +126,8 @@ class ConductScreen(Screen):
 
     def tick(self) -> None:
         """Count call time against the current theme; saved every ten seconds."""
-        if self.current_theme is None or self.app.rec_state == "paused":
-            return
+        if self.current_theme is None or self.app.rec_state == "paused" or self.store.call_time() is None:
+            return  # no clock running (not started yet), or paused: no call time passes
         seconds = self.store.session.theme_seconds.get(self.current_theme, 0.0)
         self.store.add_theme_time(self.current_theme, 1.0, save=int(seconds) % 10 == 9)
         if int(seconds) % 5 == 0:
