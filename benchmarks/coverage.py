@@ -75,7 +75,11 @@ def main() -> None:
     parser.add_argument("--no-asr", action="store_true", help="text transcripts only (fast)")
     args = parser.parse_args()
     devset = [iv for iv in load_devset() if not iv.wrong_guide]
-    score([evaluate(iv, parse_plain_text(iv.text_transcript())) for iv in devset], "gold text transcripts")
+    tuned = [iv for iv in devset if not iv.held_out]
+    held_out = [iv for iv in devset if iv.held_out]
+    score([evaluate(iv, parse_plain_text(iv.text_transcript())) for iv in tuned], "gold text (tuned on)")
+    score([evaluate(iv, parse_plain_text(iv.text_transcript())) for iv in held_out], "gold text (held out)")
+    score([evaluate(iv, parse_plain_text(iv.text_transcript())) for iv in devset], "gold text (all)")
     speed()
     if args.no_asr:
         return

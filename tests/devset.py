@@ -24,6 +24,8 @@ class DevInterview:
     covered: set[str]
     covered_followups: set[str]
     wrong_guide: bool = False
+    held_out: bool = False
+    """Written after the matcher was tuned and never used to tune it: the honest score."""
 
     def text_transcript(self, words_per_second: float = 2.5) -> str:
         """As a researcher types it: one turn per line, speaker and [hh:mm:ss] stamp."""
@@ -53,7 +55,8 @@ def load_devset() -> list[DevInterview]:
             turns = yaml.safe_load((DEVSET / data["from"]).read_text(encoding="utf-8"))["turns"]
         interviews.append(DevInterview(path.stem, _guide(data["guide"]), data["language"],
                                        [tuple(t) for t in turns], set(data["covered"]),
-                                       set(data.get("covered_followups", [])), data.get("wrong_guide", False)))
+                                       set(data.get("covered_followups", [])), data.get("wrong_guide", False),
+                                       data.get("held_out", False)))
     return interviews
 
 

@@ -29,7 +29,8 @@ from .text import Analyzer, normalise
 ASK_THRESHOLD = 0.5
 FOLLOWUP_ASK_THRESHOLD = 0.5
 EARLY_ANSWER_THRESHOLD = 0.75
-ANSWER_MIN_WORDS = 6
+ANSWER_MIN_WORDS = 3
+""""Nei, ikkje for denne gruppa." answers; "Hmm." and "Nja." do not."""
 ANSWER_WINDOW_SECONDS = 180.0
 SCORE_CAP_WORDS = 2.5
 """A segment carrying this many of an item's distinctive words scores 1.0."""
@@ -114,6 +115,11 @@ class CoverageMatcher:
                 # Words in many items carry no information about which one was asked.
                 idf = math.log((documents + 1) / (frequency[stem] + 0.5))
                 profile.weights[stem] *= max(0.0, idf - IDF_FLOOR)
+        for profile in self.profiles.values():
+            for phrase, parts in profile.phrase_parts.items():
+                # A phrase of common words ("digitale tjenester") is common, however rare as a phrase.
+                words = sum(profile.weights.get(part, 0.0) for part in parts)
+                profile.weights[phrase] = min(profile.weights[phrase], KEYWORD_BOOST * words)
         unique = math.log((documents + 1) / 1.5) - IDF_FLOOR  # a word only one item has
         self.min_matched = MIN_MATCHED_WORDS * unique
         self.score_cap = SCORE_CAP_WORDS * unique
@@ -146,7 +152,8 @@ class CoverageMatcher:
         """How much of the item these words carry (0–1). One word alone is not enough unless the
         item has only one: "gangen" must not pose "Var det utfordrende å komme i gang?"."""
         hits = self._hits(profile, stems, exclude)
-        if not profile.total or (len(hits) < 2 and len(profile.weights) > 1):
+        words = sum(len(profile.phrase_parts.get(stem, ())) or 1 for stem in self._found(profile, stems, exclude))
+        if not profile.total or (words < 2 and len(profile.weights) > 1):
             return 0.0
         if sum(hits) < min(self.min_matched, profile.total * 0.8):
             return 0.0
@@ -156,13 +163,21 @@ class CoverageMatcher:
         return sum(self._hits(profile, stems, exclude))
 
     @staticmethod
-    def _hits(profile: ItemProfile, stems: set[str], exclude: set[str] = frozenset()) -> list[float]:
-        """Weights of the item's words found; a keyword phrase found counts once, not again for
-        each of its words."""
+    def _found(profile: ItemProfile, stems: set[str], exclude: set[str] = frozenset()) -> set[str]:
         found = {stem for stem in profile.weights if stem in stems and stem not in exclude}
         for phrase in [s for s in found if s.startswith(KEYWORD_MARK)]:
             found -= profile.phrase_parts.get(phrase, set())
-        return [profile.weights[stem] for stem in found]
+        return found
+
+    @classmethod
+    def _hits(cls, profile: ItemProfile, stems: set[str], exclude: set[str] = frozenset()) -> list[float]:
+        """Weights of the item's words found; a keyword phrase found counts once, as the more of
+        its own weight and its words' weights — not both."""
+        hits = []
+        for stem in cls._found(profile, stems, exclude):
+            parts = profile.phrase_parts.get(stem, set())
+            hits.append(max(profile.weights[stem], sum(profile.weights.get(p, 0.0) for p in parts)))
+        return hits
 
     @staticmethod
     def fit(profile: ItemProfile, stems: set[str]) -> float:

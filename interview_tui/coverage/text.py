@@ -36,6 +36,9 @@ DIALECT_FORMS = {
     "heime": "hjemme", "kontakta": "kontakte", "sjå": "se", "fekk": "fikk", "vart": "ble",
 }
 
+NYNORSK_ENDINGS = [("arane", "erne"), ("ane", "ene"), ("ingar", "inger"), ("inga", "ingen"),
+                   ("ar", "er"), ("ast", "es"), ("a", "en")]
+
 LANGUAGES = {"nb": "norwegian", "nn": "norwegian", "no": "norwegian", "en": "english"}
 
 _WORD = re.compile(r"[\wæøåÆØÅ']+", re.UNICODE)
@@ -58,6 +61,12 @@ class Analyzer:
 
     @lru_cache(maxsize=50000)
     def stem(self, word: str) -> str:
+        if self.language == "norwegian" and len(word) > 6:
+            # Forms Snowball stems apart: "brukerne"/"brukere", "vanligst(e)"/"vanlig".
+            for ending, replacement in (("erne", "ere"), ("igste", "ig"), ("igst", "ig")):
+                if word.endswith(ending):
+                    word = word[: -len(ending)] + replacement
+                    break
         return self._stemmer.stemWord(word)
 
     def words(self, text: str) -> list[str]:
@@ -67,11 +76,24 @@ class Analyzer:
         return [self.stem(word) for word in self.words(text)
                 if word not in self.function_words and len(word) > 1 and not word.isdigit()]
 
+    def variants(self, word: str) -> set[str]:
+        """Nynorsk and dialect endings folded to Bokmål ("manglar" → "mangler", "brukarane" →
+        "brukerne", "arbeidsavklaringa" → "arbeidsavklaringen"), beside the word itself."""
+        found = {word}
+        if self.language != "norwegian" or len(word) < 5:
+            return found
+        for ending, bokmal in NYNORSK_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                found.add(word[: -len(ending)] + bokmal)
+                break
+        return found
+
     def stems_with_compounds(self, text: str) -> set[str]:
-        """Content stems, plus the stems of adjacent words joined — ASR splits compounds
-        ("aktivitets plan" for "aktivitetsplan")."""
+        """Content stems (with Nynorsk variants), plus the stems of adjacent words joined — ASR
+        splits compounds ("aktivitets plan" for "aktivitetsplan")."""
         words = [w for w in self.words(text) if not w.isdigit()]
-        stems = {self.stem(w) for w in words if w not in self.function_words and len(w) > 1}
+        stems = {self.stem(v) for w in words if w not in self.function_words and len(w) > 1
+                 for v in self.variants(w)}
         for first, second in zip(words, words[1:]):
             if len(first) > 2 and len(second) > 2:
                 stems.add(self.stem(first + second))
