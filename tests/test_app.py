@@ -20,6 +20,7 @@ from interview_tui.ui.screens.start import StartScreen
 from interview_tui.ui.screens.summary import SummaryScreen
 from interview_tui.settings import Settings
 
+from .audio_helpers import needs_pulse
 from .conftest import REPO
 
 
@@ -166,10 +167,9 @@ async def test_no_audio_device_goes_on_without_recording(study):
     assert load_session(session_file(study)).audio_files == []
 
 
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: use ./scripts/test.sh")
 def test_resume_after_the_app_is_killed(study):
     """The app in a real terminal (tmux), killed with SIGKILL mid-interview, then resumed."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed: use ./scripts/test.sh")
     name = f"it{os.getpid()}"
     env = f"cd {study.root} && exec {sys.executable} -m interview_tui --project {study.root}"
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", env], check=True)
@@ -214,16 +214,15 @@ def test_resume_after_the_app_is_killed(study):
 
 
 @pytest.mark.audio
+@needs_pulse
 async def test_end_to_end_with_real_audio(study, tmp_path):
     """PulseAudio plays a scripted exchange into the phone sink while the app records it."""
     import numpy as np
     import soundfile as sf
 
-    from .audio_helpers import best_lag, envelope, needs_pulse, play
+    from .audio_helpers import best_lag, envelope, play
     from .speech_fixtures import ENGLISH_INTERVIEW, speak_interview
 
-    if needs_pulse.args[0]:
-        pytest.skip("PulseAudio is not running: use ./scripts/test.sh")
     spoken = speak_interview(ENGLISH_INTERVIEW[:2], tmp_path, stereo=False)
     app = InterviewApp(study, Settings(), audio=True)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -261,11 +260,8 @@ async def test_end_to_end_with_real_audio(study, tmp_path):
 
 
 @pytest.mark.audio
+@needs_pulse
 async def test_refused_consent_deletes_the_recording(study):
-    from .audio_helpers import needs_pulse
-
-    if needs_pulse.args[0]:
-        pytest.skip("PulseAudio is not running: use ./scripts/test.sh")
     app = InterviewApp(study, Settings(), audio=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_interview(pilot)
