@@ -238,6 +238,13 @@ async def test_end_to_end_with_real_audio(study, tmp_path):
             await pilot.pause(0.2)
         await pilot.press("c")
         await pilot.press("m")
+        await pilot.press("p")  # pause: the REC state says so, no audio is kept meanwhile
+        await pilot.pause(0.3)
+        assert app.rec_state == "paused"
+        await pilot.pause(1.0)
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        assert app.rec_state == "rec"
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("ctrl+e")
@@ -252,6 +259,9 @@ async def test_end_to_end_with_real_audio(study, tmp_path):
     assert abs(len(data) / rate - stopped.call_time) < 0.3  # call times are audio times
     marker = next(n for n in session.notes if n.kind == "marker")
     assert 0 < marker.call_time <= len(data) / rate
+    paused = next(n for n in session.notes if n.kind == "pause")
+    resumed = next(n for n in session.notes if n.kind == "resume")
+    assert resumed.call_time - paused.call_time < 0.3  # the paused second is not in the file
     played, played_rate = sf.read(spoken.path, dtype="float32")
     lag, corr = best_lag(envelope(played, played_rate), envelope(data, rate))
     assert corr > 0.8
