@@ -60,6 +60,15 @@ async def give_consent(pilot):
     await pilot.pause()
 
 
+async def to_the_guide(pilot):
+    """Start an interview, tick consent, open the guide: the way into the conduct screen."""
+    await start_interview(pilot)
+    await give_consent(pilot)
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConductScreen)
+
+
 async def go_to(pilot, item_id):
     pilot.app.screen.query_one("#guide-tree").select_item(item_id)
     await pilot.pause()
@@ -86,10 +95,7 @@ async def test_consent_gate(study):
 async def test_marking_out_of_order_undo_and_notes(study):
     app = make_app(study)
     async with app.run_test(size=(80, 24)) as pilot:
-        await start_interview(pilot)
-        await give_consent(pilot)
-        await pilot.press("ctrl+n")
-        await pilot.pause()
+        await to_the_guide(pilot)
         await go_to(pilot, "3.2")   # the informant answered a later question first
         await pilot.press("c")
         await go_to(pilot, "1.1")
@@ -119,10 +125,7 @@ async def test_marking_out_of_order_undo_and_notes(study):
 async def test_ending_gives_a_summary_and_closes_the_session(study):
     app = make_app(study)
     async with app.run_test(size=(80, 24)) as pilot:
-        await start_interview(pilot)
-        await give_consent(pilot)
-        await pilot.press("ctrl+n")
-        await pilot.pause()
+        await to_the_guide(pilot)
         await pilot.press("c")
         await pilot.press("ctrl+e")
         await pilot.pause()
@@ -144,10 +147,7 @@ async def test_ending_gives_a_summary_and_closes_the_session(study):
 async def test_keys_help_lists_the_screens_keys(study):
     app = make_app(study)
     async with app.run_test(size=(80, 24)) as pilot:
-        await start_interview(pilot)
-        await give_consent(pilot)
-        await pilot.press("ctrl+n")
-        await pilot.pause()
+        await to_the_guide(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         text = rendered(app.screen.help_table())
@@ -226,9 +226,7 @@ async def test_end_to_end_with_real_audio(study, tmp_path):
     spoken = speak_interview(ENGLISH_INTERVIEW[:2], tmp_path, stereo=False)
     app = InterviewApp(study, Settings(), audio=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_interview(pilot)
-        await give_consent(pilot)
-        await pilot.press("ctrl+n")
+        await to_the_guide(pilot)
         deadline = time.monotonic() + 15
         while (app.recorder is None or app.recorder.position < 1.0) and time.monotonic() < deadline:
             await pilot.pause(0.1)

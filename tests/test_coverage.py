@@ -166,3 +166,11 @@ def test_cli_coverage_errors(study):
     store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB))
     result = run_cli("--project", str(study.root), "coverage", store.session.id)
     assert result.returncode == 1 and "has no transcript yet" in result.stderr
+
+
+def test_audio_given_as_a_transcript_is_refused(study, tmp_path):
+    wav = tmp_path / "call.wav"
+    wav.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40))
+    result = run_cli("--project", str(study.root), "coverage", str(wav), "--guide", str(SEED_GUIDE_NB))
+    assert result.returncode == 1 and "is not a text transcript" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..guide.loader import load_guide
 from ..guide.model import Guide
-from ..session.store import SESSION_SUFFIX, SessionStore, find_sessions, session_path
+from ..session.store import SessionStore, find_sessions, session_file_for
 from ..study import Study
 from ..transcribe.transcript import Transcript
 from .matcher import CoverageMatcher
@@ -26,20 +26,16 @@ class CoverageInput:
 
 
 def _session_for_transcript(study: Study, transcript: Transcript) -> SessionStore | None:
-    if transcript.session_id and session_path(study.recordings_dir, transcript.session_id).is_file():
-        return SessionStore.open(session_path(study.recordings_dir, transcript.session_id))
-    return None
+    found = session_file_for(study.recordings_dir, transcript.session_id) if transcript.session_id else None
+    return SessionStore.open(found) if found is not None else None
 
 
 def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> CoverageInput:
     """A session (id or file) with its transcript, or a transcript file (JSON, TXT, VTT)."""
     explicit_guide = load_guide(guide_file) if guide_file else None
     path = Path(ref)
-    store = None
-    if path.name.endswith(SESSION_SUFFIX) and path.is_file():
-        store = SessionStore.open(path)
-    elif not path.exists() and session_path(study.recordings_dir, ref).is_file():
-        store = SessionStore.open(session_path(study.recordings_dir, ref))
+    session_file = session_file_for(study.recordings_dir, ref)
+    store = SessionStore.open(session_file) if session_file is not None else None
     if store is not None:
         session = store.session
         if not session.transcript_file:

@@ -17,6 +17,7 @@ _STAMP = r"\[?(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]?"
 _TURN = re.compile(rf"^\s*(?:\[(?P<t1>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)\]\s*)?"
                    rf"(?P<speaker>[^\s:\[\]][^:\[\]]{{0,39}}?)\s*:\s*"
                    rf"(?:\[(?P<t2>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)\]\s*)?(?P<text>.*)$")
+NOT_TEXT_SUFFIXES = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".docx", ".pdf"}
 _INLINE_STAMP = re.compile(r"\[(\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)\]")
 _OVERLAP = re.compile(r"//\s*([^:/]{1,40}):\s*(.*?)\s*//")
 
@@ -93,11 +94,18 @@ def read_any_transcript(path: Path) -> Transcript:
     if path.suffix.lower() == ".json":
         return load_transcript(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(f"{path}: no such transcript")
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder — name a transcript file")
+    if b"\0" in raw[:4096] or path.suffix.lower() in NOT_TEXT_SUFFIXES:
+        raise UserError(f"{path}: is not a text transcript (audio, Word or another binary file) — transcribe "
+                        "a recording first with `interview-tui transcribe`, or save a Word transcript as .txt")
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = path.read_text(encoding="latin-1")  # old Word exports; names keep their letters
+        text = raw.decode("latin-1")  # old Word exports saved as Latin-1; names keep their letters
     if path.suffix.lower() == ".vtt":
         return _parse_vtt(text, str(path))
     return parse_plain_text(text, str(path))

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..errors import UserError
+from ..export.timefmt import hms
 from ..transcribe.transcript import Segment, Transcript, Word, load_transcript
 
 UNSURE_PROBABILITY = 0.5
@@ -18,13 +19,8 @@ CONVENTIONS = {
 }
 
 
-def pause_mark(seconds: float) -> str:
-    return "(.)" if seconds < 1.0 else f"({seconds:.0f} s)"
-
-
 def inaudible_mark(at_seconds: float) -> str:
-    whole = int(at_seconds)
-    return f"(inaudible {whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d})"
+    return f"(inaudible {hms(at_seconds)})"
 
 
 def stress(word: str) -> str:

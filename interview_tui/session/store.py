@@ -206,13 +206,21 @@ def unfinished_sessions(recordings_dir: Path) -> list[tuple[Path, Session]]:
             if session is not None and not session.ended and session.consent != "refused"]
 
 
-def resolve_session(study_recordings: Path, ref: str) -> Path:
-    """A session given as a file path or as its id."""
+def session_file_for(study_recordings: Path, ref: str) -> Path | None:
+    """The session file that ``ref`` names (a session file, or a session id), or None."""
     candidate = Path(ref)
-    if candidate.is_file():
+    if candidate.name.endswith(SESSION_SUFFIX) and candidate.is_file():
         return candidate
     by_id = session_path(study_recordings, ref)
-    if by_id.is_file():
+    if not candidate.exists() and by_id.is_file():
         return by_id
+    return None
+
+
+def resolve_session(study_recordings: Path, ref: str) -> Path:
+    """A session given as a file path or as its id."""
+    found = session_file_for(study_recordings, ref)
+    if found is not None:
+        return found
     raise SessionFileError(f"{ref}: no session with that id or file — `interview-tui sessions` lists them")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..guide.model import Guide
-from ..session.store import SESSION_SUFFIX, SessionStore, session_path
+from ..session.store import SESSION_SUFFIX, SessionStore, session_file_for
 from ..settings import Settings
 from ..study import Study
 
@@ -35,11 +35,7 @@ def _labels(roles: list[str], settings: Settings, pseudonym: str | None = None) 
 
 def resolve_target(ref: str, study: Study, settings: Settings) -> TranscriptionTarget:
     path = Path(ref)
-    session_file = None
-    if path.name.endswith(SESSION_SUFFIX) and path.is_file():
-        session_file = path
-    elif not path.exists() and session_path(study.recordings_dir, ref).is_file():
-        session_file = session_path(study.recordings_dir, ref)
+    session_file = session_file_for(study.recordings_dir, ref)
     if session_file is not None:
         store = SessionStore.open(session_file)
         session = store.session

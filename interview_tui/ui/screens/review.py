@@ -86,8 +86,9 @@ class ReviewScreen(Screen):
         self.query_one("#review-status", Static).update(
             Text(f"{checked}/{total} segments checked  ·  {playing}{speed}  ·  "
                  "° = word Whisper was unsure of  ·  ✎ = corrected"))
-        if self.store is not None:
-            self.store.session.review = {"checked": checked, "total": total}
+        progress = {"checked": checked, "total": total}
+        if self.store is not None and self.store.session.review != progress:
+            self.store.session.review = progress  # saved only when it changed: no disk write per key
             self.store.save()
 
     def refresh_coverage(self) -> None:
