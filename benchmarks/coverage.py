@@ -26,7 +26,7 @@ from interview_tui.coverage.matcher import CoverageMatcher  # noqa: E402
 from interview_tui.coverage.plain_text import parse_plain_text  # noqa: E402
 from interview_tui.guide.loader import parse_guide_yaml  # noqa: E402
 from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob  # noqa: E402
-from interview_tui.transcribe.transcript import Segment, Transcript  # noqa: E402
+from interview_tui.model.transcript import Segment, Transcript  # noqa: E402
 from tests.devset import load_devset, precision_recall_f1  # noqa: E402
 from tests.speech_fixtures import speak_interview  # noqa: E402
 

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from interview_tui.record.recorder import Recorder  # noqa: E402
-from interview_tui.record.session_recording import build_sources  # noqa: E402
+from interview_tui.core.audio import build_sources  # noqa: E402
 from interview_tui.record.wavfile import read_wav_info  # noqa: E402
 from interview_tui.transcribe.models import bundled_model_dir  # noqa: E402
 

@@ -23,9 +23,10 @@ sys.path.insert(0, str(REPO))
 
 from interview_tui.guide.loader import load_guide  # noqa: E402
 from interview_tui.session.store import SessionStore  # noqa: E402
+from interview_tui.session.model import AudioSetup  # noqa: E402
 from interview_tui.settings import Settings  # noqa: E402
 from interview_tui.study import Study  # noqa: E402
-from interview_tui.transcribe.transcript import Segment, Transcript, Word  # noqa: E402
+from interview_tui.model.transcript import Segment, Transcript, Word  # noqa: E402
 from interview_tui.ui.app import InterviewApp  # noqa: E402
 
 
@@ -37,7 +38,7 @@ def make_study() -> tuple[Study, str]:
     rate = 16000
     audio = (0.1 * np.sin(2 * np.pi * 220 * np.arange(rate * 3600) / rate)).astype(np.float32)
     sf.write(store.folder / f"{store.session.id}.wav", np.stack([audio, audio], axis=1), rate, subtype="PCM_16")
-    store.add_audio_file(f"{store.session.id}.wav", ["Interviewer", "Informant"])
+    store.set_audio(f"{store.session.id}.wav", ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
     words = "det er chatten i aktivitetsplanen og skriv til oss som vi bruker mest med brukerne".split()
     segments = []
     for i in range(1000):

@@ -9,7 +9,7 @@ from interview_tui.coverage.plain_text import parse_plain_text, read_any_transcr
 from interview_tui.export.transcript_formats import to_txt
 from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore, load_session
-from interview_tui.transcribe.transcript import Segment, Transcript
+from interview_tui.model.transcript import Segment, Transcript
 
 from .conftest import SEED_GUIDE_EN, SEED_GUIDE_NB, SHARED, run_cli
 from .devset import load_devset, precision_recall_f1
@@ -162,7 +162,7 @@ def test_cli_matrix_writes_csv_and_html(study, tmp_path):
 
 def test_cli_coverage_errors(study):
     result = run_cli("--project", str(study.root), "coverage", "no-such-session")
-    assert result.returncode == 1 and "no such transcript or session" in result.stderr
+    assert result.returncode == 1 and "no session with that id" in result.stderr
     store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB))
     result = run_cli("--project", str(study.root), "coverage", store.session.id)
     assert result.returncode == 1 and "has no transcript yet" in result.stderr
@@ -172,5 +172,5 @@ def test_audio_given_as_a_transcript_is_refused(study, tmp_path):
     wav = tmp_path / "call.wav"
     wav.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40))
     result = run_cli("--project", str(study.root), "coverage", str(wav), "--guide", str(SEED_GUIDE_NB))
-    assert result.returncode == 1 and "is not a text transcript" in result.stderr
+    assert result.returncode == 1 and "a recording, not a transcript" in result.stderr
     assert "Traceback" not in result.stderr

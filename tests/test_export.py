@@ -15,7 +15,7 @@ from interview_tui.export.anonymise import PseudonymTable, suggest_names
 from interview_tui.export.service import NamesLeftError, export
 from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore
-from interview_tui.transcribe.transcript import Segment, Transcript, Word
+from interview_tui.model.transcript import Segment, Transcript, Word
 
 from .conftest import SEED_GUIDE_NB, SHARED, run_cli
 from .devset import load_devset

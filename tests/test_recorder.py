@@ -18,8 +18,10 @@ from interview_tui.guide.loader import load_guide
 from interview_tui.record.devices import AudioUnavailable, resolve_input_device
 from interview_tui.record.events import RecorderWarning
 from interview_tui.record.recorder import Recorder, Source
-from interview_tui.record.session_recording import (build_sources, pause_recording, resume_recording,
-                                                    start_session_recording, stop_session_recording)
+from interview_tui.core.audio import build_sources
+from interview_tui.core.interview import Interview
+from interview_tui.session.model import AudioSetup
+from interview_tui.settings import Settings
 from interview_tui.record.wavfile import read_wav_info
 from interview_tui.session.store import SessionStore, load_session
 
@@ -63,7 +65,8 @@ def test_mono_recording_has_the_speech_and_the_right_length(study, tmp_path):
     lag, corr = best_lag(envelope(played, played_rate), envelope(data, rate))
     assert corr > 0.8, f"the played speech is not in the recording (correlation {corr:.2f})"
     assert 0.9 <= lag * 0.01 <= 4.0
-    assert session.audio_channels == ["Mixed"]
+    assert session.audio_channels == ["mixed"]
+    assert session.audio_setup is not None and session.audio_setup.line is None
     assert [n.kind for n in session.notes][:1] == ["event"]
 
 
@@ -82,7 +85,7 @@ def test_stereo_adapter_keeps_interviewer_and_informant_apart(study, tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     session = only_session(study)
-    assert session.audio_channels == ["Interviewer", "Informant"]
+    assert session.audio_channels == ["interviewer", "informant"]
     data, rec_rate = sf.read(study.recordings_dir / session.audio_files[0], dtype="float32")
     assert data.shape[1] == 2
     energy = (data ** 2).sum(axis=0)
@@ -109,7 +112,7 @@ def test_two_devices_stay_aligned(study, tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     session = only_session(study)
-    assert session.audio_channels == ["Interviewer", "Informant"]
+    assert session.audio_channels == ["interviewer", "informant"]
     data, rate = sf.read(study.recordings_dir / session.audio_files[0], dtype="float32")
     onsets = []
     for column in range(2):
@@ -156,14 +159,14 @@ def test_kill_minus_9_loses_at_most_a_second_and_repair_recovers(study):
 
 def test_resume_appends_to_the_same_recording(study, tmp_path):
     store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB))
-    sources = build_sources(None, None)
-    first = start_session_recording(store, sources, max_seconds=2)
-    first.wait(20)
-    stop_session_recording(store, first)
-    store = SessionStore.open(store.path)  # as after a restart
-    second = start_session_recording(store, sources, max_seconds=2)
+    first = Interview(study, store, Settings())
+    first.start_recording(AudioSetup(), max_seconds=2).wait(20)
+    first.stop_recording()
+    interview = Interview.open(study, store.session.id, Settings())  # as after a restart
+    second = interview.resume_recording(None, max_seconds=2)  # the session's own devices
     second.wait(20)
-    result = stop_session_recording(store, second)
+    result = second.result
+    interview.stop_recording()
     assert result.seconds == pytest.approx(4.0, abs=0.1)
     session = load_session(store.path)
     assert len(session.audio_files) == 1
@@ -175,14 +178,15 @@ def test_resume_appends_to_the_same_recording(study, tmp_path):
 
 def test_pause_resume_markers_and_the_paused_audio_is_not_kept(study):
     store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB))
-    recorder = start_session_recording(store, build_sources(None, None))
+    interview = Interview(study, store, Settings())
+    recorder = interview.start_recording(AudioSetup())
     wait_for_position(recorder, 2.0)
-    pause_recording(store, recorder)
+    assert interview.toggle_pause() == "paused"
     time.sleep(1.5)
-    resume_recording(store, recorder)
+    assert interview.toggle_pause() == "rec"
     time.sleep(1.0)
-    store.add_note("a marker")
-    result = stop_session_recording(store, recorder)
+    interview.note("a marker")
+    result = interview.stop_recording()
     session = load_session(store.path)
     kinds = [n.kind for n in session.notes]
     assert "pause" in kinds and "resume" in kinds

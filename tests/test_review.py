@@ -13,8 +13,9 @@ import soundfile as sf
 from interview_tui.guide.loader import load_guide
 from interview_tui.review.editing import TranscriptEditor
 from interview_tui.session.store import SessionStore, load_session
+from interview_tui.session.model import AudioSetup
 from interview_tui.settings import Settings
-from interview_tui.transcribe.transcript import Segment, Transcript, Word, load_transcript
+from interview_tui.model.transcript import Segment, Transcript, Word, load_transcript
 from interview_tui.ui.app import InterviewApp
 from interview_tui.ui.screens.review import ReviewScreen
 
@@ -34,7 +35,7 @@ def make_transcript(study, with_audio=None):
                                 channel=0 if speaker == "Interviewer" else 1))
     if with_audio is not None:
         shutil.copy(with_audio.path, store.folder / f"{store.session.id}.wav")
-        store.add_audio_file(f"{store.session.id}.wav", ["Interviewer", "Informant"])
+        store.set_audio(f"{store.session.id}.wav", ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
         segments = [Segment(start=s, end=e, speaker=sp, text=t, channel=0 if sp == "Interviewer" else 1)
                     for sp, t, s, e in with_audio.turns]
     transcript = Transcript(audio_file=f"{store.session.id}.wav", session_id=store.session.id, model="tiny.en",
@@ -143,7 +144,7 @@ async def test_no_sound_still_edits(study):
 @needs_pulse
 async def test_playback_is_heard_on_the_sound_device(study, tmp_path):
     from interview_tui.record.recorder import Recorder
-    from interview_tui.record.session_recording import build_sources
+    from interview_tui.core.audio import build_sources
 
     spoken = speak_interview(ENGLISH_INTERVIEW[:4], tmp_path, stereo=True)
     store, path = make_transcript(study, with_audio=spoken)
@@ -186,3 +187,47 @@ async def test_turn_speaker_and_export_from_the_review_screen(study):
         await pilot.pause()
     exports = study.transcripts_dir / "exports"
     assert (exports / f"{store.session.id}.qdpx").is_file() and (exports / f"{store.session.id}.docx").is_file()
+
+
+@pytest.mark.audio
+@needs_pulse
+def test_jumping_plays_from_the_new_place_never_the_old(tmp_path):
+    """Failure 5: the reader of the previous play kept filling the new queue, so a jump from 0 s to
+    150 s played the old place first (5 of 10 runs). Heard on the null sink's monitor."""
+    from interview_tui.core.audio import build_sources
+    from interview_tui.record.recorder import Recorder
+    from interview_tui.review.playback import Player
+
+    rate = 16000
+    t = np.arange(rate * 10) / rate
+    audio = np.zeros(rate * 160, dtype=np.float32)
+    audio[: rate * 10] = 0.5 * np.sin(2 * np.pi * 440 * t)          # the old place: 440 Hz
+    audio[rate * 150:] = 0.5 * np.sin(2 * np.pi * 1000 * t)          # the new place: 1000 Hz
+    path = tmp_path / "two-places.wav"
+    sf.write(path, audio, rate)
+    listener = Recorder(build_sources(None, None), tmp_path / "heard.wav")  # phone.monitor
+    listener.start()
+    wait_for_position(listener, 0.5)
+    player = Player(path)
+    jumps = []
+    for _ in range(10):
+        player.play(0.0)
+        time.sleep(0.05)  # the reader is busy filling the queue from 0 s
+        jumps.append(listener.position)
+        player.play(150.0)
+        time.sleep(0.8)
+    player.stop()
+    listener.stop()
+    heard, heard_rate = sf.read(tmp_path / "heard.wav", dtype="float32")
+
+    def strength(chunk, frequency):
+        phase = 2 * np.pi * frequency * np.arange(len(chunk)) / heard_rate
+        return abs(np.dot(chunk, np.exp(-1j * phase))) / len(chunk)
+
+    wrong = 0
+    for at in jumps:
+        chunk = heard[int((at + 0.25) * heard_rate): int((at + 0.7) * heard_rate)]
+        assert np.abs(chunk).max() > 0.05, "nothing was heard after the jump"
+        if strength(chunk, 440) > 0.2 * strength(chunk, 1000):
+            wrong += 1
+    assert wrong == 0, f"{wrong} of {len(jumps)} jumps played the old place"

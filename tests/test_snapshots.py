@@ -12,6 +12,7 @@ import pytest
 
 from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore
+from interview_tui.core.interview import Interview
 from interview_tui.settings import Settings
 from interview_tui.ui.app import InterviewApp
 from interview_tui.ui.screens.briefing import BriefingScreen
@@ -46,8 +47,8 @@ def app_with_session(study, phase: str | None):
     if phase == "ended":
         store.session.started_at = START
         store.session.ended_at = START + timedelta(minutes=47, seconds=12)
-    app.store = store
-    app.rec_state = "none"
+    app.interview = Interview(study, store, Settings())
+    app.interview.rec_state = app.rec_state = "none"
     return app
 
 

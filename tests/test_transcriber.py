@@ -14,13 +14,14 @@ import soundfile as sf
 import srt
 import webvtt
 
-from interview_tui.export.timefmt import vtt_time
+from interview_tui.model.timefmt import vtt_time
 from interview_tui.export.transcript_formats import write_exports
 from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore, load_session
+from interview_tui.session.model import AudioSetup
 from interview_tui.transcribe.models import ModelUnavailable, bundled_model_dir, load_whisper
 from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob, looks_like_a_loop
-from interview_tui.transcribe.transcript import load_transcript
+from interview_tui.model.transcript import load_transcript
 
 from .conftest import REPO, SEED_GUIDE_EN, SEED_GUIDE_NB
 from .speech_fixtures import ENGLISH_INTERVIEW, NORWEGIAN_INTERVIEW, speak_interview
@@ -180,7 +181,7 @@ def cli(*args, cwd=REPO):
 def test_cli_transcribes_a_session_and_updates_it(study, english):
     store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_EN), pseudonym="Kari")
     shutil.copy(english.path, store.folder / f"{store.session.id}.wav")
-    store.add_audio_file(f"{store.session.id}.wav", ["Interviewer", "Informant"])
+    store.set_audio(f"{store.session.id}.wav", ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
     (study.root / "settings.yaml").write_text("informant_label: pseudonym\n")
     result = cli("--project", str(study.root), "transcribe", store.session.id, "--model", "tiny.en")
     assert result.returncode == 0, result.stderr
@@ -241,22 +242,25 @@ def test_model_folder_errors(tmp_path):
 
 
 def test_transcription_in_another_process_reports_progress(study, english, monkeypatch):
-    """What the app does after an interview: transcribe in a separate process, with progress."""
+    """What the app does after an interview: the CLI in a child process, with progress; the child
+    leaves the session file to its caller (the app, its one writer)."""
     import threading
 
-    from interview_tui.transcribe.service import transcribe_in_process
+    from interview_tui.core.transcription import transcribe_in_background
 
     store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_EN), pseudonym="Kari")
     shutil.copy(english.path, store.folder / f"{store.session.id}.wav")
-    store.add_audio_file(f"{store.session.id}.wav", ["Interviewer", "Informant"])
+    store.set_audio(f"{store.session.id}.wav", ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
     monkeypatch.setenv("INTERVIEW_TUI_MODEL", "tiny.en")  # the child reads the settings as a user's would
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     fractions = []
-    ok, message = transcribe_in_process(study.root, store.session.id, fractions.append, threading.Event())
-    assert ok, message
+    result = transcribe_in_background(study.root, store.session.id, fractions.append, threading.Event())
+    assert result.ok, result.message
     assert fractions and fractions[-1] == 1.0 and fractions == sorted(fractions)
-    assert load_session(store.path).transcript_file == f"{store.session.id}.json"
+    assert result.transcript_file == f"{store.session.id}.json"
+    assert (study.transcripts_dir / result.transcript_file).is_file()
+    assert load_session(store.path).transcript_file is None  # the caller records it
     cancelled = threading.Event()
     cancelled.set()
-    ok, message = transcribe_in_process(study.root, store.session.id, fractions.append, cancelled)
-    assert not ok and "cancelled" in message
+    result = transcribe_in_background(study.root, store.session.id, fractions.append, cancelled)
+    assert not result.ok and "cancelled" in result.message

@@ -49,38 +49,28 @@ def run_devices(args) -> int:
     return 0
 
 
-def _open_or_create_session(args):
-    from ..guide.loader import load_guide
-    from ..session.store import SessionStore, resolve_session
-    from ..study import Study
+def _open_interview(args, study, settings, on_event):
+    from ..core.interview import Interview
 
-    study = Study.at(args.project).ensure()
     if args.session:
-        return study, SessionStore.open(resolve_session(study.recordings_dir, args.session))
+        return Interview.open(study, args.session, settings, on_event=on_event)
     guide_path = args.guide or study.default_guide()
     if guide_path is None:
         raise UserError(f"no guide in {study.guides_dir} — copy guides/template.yaml there, or pass --guide")
-    guide = load_guide(guide_path)
-    return study, SessionStore.create(study.recordings_dir, guide, pseudonym=args.pseudonym,
-                                      guide_file=Path(guide_path).name)
+    return Interview.new(study, guide_path, settings, pseudonym=args.pseudonym, on_event=on_event)
 
 
 def run_record(args) -> int:
+    from ..core.audio import build_sources, repair_unfinished
     from ..record.events import LevelEvent, RecorderStopped, RecorderWarning
-    from ..record.session_recording import (build_sources, repair_unfinished, start_session_recording,
-                                            stop_session_recording)
+    from ..session.model import AudioSetup
+    from ..session.roles import speaker_label
     from ..settings import load_settings
-
     from ..study import Study
 
-    settings = load_settings(Study.at(args.project).root)
-    sources = build_sources(args.mic or settings.mic_device, args.line or settings.line_device,
-                            interviewer=settings.interviewer_label, informant=settings.informant_label)
-    study, store = _open_or_create_session(args)
-    for path, seconds in repair_unfinished(study.recordings_dir):
-        print(f"repaired {path} ({seconds:.1f} s) left unfinished by a crash", file=sys.stderr)
+    study = Study.at(args.project).ensure()
+    settings = load_settings(study.root)
     interactive = sys.stderr.isatty()
-
     done = threading.Event()
 
     def show(event) -> None:
@@ -89,14 +79,26 @@ def run_record(args) -> int:
         elif isinstance(event, RecorderWarning):
             print(f"\nwarning: {event.message}", file=sys.stderr)
         elif isinstance(event, LevelEvent) and interactive:
-            meters = "  ".join(f"{lvl.role}: {lvl.rms_db:6.1f} dBFS" for lvl in event.levels)
+            meters = "  ".join(f"{speaker_label(lvl.role)}: {lvl.rms_db:6.1f} dBFS" for lvl in event.levels)
             print(f"\r{event.position:7.1f} s  {meters}", end="", file=sys.stderr)
 
-    recorder = start_session_recording(store, sources, on_event=show,
-                                       max_seconds=args.seconds,
-                                       silence_warning_seconds=settings.silence_warning_seconds)
-    roles = " + ".join(recorder.roles)
-    print(f"recording session {store.session.id} ({roles}, {recorder.rate} Hz) into {recorder.path} "
+    for path, seconds in repair_unfinished(study.recordings_dir):
+        print(f"repaired {path} ({seconds:.1f} s) left unfinished by a crash", file=sys.stderr)
+    mic, line = args.mic or settings.mic_device, args.line or settings.line_device
+    chosen = AudioSetup(mic=mic, line=line)
+    build_sources(chosen.mic, chosen.line)  # a wrong device is named before any session is made
+    interview = _open_interview(args, study, settings, show)
+    try:
+        if args.session and not (args.mic or args.line) and interview.session.audio_setup is not None:
+            recorder = interview.resume_recording(None, max_seconds=args.seconds)  # its own devices
+        else:
+            recorder = interview.start_recording(chosen, max_seconds=args.seconds)
+    except UserError:
+        if not args.session:
+            interview.discard()
+        raise
+    roles = " + ".join(speaker_label(role) for role in recorder.roles)
+    print(f"recording session {interview.session.id} ({roles}, {recorder.rate} Hz) into {recorder.path} "
           "— Ctrl+C stops", file=sys.stderr)
     previous = signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
@@ -106,19 +108,19 @@ def run_record(args) -> int:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-    result = stop_session_recording(store, recorder)
+    result = interview.stop_recording() or recorder.result
     if not args.session and result.reason in ("stopped", "seconds_reached"):
-        store.end()  # a setup check is finished; an interrupted one stays resumable
+        interview.end()  # a setup check is finished; an interrupted one stays resumable
     if interactive:
         print(file=sys.stderr)
     print(f"{result.path}: {result.seconds:.1f} s, {result.overflows} overflows, stopped: {result.reason}"
           + (f" — {result.message}" if result.message else ""))
-    print(f"session {store.session.id}: {store.path}")
+    print(f"session {interview.session.id}: {interview.store.path}")
     return 0 if result.reason in ("stopped", "seconds_reached") else 1
 
 
 def run_repair(args) -> int:
-    from ..record.session_recording import repair_unfinished
+    from ..core.audio import repair_unfinished
     from ..record.wavfile import repair_wav
     from ..study import Study
 

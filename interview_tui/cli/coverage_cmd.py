@@ -30,7 +30,7 @@ def run_coverage(args) -> int:
 
     from ..coverage.check import check, resolve_input
     from ..coverage.report import STATUS_SYMBOLS, STATUS_WORDS
-    from ..export.timefmt import hms
+    from ..model.timefmt import hms
     from ..study import Study
 
     study = Study.at(args.project)

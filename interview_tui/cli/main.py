@@ -11,11 +11,11 @@ import sys
 
 from .. import __version__
 from ..errors import GuideError, UserError
-from . import audio_cmd, coverage_cmd, export_cmd, guide_cmd, sessions_cmd, transcribe_cmd
+from . import audio_cmd, coverage_cmd, export_cmd, guide_cmd, sessions_cmd, settings_cmd, transcribe_cmd
 
 # Subcommand modules import their heavy parts (audio, Whisper) inside their handlers, so a
 # broken audio stack never stops `guide check` from working.
-SUBCOMMAND_MODULES = [guide_cmd, sessions_cmd, audio_cmd, transcribe_cmd, coverage_cmd, export_cmd]
+SUBCOMMAND_MODULES = [guide_cmd, sessions_cmd, audio_cmd, transcribe_cmd, coverage_cmd, export_cmd, settings_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

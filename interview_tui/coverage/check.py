@@ -8,9 +8,10 @@ from pathlib import Path
 from ..errors import UserError
 from ..guide.loader import load_guide
 from ..guide.model import Guide
-from ..session.store import SessionStore, find_sessions, session_file_for
+from ..session.lookup import find_interview
+from ..session.store import SessionStore, find_sessions
 from ..study import Study
-from ..transcribe.transcript import Transcript
+from ..model.transcript import Transcript
 from .matcher import CoverageMatcher
 from .plain_text import read_any_transcript
 from .report import CoverageReport
@@ -25,28 +26,17 @@ class CoverageInput:
     notes: tuple[str, ...] = ()
 
 
-def _session_for_transcript(study: Study, transcript: Transcript) -> SessionStore | None:
-    found = session_file_for(study.recordings_dir, transcript.session_id) if transcript.session_id else None
-    return SessionStore.open(found) if found is not None else None
-
-
 def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> CoverageInput:
-    """A session (id or file) with its transcript, or a transcript file (JSON, TXT, VTT)."""
+    """A session (id, file or recording) with its transcript, or a transcript file (JSON, TXT, VTT)."""
     explicit_guide = load_guide(guide_file) if guide_file else None
-    path = Path(ref)
-    session_file = session_file_for(study.recordings_dir, ref)
-    store = SessionStore.open(session_file) if session_file is not None else None
-    if store is not None:
-        session = store.session
-        if not session.transcript_file:
-            raise UserError(f"session {session.id} has no transcript yet — run "
-                            f"`interview-tui transcribe {session.id}` first")
-        transcript = read_any_transcript(study.transcripts_dir / session.transcript_file)
-        return CoverageInput(session.pseudonym or session.id, transcript, explicit_guide or session.guide, store)
-    if not path.exists():
-        raise UserError(f"{ref}: no such transcript or session — `interview-tui sessions` lists sessions")
-    transcript = read_any_transcript(path)
-    store = _session_for_transcript(study, transcript) if path.suffix == ".json" else None
+    found = find_interview(ref, study.recordings_dir, study.transcripts_dir)
+    store = found.store
+    if found.transcript is None:
+        if store is not None:
+            raise UserError(f"session {store.session.id} has no transcript yet — run "
+                            f"`interview-tui transcribe {store.session.id}` first")
+        raise UserError(f"{ref}: a recording, not a transcript — run `interview-tui transcribe {ref}` first")
+    transcript = read_any_transcript(found.transcript)
     notes: tuple[str, ...] = ()
     guide = explicit_guide or (store.session.guide if store else None)
     if guide is None:
@@ -55,7 +45,9 @@ def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> Cov
             raise UserError(f"{ref}: which guide? pass --guide FILE")
         guide = load_guide(default)
         notes = (f"no --guide given: checked against {default.name}",)
-    return CoverageInput(path.stem, transcript, guide, store, notes)
+    name = (store.session.pseudonym or store.session.id) if store is not None and found.kind == "session" \
+        else found.transcript.stem
+    return CoverageInput(name, transcript, guide, store, notes)
 
 
 def check(source: CoverageInput, *, update_session: bool = True) -> CoverageReport:

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from ..guide.model import Guide, GuideItem
 from ..session.model import Session
-from ..transcribe.transcript import Segment, Transcript
+from ..model.transcript import Segment, Transcript
 from .report import CoverageReport, CoverageStatus, Evidence, ItemCoverage
 from .text import Analyzer, normalise
 

@@ -8,7 +8,7 @@ import html
 import io
 from dataclasses import dataclass
 
-from ..export.timefmt import hms
+from ..model.timefmt import hms
 from ..guide.model import Guide
 from .report import STATUS_SYMBOLS, STATUS_WORDS, CoverageReport
 

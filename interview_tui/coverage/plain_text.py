@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 from ..errors import UserError
-from ..export.timefmt import parse_hms
-from ..transcribe.transcript import Segment, Transcript
+from ..model.timefmt import parse_hms
+from ..model.transcript import Segment, Transcript
 
 _STAMP = r"\[?(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]?"
 _TURN = re.compile(rf"^\s*(?:\[(?P<t1>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)\]\s*)?"
@@ -88,7 +88,7 @@ def parse_plain_text(text: str, source: str = "<transcript>") -> Transcript:
 
 def read_any_transcript(path: Path) -> Transcript:
     """The transcriber's JSON, or a plain-text transcript."""
-    from ..transcribe.transcript import load_transcript
+    from ..model.transcript import load_transcript
 
     path = Path(path)
     if path.suffix.lower() == ".json":

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from ..errors import UserError
 from ..fileio import atomic_write_text
-from ..transcribe.transcript import Transcript
+from ..model.transcript import Transcript
 
 TABLE_NAME = "pseudonyms.yaml"
 _CAPITALISED = re.compile(r"\b([A-ZÆØÅ][a-zæøåéü]+(?:[-\s][A-ZÆØÅ][a-zæøåéü]+)?)\b")

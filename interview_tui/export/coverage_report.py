@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from ..coverage.report import STATUS_SYMBOLS, STATUS_WORDS, CoverageReport
-from .timefmt import hms
+from ..model.timefmt import hms
 
 
 def report_markdown(report: CoverageReport, name: str, rewrite=lambda t: t) -> str:

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from ..fileio import atomic_write_bytes
-from ..transcribe.transcript import Transcript
-from .timefmt import hms
+from ..model.transcript import Transcript
+from ..model.timefmt import hms
 from .transcript_formats import made_with, turn_text, turns
 
 

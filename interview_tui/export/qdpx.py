@@ -17,8 +17,8 @@ from xml.sax.saxutils import escape, quoteattr
 from ..coverage.report import CoverageReport
 from ..fileio import atomic_write_bytes
 from ..guide.model import Guide
-from ..transcribe.transcript import Transcript
-from .timefmt import hms
+from ..model.transcript import Transcript
+from ..model.timefmt import hms
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 THEME_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]

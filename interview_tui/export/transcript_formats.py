@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..fileio import atomic_write_text
-from ..transcribe.transcript import Segment, Transcript
-from .timefmt import hms, hms_tenths, srt_time, vtt_time
+from ..model.transcript import Segment, Transcript
+from ..model.timefmt import hms, hms_tenths, srt_time, vtt_time
 
 SHORT_PAUSE = 0.5
 LONG_PAUSE = 1.0

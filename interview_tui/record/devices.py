@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from ..errors import UserError
@@ -9,6 +10,12 @@ from ..errors import UserError
 
 class AudioUnavailable(UserError):
     pass
+
+
+PORTAUDIO_LOCK = threading.RLock()
+"""PortAudio's device calls are not thread-safe: a level preview opening a device while a resumed
+session listed the devices once found the session's own device missing. Every query, open and
+close goes through this lock (the audio callbacks do not: they never call PortAudio)."""
 
 
 def sounddevice_module():
@@ -36,9 +43,10 @@ class InputDevice:
 def list_input_devices() -> list[InputDevice]:
     sd = sounddevice_module()
     try:
-        devices = sd.query_devices()
-        host_apis = sd.query_hostapis()
-        default_input = sd.default.device[0]
+        with PORTAUDIO_LOCK:
+            devices = sd.query_devices()
+            host_apis = sd.query_hostapis()
+            default_input = sd.default.device[0]
     except sd.PortAudioError as exc:
         raise AudioUnavailable(f"cannot list audio devices ({exc}) — is the sound system running?")
     found = []
@@ -83,7 +91,8 @@ def supported_rate(device: InputDevice, channels: int, preferred: tuple[int, ...
     candidates = list(preferred) + [int(device.default_rate), 48000, 44100, 32000, 16000, 8000]
     for rate in dict.fromkeys(candidates):
         try:
-            sd.check_input_settings(device=device.index, channels=channels, samplerate=rate, dtype="float32")
+            with PORTAUDIO_LOCK:
+                sd.check_input_settings(device=device.index, channels=channels, samplerate=rate, dtype="float32")
             return rate
         except Exception:
             continue

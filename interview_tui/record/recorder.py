@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from .devices import AudioUnavailable, InputDevice, sounddevice_module, supported_rate
+from .devices import PORTAUDIO_LOCK, AudioUnavailable, InputDevice, sounddevice_module, supported_rate
 from .events import LevelEvent, RecorderEvent, RecorderStopped, RecorderWarning
 from .levels import ChannelWatch
 from .wavfile import CrashSafeWavWriter
@@ -67,6 +67,29 @@ class Source:
             if not 1 <= channel <= self.device.channels:
                 raise AudioUnavailable(f"input device '{self.device.name}' has {self.device.channels} "
                                        f"channel(s); channel {channel} does not exist")
+
+
+@dataclass(frozen=True)
+class _Block:
+    """What the audio callback hands the writer: one source's frames and when they were captured."""
+
+    source: int
+    frames: np.ndarray
+    captured_at: float
+    overflowed: bool
+
+
+@dataclass(frozen=True)
+class _SourceFinished:
+    source: int
+
+
+@dataclass(frozen=True)
+class _Stop:
+    reason: str
+
+
+_QueueItem = _Block | _SourceFinished | _Stop
 
 
 @dataclass
@@ -171,19 +194,20 @@ class Recorder:
             self._states.append(_SourceState(source=source, offset=offset))
             offset += len(source.channels)
         try:
-            for index, source in enumerate(self.sources):
-                stream = sd.InputStream(device=source.device.index, channels=max(source.channels),
-                                        samplerate=self.rate, dtype="float32", blocksize=self.blocksize,
-                                        latency="high", callback=self._make_callback(index),
-                                        finished_callback=self._make_finished(index))
-                self._streams.append(stream)
-            self._thread = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
-            self._thread.start()
-            for stream in self._streams:
-                stream.start()
+            with PORTAUDIO_LOCK:
+                for index, source in enumerate(self.sources):
+                    stream = sd.InputStream(device=source.device.index, channels=max(source.channels),
+                                            samplerate=self.rate, dtype="float32", blocksize=self.blocksize,
+                                            latency="high", callback=self._make_callback(index),
+                                            finished_callback=self._make_finished(index))
+                    self._streams.append(stream)
+                self._thread = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
+                self._thread.start()
+                for stream in self._streams:
+                    stream.start()
         except sd.PortAudioError as exc:
             self._close_streams()
-            self._queue.put(("stop", "error"))
+            self._queue.put(_Stop("error"))
             if self._thread:
                 self._thread.join()
             else:
@@ -198,14 +222,14 @@ class Recorder:
 
         def callback(indata, frames, time_info, status):
             # Real-time thread: copy and hand over, nothing else.
-            put((index, indata[:, picks].copy(), clock() - frames / self.rate,
-                 bool(status.input_overflow)))
+            put(_Block(index, indata[:, picks].copy(), clock() - frames / self.rate,
+                       bool(status.input_overflow)))
 
         return callback
 
     def _make_finished(self, index: int):
         def finished():
-            self._queue.put(("finished", index))
+            self._queue.put(_SourceFinished(index))
 
         return finished
 
@@ -219,7 +243,7 @@ class Recorder:
     def stop(self, reason: str = "stopped") -> RecorderStopped:
         self._stop_reason = self._stop_reason or reason
         self._close_streams()
-        self._queue.put(("stop", reason))
+        self._queue.put(_Stop(reason))
         if self._thread is not None:
             self._thread.join()
         return self.result
@@ -228,13 +252,14 @@ class Recorder:
         return self._done.wait(timeout)
 
     def _close_streams(self) -> None:
-        for stream in self._streams:
-            try:
-                stream.stop()
-                stream.close()
-            except Exception:
-                pass  # a vanished device cannot be closed cleanly; what was recorded is safe
-        self._streams = []
+        streams, self._streams = self._streams, []
+        with PORTAUDIO_LOCK:
+            for stream in streams:
+                try:
+                    stream.stop()
+                    stream.close()
+                except Exception:
+                    pass  # a vanished device cannot be closed cleanly; what was recorded is safe
 
     # --- writer thread -----------------------------------------------------------------------
     def _emit(self, event: RecorderEvent) -> None:
@@ -257,20 +282,19 @@ class Recorder:
                     item = self._queue.get(timeout=0.05)
                 except queue.Empty:
                     item = None
-                if item is not None and item[0] == "stop":
+                if isinstance(item, _Stop):
                     self._drain(watches)
-                    reason = self._stop_reason or item[1]
+                    reason = self._stop_reason or item.reason
                     break
-                if item is not None and item[0] == "finished":
-                    self._states[item[1]].finished = True
-                elif item is not None:
-                    index, block, captured_at, overflowed = item
-                    if overflowed:
+                if isinstance(item, _SourceFinished):
+                    self._states[item.source].finished = True
+                elif isinstance(item, _Block):
+                    if item.overflowed:
                         self.overflows += 1
                         self._emit(RecorderWarning("overflow", f"input overflow #{self.overflows}: audio "
                                                    "was lost — close other heavy programs", None,
                                                    self.position))
-                    self._accept(self._states[index], block, captured_at)
+                    self._accept(self._states[item.source], item.frames, item.captured_at)
                 self._flush(watches)
                 now = time.monotonic()
                 lost = self._check_sources(now)
@@ -316,8 +340,8 @@ class Recorder:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
-            if item[0] not in ("stop", "finished"):
-                self._accept(self._states[item[0]], item[1], item[2])
+            if isinstance(item, _Block):
+                self._accept(self._states[item.source], item.frames, item.captured_at)
         self._flush(watches, final=True)
 
     def _accept(self, state: _SourceState, block: np.ndarray, captured_at: float) -> None:

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from ..errors import UserError
-from ..export.timefmt import hms
-from ..transcribe.transcript import Segment, Transcript, Word, load_transcript
+from ..model.timefmt import hms
+from ..model.transcript import Segment, Transcript, Word, load_transcript
 
 UNSURE_PROBABILITY = 0.5
 
@@ -42,6 +42,7 @@ class TranscriptEditor:
         return self.transcript.segments
 
     def save(self) -> None:
+        self.transcript.review_edits += 1
         self.transcript.save(self.path)
 
     def _segment(self, index: int) -> Segment:

@@ -25,6 +25,20 @@ class PlaybackUnavailable(UserError):
     pass
 
 
+class _Run:
+    """One play request's own state. A new request gets a new run, so a reader thread that is
+    still finishing the previous one can only ever fill its own queue — never the new one's."""
+
+    def __init__(self, start: float, speed: float):
+        self.start = start
+        self.speed = speed
+        self.stop_reading = threading.Event()
+        self.blocks: queue.Queue = queue.Queue(maxsize=AHEAD_BLOCKS)
+        self.pending = np.zeros(0, dtype=np.float32)
+        self.finished = False
+        self.played = 0  # output samples handed to the device
+
+
 class Player:
     """``speed`` below 1 plays slower (by resampling, so the pitch drops too)."""
 
@@ -41,15 +55,7 @@ class Player:
         self.device = device
         self.speed = 1.0
         self._stream = None
-        self._reader: threading.Thread | None = None
-        self._stop_reading = threading.Event()
-        self._blocks: queue.Queue = queue.Queue(maxsize=AHEAD_BLOCKS)
-        self._pending = np.zeros(0, dtype=np.float32)
-        self._lock = threading.Lock()
-        self._start = 0.0
-        self._played = 0  # output samples handed to the device
-        self._speed_at_start = 1.0
-        self._finished = False
+        self._run = _Run(0.0, 1.0)
         self._sd = None
         self.started_event = threading.Event()
         self.requested_at = 0.0
@@ -58,8 +64,8 @@ class Player:
     @property
     def seconds(self) -> float:
         """Where in the recording the sound now is."""
-        with self._lock:
-            return self._start + self._played * self._speed_at_start / self.rate
+        run = self._run
+        return run.start + run.played * run.speed / self.rate
 
     @property
     def start_latency(self) -> float | None:
@@ -71,93 +77,96 @@ class Player:
         return self._stream is not None and self._stream.active
 
     def play(self, start: float, end: float | None = None) -> None:
-        from ..record.devices import sounddevice_module
+        from ..record.devices import PORTAUDIO_LOCK, sounddevice_module
 
         sd = self._sd = sounddevice_module()
         self.stop()
         start = max(0.0, min(start, self.duration))
         stop_at = self.duration if end is None else min(end, self.duration)
-        with self._lock:
-            self._start, self._played, self._speed_at_start = start, 0, self.speed
-        self._blocks = queue.Queue(maxsize=AHEAD_BLOCKS)
-        self._pending = np.zeros(0, dtype=np.float32)
-        self._finished = False
-        self._stop_reading = threading.Event()
+        run = self._run = _Run(start, self.speed)
         self.started_event.clear()
         self.requested_at = time.perf_counter()
         self.first_audio_at = None
-        self._reader = threading.Thread(target=self._read, args=(start, stop_at, self.speed),
-                                        name="playback-reader", daemon=True)
-        self._reader.start()
+        threading.Thread(target=self._read, args=(run, stop_at), name="playback-reader", daemon=True).start()
         try:
-            self._stream = sd.OutputStream(samplerate=self.rate, channels=1, dtype="float32", device=self.device,
-                                           callback=self._callback, latency="low")
-            self._stream.start()
+            with PORTAUDIO_LOCK:
+                self._stream = sd.OutputStream(samplerate=self.rate, channels=1, dtype="float32",
+                                               device=self.device, callback=self._make_callback(run, sd),
+                                               latency="low")
+                self._stream.start()
         except Exception as exc:
-            self._stop_reading.set()
+            run.stop_reading.set()
             self._stream = None
             raise PlaybackUnavailable(f"no sound: the output device cannot be opened ({exc}) — "
                                       "editing works without it")
 
-    def _read(self, start: float, stop_at: float, speed: float) -> None:
+    def _read(self, run: _Run, stop_at: float) -> None:
         import soundfile as sf
 
         block = int(self.rate * READ_SECONDS)
         with sf.SoundFile(str(self.path)) as handle:
-            handle.seek(int(start * self.rate))
-            remaining = int((stop_at - start) * self.rate)
-            while remaining > 0 and not self._stop_reading.is_set():
+            handle.seek(int(run.start * self.rate))
+            remaining = int((stop_at - run.start) * self.rate)
+            while remaining > 0 and not run.stop_reading.is_set():
                 data = handle.read(min(block, remaining), dtype="float32", always_2d=True)
                 if not len(data):
                     break
                 remaining -= len(data)
                 mono = data.mean(axis=1)  # both sides of the call, together
-                if speed != 1.0:
-                    positions = np.arange(0, len(mono) - 1, speed)
+                if run.speed != 1.0:
+                    positions = np.arange(0, len(mono) - 1, run.speed)
                     mono = np.interp(positions, np.arange(len(mono)), mono)
-                while not self._stop_reading.is_set():
+                while not run.stop_reading.is_set():
                     try:
-                        self._blocks.put(mono.astype(np.float32), timeout=0.1)
+                        run.blocks.put(mono.astype(np.float32), timeout=0.1)
                         break
                     except queue.Full:
                         continue
-        self._blocks.put(None)  # the end
+        try:
+            run.blocks.put(None, timeout=0.5)  # the end
+        except queue.Full:
+            pass  # stopped while the queue was full: nobody is waiting for the end
 
-    def _callback(self, outdata, frames, time_info, status):
-        # Audio thread: copy what the reader prepared, nothing else.
-        filled = 0
-        out = outdata[:, 0]
-        while filled < frames:
-            if not len(self._pending):
-                if self._finished:
-                    break
-                try:
-                    block = self._blocks.get_nowait()
-                except queue.Empty:
-                    break
-                if block is None:
-                    self._finished = True
-                    break
-                self._pending = block
-            take = min(frames - filled, len(self._pending))
-            out[filled: filled + take] = self._pending[:take]
-            self._pending = self._pending[take:]
-            filled += take
-        out[filled:] = 0.0
-        with self._lock:
-            self._played += filled
-        if filled and self.first_audio_at is None:
-            self.first_audio_at = time.perf_counter()
-            self.started_event.set()
-        if self._finished and not len(self._pending):
-            raise self._sd.CallbackStop
+    def _make_callback(self, run: _Run, sd):
+        def callback(outdata, frames, time_info, status):
+            # Audio thread: copy what this run's reader prepared, nothing else.
+            filled = 0
+            out = outdata[:, 0]
+            while filled < frames:
+                if not len(run.pending):
+                    if run.finished:
+                        break
+                    try:
+                        block = run.blocks.get_nowait()
+                    except queue.Empty:
+                        break
+                    if block is None:
+                        run.finished = True
+                        break
+                    run.pending = block
+                take = min(frames - filled, len(run.pending))
+                out[filled: filled + take] = run.pending[:take]
+                run.pending = run.pending[take:]
+                filled += take
+            out[filled:] = 0.0
+            run.played += filled
+            if filled and self.first_audio_at is None and run is self._run:
+                self.first_audio_at = time.perf_counter()
+                self.started_event.set()
+            if run.finished and not len(run.pending):
+                raise sd.CallbackStop
+
+        return callback
 
     def stop(self) -> None:
-        self._stop_reading.set()
-        if self._stream is not None:
-            try:
-                self._stream.abort()
-                self._stream.close()
-            except Exception:
-                pass
-            self._stream = None
+        self._run.stop_reading.set()
+        from ..record.devices import PORTAUDIO_LOCK
+
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            with PORTAUDIO_LOCK:
+                try:
+                    stream.abort()
+                    stream.close()
+                except Exception:
+                    pass

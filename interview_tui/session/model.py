@@ -10,11 +10,14 @@ import secrets
 from datetime import datetime, timezone
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..guide.model import Guide
 
 ItemState = Literal["not_yet", "asked", "covered", "skipped"]
+Role = Literal["interviewer", "informant", "mixed"]
+"""Who is on a recorded channel. Canonical: labels ("Interviewer", a pseudonym) are applied only
+when output is written, so a setting never changes what the session records."""
 MarkSource = Literal["interviewer", "coverage"]
 SessionPhase = Literal["start", "briefing", "conduct", "debriefing", "ended"]
 
@@ -77,6 +80,27 @@ class Note(_Model):
     """The guide item the interviewer was on when the note was written."""
 
 
+class AudioSetup(_Model):
+    """The sources a session records from, by device name (indices change between runs), so a
+    resumed session reopens exactly them."""
+
+    mic: str | None = None
+    """``NAME`` or ``NAME:CHANNEL`` of the interviewer's microphone (or the one mono source)."""
+    line: str | None = None
+    """The phone line: a second device, or ``NAME:2`` for the adapter's second channel."""
+
+
+def canonical_roles(labels: list[str]) -> list[str]:
+    """Sessions written before roles were canonical stored labels ("Interviewer", "Kari", "Mixed",
+    even "pseudonym"); the channel's position says who it was."""
+    known = {"interviewer", "informant", "mixed"}
+    if all(label in known for label in labels):
+        return labels
+    if len(labels) == 1:
+        return ["mixed"]
+    return ["interviewer", "informant"][: len(labels)]
+
+
 class Session(_Model):
     format: Literal["interview-tui/session"] = "interview-tui/session"
     version: int = 1
@@ -100,10 +124,17 @@ class Session(_Model):
     """Call time spent on each theme, against its planned minutes."""
     audio_files: list[str] = Field(default_factory=list)
     """Recording files, relative to the session file's folder; one per recording run."""
-    audio_channels: list[str] = Field(default_factory=list)
-    """Who is on each channel of the recording, e.g. ["Interviewer", "Informant"]."""
+    audio_channels: list[Role] = Field(default_factory=list)
+    """Who is on each channel of the recording: ["interviewer", "informant"] or ["mixed"]."""
+    audio_setup: AudioSetup | None = None
+    """Where the recording came from; None for a session without recording."""
     transcript_file: str | None = None
     review: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("audio_channels", mode="before")
+    @classmethod
+    def _roles_not_labels(cls, value):
+        return canonical_roles(list(value)) if isinstance(value, list) else value
 
     @property
     def ended(self) -> bool:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ..errors import UserError
 from ..fileio import atomic_write_text
 from ..guide.model import Guide
-from .model import Check, ItemRecord, ItemState, Mark, MarkSource, Note, Session, utc_now
+from .model import AudioSetup, Check, ItemRecord, ItemState, Mark, MarkSource, Note, Session, utc_now
 
 SESSION_SUFFIX = ".session.json"
 
@@ -159,8 +159,10 @@ class SessionStore:
         self.add_note("Consent to the recording was refused; the recording was deleted.", kind="event")
 
     @_locked
-    def add_note(self, text: str, *, kind: str = "note", item_id: str | None = None) -> Note:
-        note = Note(kind=kind, text=text, call_time=self.call_time(), item_id=item_id)
+    def add_note(self, text: str, *, kind: str = "note", item_id: str | None = None,
+                 call_time: float | None = None) -> Note:
+        note = Note(kind=kind, text=text, item_id=item_id,
+                    call_time=self.call_time() if call_time is None else call_time)
         self.session.notes.append(note)
         self.save()
         return note
@@ -177,10 +179,18 @@ class SessionStore:
         self.save()
 
     @_locked
-    def add_audio_file(self, name: str, channels: Iterable[str]) -> None:
+    def set_audio(self, name: str, roles: Iterable[str], setup: AudioSetup) -> None:
         if name not in self.session.audio_files:
             self.session.audio_files.append(name)
-        self.session.audio_channels = list(channels)
+        self.session.audio_channels = list(roles)
+        self.session.audio_setup = setup
+        self.save()
+
+    @_locked
+    def forget_audio(self) -> None:
+        self.session.audio_files = []
+        self.session.audio_channels = []
+        self.session.audio_setup = None
         self.save()
 
     @_locked
@@ -204,23 +214,3 @@ def unfinished_sessions(recordings_dir: Path) -> list[tuple[Path, Session]]:
     """Sessions that were never ended (the app or the laptop died), newest first."""
     return [(path, session) for path, session, error in find_sessions(recordings_dir)
             if session is not None and not session.ended and session.consent != "refused"]
-
-
-def session_file_for(study_recordings: Path, ref: str) -> Path | None:
-    """The session file that ``ref`` names (a session file, or a session id), or None."""
-    candidate = Path(ref)
-    if candidate.name.endswith(SESSION_SUFFIX) and candidate.is_file():
-        return candidate
-    by_id = session_path(study_recordings, ref)
-    if not candidate.exists() and by_id.is_file():
-        return by_id
-    return None
-
-
-def resolve_session(study_recordings: Path, ref: str) -> Path:
-    """A session given as a file path or as its id."""
-    found = session_file_for(study_recordings, ref)
-    if found is not None:
-        return found
-    raise SessionFileError(f"{ref}: no session with that id or file — `interview-tui sessions` lists them")
-

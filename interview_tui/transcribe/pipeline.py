@@ -22,7 +22,7 @@ import numpy as np
 from .. import __version__
 from ..fileio import atomic_write_text
 from .audio_input import SAMPLE_RATE, file_sha256, load_channels
-from .transcript import Segment, Transcript, Word
+from ..model.transcript import Segment, Transcript, Word
 
 # Phone voices score lower in Silero than studio voices; a low threshold and generous padding
 # keep quiet, band-limited speech (dropped words are lost data), while silence still scores ~0.

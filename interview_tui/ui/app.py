@@ -1,5 +1,6 @@
-"""The terminal app: a thin shell over the core. It owns the session store and the recorder,
-runs blocking work in thread workers, and turns their events into messages."""
+"""The terminal app: a view over the interview core. Commands go to ``Interview``; blocking ones
+run in thread workers; the core's events come back as messages. Every worker that fails is
+reported to the user by one handler (``worker_failed``), never swallowed."""
 
 from __future__ import annotations
 
@@ -9,20 +10,21 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.reactive import reactive
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
+from ..core.audio import repair_unfinished, start_level_preview
+from ..core.events import LevelEvent, RecorderStopped, RecorderWarning, RecordingFailed, RecordingStarted
+from ..core.interview import Interview
 from ..errors import UserError
-from ..guide.loader import load_guide
 from ..record.devices import list_input_devices
-from ..record.events import LevelEvent, RecorderStopped, RecorderWarning
 from ..record.recorder import Recorder
-from ..record.session_recording import (build_sources, pause_recording, repair_unfinished, resume_recording,
-                                        start_session_recording, stop_session_recording)
+from ..session.model import AudioSetup
 from ..session.store import SessionStore, unfinished_sessions
 from ..settings import Settings
 from ..study import Study
 from .dialogs.help_screen import HelpScreen
-from .messages import RecorderEnded, RecorderLevels, RecorderWarned, TranscriptionFinished, TranscriptionProgress
+from .messages import (RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan, TranscriptionFinished,
+                       TranscriptionProgress)
 from .screens.briefing import BriefingScreen
 from .screens.conduct import ConductScreen
 from .screens.debriefing import DebriefingScreen
@@ -31,6 +33,13 @@ from .screens.summary import SummaryScreen
 from .widgets.rec_status import RecStatus
 
 PHASE_SCREENS = {"briefing": BriefingScreen, "conduct": ConductScreen, "debriefing": DebriefingScreen}
+
+WORKER_ADVICE = {
+    "recorder": "the interview goes on without recording; press Ctrl+R to try the audio again",
+    "preview": "choose another device, or go on without recording",
+    "transcribe": "run `interview-tui transcribe` in a terminal to see the whole message",
+    "coverage": "the transcript is fine; the guide panel could not be filled",
+}
 
 
 class InterviewApp(App):
@@ -49,11 +58,19 @@ class InterviewApp(App):
         self.study = study
         self.settings = settings
         self.audio_enabled = audio
-        self.store: SessionStore | None = None
-        self.recorder: Recorder | None = None
+        self.interview: Interview | None = None
+        self.review_store: SessionStore | None = None
         self.preview: Recorder | None = None
-        self.audio_choice: tuple[str | None, str | None] | None = None
         self._transcribe_cancel = threading.Event()
+
+    @property
+    def store(self) -> SessionStore | None:
+        """The session on screen: the interview's, or the one a review was opened on."""
+        return self.interview.store if self.interview is not None else self.review_store
+
+    @property
+    def recorder(self) -> Recorder | None:
+        return self.interview.recorder if self.interview is not None else None
 
     # --- lifecycle ---------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -67,15 +84,35 @@ class InterviewApp(App):
             self.notify(f"Repaired {path.name} ({seconds:.0f} s) left unfinished by a crash.")
 
     def on_unmount(self) -> None:
-        self.workers.cancel_group(self, "preview")
         self._stop_preview()
         for screen in self.screen_stack:
             player = getattr(screen, "player", None)
             if player is not None:
                 player.stop()
-        if self.recorder is not None and self.recorder.running and self.store is not None:
-            stop_session_recording(self.store, self.recorder)  # the file is finalised, never lost
+        if self.interview is not None:
+            self.interview.close()  # the file is finalised, never lost
         self._transcribe_cancel.set()
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed background job reaches the user, with what to do."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        error = worker.error
+        what = str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
+        advice = WORKER_ADVICE.get(worker.group, "the interview and its files are safe; try again")
+        message = f"{worker.description or worker.group} failed: {what} — {advice}"
+        self.notify(message, severity="error", timeout=20)
+        if self.interview is not None:
+            try:
+                self.interview.store.add_note(message, kind="event")
+            except Exception:
+                pass  # the note is a copy of what the user was just shown
+        if worker.group == "recorder" and self.interview is not None:
+            self.rec_state = self.interview.rec_state = "none"
+        if worker.group == "transcribe" and isinstance(self.screen, SummaryScreen):
+            self.screen.show_result(False, what)
 
     def unfinished(self):
         return unfinished_sessions(self.study.recordings_dir)
@@ -86,21 +123,21 @@ class InterviewApp(App):
         return list_input_devices()
 
     # --- the level preview on the start screen -----------------------------------------------
-    def start_preview(self, choice) -> None:
+    def start_preview(self, setup: AudioSetup | None) -> None:
         self._stop_preview()
-        if choice is not None and self.audio_enabled:
-            self._run_preview(choice)
+        if setup is not None and self.audio_enabled:
+            self._run_preview(setup)
 
     def _stop_preview(self) -> None:
+        self.workers.cancel_group(self, "preview")
         if self.preview is not None:
             self.preview.stop()
             self.preview = None
 
-    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _run_preview(self, choice) -> None:
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False, description="The level preview")
+    def _run_preview(self, setup: AudioSetup) -> None:
         try:
-            preview = Recorder(self._sources(choice), None, on_event=self._recorder_event)
-            preview.start()
+            preview = start_level_preview(setup, self._core_event)
         except UserError as exc:
             self.call_from_thread(self.notify, str(exc), severity="warning")
             return
@@ -109,19 +146,18 @@ class InterviewApp(App):
             return
         self.preview = preview
 
-    def _sources(self, choice):
-        mic, line = choice
-        return build_sources(mic, line, interviewer=self.settings.interviewer_label,
-                             informant=self.settings.informant_label)
-
-    # --- recorder events (called on the recorder's writer thread) ----------------------------
-    def _recorder_event(self, event) -> None:
+    # --- core events (called on the recorder's writer thread) --------------------------------
+    def _core_event(self, event) -> None:
         if isinstance(event, LevelEvent):
             self.post_message(RecorderLevels(event))
         elif isinstance(event, RecorderWarning):
             self.post_message(RecorderWarned(event))
         elif isinstance(event, RecorderStopped):
             self.post_message(RecorderEnded(event))
+        elif isinstance(event, RecordingStarted):
+            self.post_message(RecordingBegan(event))
+        elif isinstance(event, RecordingFailed):
+            self.post_message(RecorderEnded(None, event.message))
 
     def on_recorder_levels(self, message: RecorderLevels) -> None:
         screen = self.screen
@@ -140,10 +176,14 @@ class InterviewApp(App):
         self.notify(warning.message, severity="error" if warning.kind == "device_lost" else "warning",
                     timeout=8)
 
+    def on_recording_began(self, message: RecordingBegan) -> None:
+        self.rec_state = "rec"
+        self.last_warning = ""  # a warning from before a reconnect is no longer true
+
     def on_recorder_ended(self, message: RecorderEnded) -> None:
         if message.error:
             self.rec_state = "none"
-            self.notify(message.error, severity="error", timeout=12)
+            self.notify(message.error, severity="error", timeout=15)
             return
         if message.result is not None and message.result.reason not in ("stopped", "seconds_reached"):
             self.rec_state = "lost"
@@ -151,102 +191,92 @@ class InterviewApp(App):
                         "the same session.", severity="error", timeout=15)
 
     # --- recording ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="recorder", exit_on_error=False)
-    def _run_recorder(self, choice) -> None:
+    @work(thread=True, exclusive=True, group="recorder", exit_on_error=False, description="Starting the recording")
+    def _run_recorder(self, interview: Interview, setup: AudioSetup | None, resume: bool) -> None:
+        if not self.audio_enabled and (setup is not None or resume):
+            interview.start_recording(None)
+            self.post_message(RecorderEnded(None, "NOT RECORDING: sound is off in this run — the interview "
+                                                  "goes on with notes and marks"))
+            return
         try:
-            recorder = start_session_recording(self.store, self._sources(choice), on_event=self._recorder_event,
-                                               silence_warning_seconds=self.settings.silence_warning_seconds)
+            if resume:
+                interview.resume_recording(setup)
+            else:
+                interview.start_recording(setup)
         except UserError as exc:
-            self.post_message(RecorderEnded(None, f"{exc} — going on without recording"))
+            self.post_message(RecorderEnded(None, f"NOT RECORDING: {exc} — the interview goes on; "
+                                                  "Ctrl+R tries the audio again"))
             return
-        self.recorder = recorder
-        self.call_from_thread(setattr, self, "rec_state", "rec")
-        worker = get_current_worker()
-        while not recorder.wait(0.25):
-            if worker.is_cancelled:
-                stop_session_recording(self.store, recorder)
-                return
-
-    def _start_recording(self, choice) -> None:
-        self.audio_choice = choice
-        if choice is None:
-            self.rec_state = "none"
-            self.store.start_clock()
-            return
-        self._stop_preview()
-        self._run_recorder(choice)
+        if setup is None and not resume:
+            self.call_from_thread(setattr, self, "rec_state", "none")
 
     def action_toggle_pause(self) -> None:
-        if self.recorder is None or not self.recorder.running:
-            self.notify("Not recording.")
+        if self.interview is None:
             return
-        if self.recorder.paused:
-            resume_recording(self.store, self.recorder)
-            self.rec_state = "rec"
-        else:
-            pause_recording(self.store, self.recorder)
-            self.rec_state = "paused"
+        try:
+            self.rec_state = self.interview.toggle_pause()
+        except UserError:
+            self.notify("Not recording.")
 
     def action_reconnect(self) -> None:
-        if self.store is None or self.audio_choice is None or (self.recorder and self.recorder.running):
+        interview = self.interview
+        if interview is None or interview.recording or interview.session.audio_setup is None:
             self.notify("Nothing to reconnect.")
             return
         self.notify("Reconnecting the audio into the same session…")
-        self._run_recorder(self.audio_choice)
+        self._run_recorder(interview, interview.session.audio_setup, False)
 
     # --- the interview's phases --------------------------------------------------------------
-    def begin_session(self, guide_path: str, pseudonym: str, choice) -> None:
+    def begin_session(self, guide_path: str, pseudonym: str, setup: AudioSetup | None) -> None:
         try:
-            guide = load_guide(Path(guide_path))
+            self.interview = Interview.new(self.study, Path(guide_path), self.settings, pseudonym=pseudonym,
+                                           on_event=self._core_event)
         except UserError as exc:
             self.notify(str(exc), severity="error", timeout=15)
             return
-        self.store = SessionStore.create(self.study.recordings_dir, guide, pseudonym=pseudonym,
-                                         guide_file=Path(guide_path).name)
-        self._start_recording(choice)
+        self._stop_preview()
+        self._run_recorder(self.interview, setup, False)
         self.go_to_phase("briefing")
 
-    def resume_session(self, session_path: str, choice) -> None:
+    def resume_session(self, session_path: str, setup: AudioSetup | None) -> None:
+        """Resume with the devices the session recorded with; the start screen's choice only
+        for a session that never recorded which."""
         try:
-            self.store = SessionStore.open(Path(session_path))
+            self.interview = Interview.open(self.study, session_path, self.settings, on_event=self._core_event)
         except UserError as exc:
             self.notify(str(exc), severity="error", timeout=15)
             return
-        self._start_recording(choice)
-        phase = self.store.session.phase if self.store.session.phase in PHASE_SCREENS else "briefing"
+        self._stop_preview()
+        session = self.interview.session
+        if session.audio_setup is not None or session.audio_files:
+            self._run_recorder(self.interview, setup, True)
+        else:
+            self.interview.start_recording(None)
+            self.rec_state = "none"
+        phase = session.phase if session.phase in PHASE_SCREENS else "briefing"
         self.go_to_phase(phase)
-        self.notify(f"Resumed {self.store.session.id}: marks and notes are as they were.")
+        self.notify(f"Resumed {session.id}: marks and notes are as they were.")
 
     def go_to_phase(self, phase: str) -> None:
-        self.store.set_phase(phase)
+        self.interview.set_phase(phase)
         self.switch_screen(PHASE_SCREENS[phase]())
 
     def consent_refused(self) -> None:
-        self._finish_recording(delete=True)
-        self.store.refuse_consent()
-        self.store.end()
+        self.workers.cancel_group(self, "recorder")
+        self.interview.refuse_consent()
+        self.rec_state = "off"
         self.notify("Recording stopped and deleted; the session is closed.", severity="warning")
         self.new_interview()
 
     def end_session(self) -> None:
-        self._finish_recording()
-        self.store.end()
+        self.workers.cancel_group(self, "recorder")
+        self.interview.end()
+        self.rec_state = "off"
         self.switch_screen(SummaryScreen())
 
-    def _finish_recording(self, delete: bool = False) -> None:
-        self.workers.cancel_group(self, "recorder")
-        if self.recorder is not None:
-            if self.recorder.running:
-                stop_session_recording(self.store, self.recorder)
-            if delete:
-                self.recorder.path.unlink(missing_ok=True)
-                self.store.session.audio_files = []
-                self.store.save()
-        self.recorder = None
-        self.rec_state = "off"
-
     def new_interview(self) -> None:
-        self.store = None
+        self.interview = None
+        self.review_store = None
         self.last_warning = ""
         self.rec_state = "off"
         self.switch_screen(StartScreen())
@@ -254,16 +284,15 @@ class InterviewApp(App):
     # --- transcription in the background -----------------------------------------------------
     def transcribe_in_background(self) -> None:
         self._transcribe_cancel = threading.Event()
-        self._transcribe(self.store.session.id)
+        self._transcribe(self.store.session.id, self._transcribe_cancel)
 
-    @work(thread=True, exclusive=True, group="transcribe", exit_on_error=False)
-    def _transcribe(self, session_id: str) -> None:
-        from ..transcribe.service import transcribe_in_process
+    @work(thread=True, exclusive=True, group="transcribe", exit_on_error=False, description="Transcription")
+    def _transcribe(self, session_id: str, cancel: threading.Event) -> None:
+        from ..core.transcription import transcribe_in_background
 
-        ok, text = transcribe_in_process(self.study.root, session_id,
-                                         lambda f: self.post_message(TranscriptionProgress(f)),
-                                         self._transcribe_cancel)
-        self.post_message(TranscriptionFinished(ok, text))
+        result = transcribe_in_background(self.study.root, session_id,
+                                          lambda f: self.post_message(TranscriptionProgress(f)), cancel)
+        self.post_message(TranscriptionFinished(result.ok, result.message, result.transcript_file))
 
     def cancel_transcription(self) -> None:
         self._transcribe_cancel.set()
@@ -273,41 +302,21 @@ class InterviewApp(App):
             self.screen.show_progress(message.fraction)
 
     def on_transcription_finished(self, message: TranscriptionFinished) -> None:
+        if message.transcript_file and self.store is not None:
+            self.store.set_transcript(message.transcript_file)
         if isinstance(self.screen, SummaryScreen):
             self.screen.show_result(message.ok, message.text)
-        self.notify(message.text, severity="information" if message.ok else "error")
+        self.notify(message.text, severity="information" if message.ok else "error",
+                    timeout=8 if message.ok else 20)
 
     # --- review ------------------------------------------------------------------------------
     def review_screen(self, ref: str):
         """The review screen for a session or a transcript JSON (errors raise UserError)."""
-        from ..review.editing import TranscriptEditor
-        from ..review.playback import Player
-        from .screens.review import ReviewScreen
-        from ..coverage.check import resolve_input
+        from .screens.review import build_review_screen
 
-        source = resolve_input(ref, self.study)
-        path = Path(ref) if Path(ref).suffix == ".json" else self.study.transcripts_dir / (
-            source.store.session.transcript_file if source.store else "")
-        if path.suffix != ".json" or not path.is_file():
-            raise UserError(f"{ref}: review works on a transcript made by interview-tui (.json) or a session")
-        editor = TranscriptEditor.open(path)
-        audio = None
-        if source.store is not None and source.store.session.audio_files:
-            audio = source.store.folder / source.store.session.audio_files[0]
-        elif (path.parent.parent / "recordings" / editor.transcript.audio_file).is_file():
-            audio = path.parent.parent / "recordings" / editor.transcript.audio_file
-        player, error = None, ""
-        if audio is None or not audio.is_file():
-            error = "No recording found for this transcript: editing works, playback does not."
-        elif not self.audio_enabled:
-            error = "Sound is off (no audio device): editing works, playback does not."
-        else:
-            try:
-                player = Player(audio, self.settings.output_device)
-            except UserError as exc:
-                error = str(exc)
-        self.store = source.store
-        return ReviewScreen(editor, source.guide, source.store, player, error)
+        screen, store = build_review_screen(self, ref)
+        self.review_store = store
+        return screen
 
     def open_review(self) -> None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from ..record.events import LevelEvent, RecorderStopped, RecorderWarning
+from ..core.events import LevelEvent, RecorderStopped, RecorderWarning, RecordingStarted
 
 
 class RecorderLevels(Message):
@@ -30,6 +30,12 @@ class RecorderEnded(Message):
         self.error = error
 
 
+class RecordingBegan(Message):
+    def __init__(self, event: RecordingStarted) -> None:
+        super().__init__()
+        self.event = event
+
+
 class TranscriptionProgress(Message):
     def __init__(self, fraction: float, text: str = "") -> None:
         super().__init__()
@@ -41,7 +47,8 @@ class TranscriptionProgress(Message):
 
 
 class TranscriptionFinished(Message):
-    def __init__(self, ok: bool, text: str) -> None:
+    def __init__(self, ok: bool, text: str, transcript_file: str | None = None) -> None:
         super().__init__()
         self.ok = ok
         self.text = text
+        self.transcript_file = transcript_file

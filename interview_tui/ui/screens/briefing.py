@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...export.timefmt import hms
+from ...model.timefmt import hms
 
 from ..dialogs.confirm import ConfirmDialog
 from ..widgets.rec_status import RecStatus
@@ -64,7 +64,7 @@ class ChecklistScreen(Screen):
         item_id = checklist.get_option_at_index(checklist.highlighted).id
         checks = getattr(self.app.store.session, self.section)
         done = not (item_id in checks and checks[item_id].done)
-        self.app.store.check(self.section, item_id, done)
+        self.app.interview.check(self.section, item_id, done)
         item = next(i for i in getattr(self.app.store.session.guide, self.section) if i.id == item_id)
         checklist.replace_option_prompt(item_id, self._label(item, getattr(self.app.store.session, self.section).get(item_id)))
         self.query_one("#hint", Static).update(self.hint())

@@ -10,15 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
-from ...export.timefmt import hms
+from ...core import rules
+from ...model.timefmt import hms
 from ..dialogs.note_dialog import NoteDialog
 from ..widgets.guide_tree import GuideTree
 from ..widgets.question_panel import QuestionPanel
 from ..widgets.rec_status import RecStatus
-
-MUST_COVER_WARNING_SHARE = 0.75
-"""From this share of the planned interview time on, uncovered must-cover items stand out."""
-
 
 class ConductScreen(Screen):
     BINDINGS = [
@@ -51,8 +48,12 @@ class ConductScreen(Screen):
         yield Footer()
 
     @property
+    def interview(self):
+        return self.app.interview
+
+    @property
     def store(self):
-        return self.app.store
+        return self.app.interview.store
 
     def on_mount(self) -> None:
         tree = self.query_one(GuideTree)
@@ -82,8 +83,7 @@ class ConductScreen(Screen):
             self.current_theme = item.theme_id
             for status in self.query(RecStatus):
                 status.refresh_status()
-        if self.store.session.current_item != item_id:
-            self.store.set_current(item_id)
+        self.interview.set_current(item_id)
         self.query_one(QuestionPanel).show(guide, self.store.session, item_id)
         self.refresh_uncovered()
 
@@ -96,41 +96,35 @@ class ConductScreen(Screen):
 
     def refresh_uncovered(self) -> None:
         session = self.store.session
-        open_items = [q for _, q in session.guide.questions() if session.item_state(q.id) not in ("covered", "skipped")]
-        planned = sum(t.minutes or 0 for t in session.guide.themes) * 60
-        elapsed = self.store.call_time() or 0.0
-        late = planned and elapsed >= planned * MUST_COVER_WARNING_SHARE
-        text = Text(f"Still open: {len(open_items)} questions  ", style="bold")
-        for question in open_items:
+        open_questions = rules.open_questions(session)
+        urgent = {q.id for q in rules.urgent_must_cover(session, self.store.call_time())}
+        text = Text(f"Still open: {len(open_questions)} questions  ", style="bold")
+        for question in open_questions:
             if question.must_cover:
-                text.append(f"★{question.id} ", style="bold black on yellow" if late else "bold yellow")
+                text.append(f"★{question.id} ", style="bold black on yellow" if question.id in urgent else "bold yellow")
             else:
                 text.append(f"{question.id} ")
-        if late and any(q.must_cover for q in open_items):
-            text.append(f"\n★ must-cover items still open at {hms(elapsed)} of {hms(planned)} planned",
-                        style="bold yellow")
+        if urgent:
+            text.append(f"\n★ time is running out for must-cover: {' '.join(sorted(urgent))}", style="bold yellow")
         self.query_one("#uncovered", Static).update(text)
 
     def theme_time_text(self) -> Text:
         if self.current_theme is None:
             return Text("")
-        theme = next(t for t in self.store.session.guide.themes if t.id == self.current_theme)
-        spent = self.store.session.theme_seconds.get(theme.id, 0.0)
-        text = Text(f"Theme {theme.id} {hms(spent)[3:]}")
-        if theme.minutes:
-            over = spent > theme.minutes * 60
-            text.append(f"/{theme.minutes:02d}:00", style="bold red" if over else "")
-            if over:
+        timing = rules.theme_time(self.store.session, self.current_theme)
+        text = Text(f"Theme {timing.theme.id} {hms(timing.spent)[3:]}")
+        if timing.planned is not None:
+            text.append(f"/{hms(timing.planned)[3:]}", style="bold red" if timing.over else "")
+            if timing.over:
                 text.append(" OVER", style="bold red")
         return text
 
     def tick(self) -> None:
-        """Count call time against the current theme; saved every ten seconds."""
-        if self.current_theme is None or self.app.rec_state == "paused" or self.store.call_time() is None:
-            return  # no clock running (not started yet), or paused: no call time passes
-        seconds = self.store.session.theme_seconds.get(self.current_theme, 0.0)
-        self.store.add_theme_time(self.current_theme, 1.0, save=int(seconds) % 10 == 9)
-        if int(seconds) % 5 == 0:
+        """Call time passes for the theme on screen (the core skips pauses and the time before the clock)."""
+        if self.current_theme is None:
+            return
+        self.interview.count_theme_time(self.current_theme, 1.0)
+        if int(self.store.session.theme_seconds.get(self.current_theme, 0.0)) % 5 == 0:
             self.refresh_uncovered()
 
     # --- actions -----------------------------------------------------------------------------
@@ -142,11 +136,11 @@ class ConductScreen(Screen):
         if item.kind == "theme":
             self.notify("Marks go on questions and follow-ups; open the theme with Enter.", severity="warning")
             return
-        self.store.mark(item_id, state)
+        self.interview.mark(item_id, state)
         self.refresh_all()
 
     def action_undo(self) -> None:
-        undone = self.store.undo()
+        undone = self.interview.undo()
         if undone is None:
             self.notify("Nothing to undo.")
             return
@@ -160,17 +154,15 @@ class ConductScreen(Screen):
         call_time = self.store.call_time()
 
         def save(text: str | None) -> None:
-            if text:
-                note = self.store.add_note(text, item_id=item_id)
-                note.call_time = call_time  # the moment the interviewer reached for the key
-                self.store.save()
+            if text:  # stamped with the moment the interviewer reached for the key
+                self.interview.note(text, call_time=call_time, item_id=item_id)
                 self.notify(f"Note saved at {stamp}.")
 
         where = f" ({item_id})" if item_id else ""
         self.app.push_screen(NoteDialog(f"Note at {stamp}{where}"), save)
 
     def action_marker(self) -> None:
-        note = self.store.add_note("marker", kind="marker", item_id=self.selected_item())
+        note = self.interview.marker(self.selected_item())
         self.notify(f"Marker at {hms(note.call_time or 0.0)}.")
 
     def _move_theme(self, step: int) -> None:

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from ...coverage.matcher import CoverageMatcher
 from ...coverage.report import STATUS_SYMBOLS
 from ...errors import UserError
-from ...export.timefmt import hms
+from ...model.timefmt import hms
 from ...review.editing import TranscriptEditor
 from ..dialogs.edit_dialog import EditDialog
 from ..dialogs.find_replace import FindReplaceDialog
@@ -293,3 +293,21 @@ class ReviewScreen(Screen):
         table = self.query_one(SegmentTable)
         table.move_cursor(row=item.evidence[0].segment)
         table.focus()
+
+
+def build_review_screen(app, ref: str) -> tuple[ReviewScreen, object]:
+    """The review screen for a session or transcript, with its player (errors raise UserError)."""
+    from ...core.review import open_for_review
+    from ...review.playback import Player
+
+    material = open_for_review(ref, app.study)
+    player, error = None, material.audio_problem
+    if material.audio is not None:
+        if not app.audio_enabled:
+            error = "Sound is off (no audio device): editing works, playback does not."
+        else:
+            try:
+                player = Player(material.audio, app.settings.output_device)
+            except UserError as exc:
+                error = str(exc)
+    return ReviewScreen(material.editor, material.guide, material.store, player, error), material.store

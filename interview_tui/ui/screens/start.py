@@ -10,6 +10,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 
 from ...errors import UserError
+from ...session.model import AudioSetup
 from ..widgets.level_meter import LevelMeters
 
 NO_RECORDING = "none"
@@ -81,17 +82,17 @@ class StartScreen(Screen):
     def restart_preview(self) -> None:
         self.app.start_preview(self.audio_choice())
 
-    def audio_choice(self) -> tuple[str | None, str | None] | None:
-        """(mic spec, line spec) for build_sources, or None for no recording."""
+    def audio_choice(self) -> AudioSetup | None:
+        """The chosen sources, or None for no recording."""
         mic = self.query_one("#mic", Select).value
         line = self.query_one("#line", Select).value
         if mic == NO_RECORDING or mic is Select.BLANK:
             return None
         if line == MONO:
-            return mic, None
+            return AudioSetup(mic=mic)
         if line == SECOND_CHANNEL:
-            return f"{mic}:1", f"{mic}:2"
-        return mic, line
+            return AudioSetup(mic=f"{mic}:1", line=f"{mic}:2")
+        return AudioSetup(mic=mic, line=line)
 
     def show_levels(self, levels) -> None:
         self.query_one("#preview-meters", LevelMeters).show_levels(levels)

@@ -11,7 +11,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
-from ...export.timefmt import hms
+from ...core import rules
+from ...model.timefmt import hms
 
 
 class SummaryScreen(Screen):
@@ -38,14 +39,15 @@ class SummaryScreen(Screen):
             if session.ended_at and session.started_at else 0.0
         table = Table.grid(padding=(0, 2))
         table.add_row("Interview", f"{session.id} — {session.pseudonym}")
-        table.add_row("Duration", hms(duration))
+        table.add_row("Duration", hms(duration) + "  (from start to end, with any pause or crash gap)")
+        if self.app.interview is not None and session.audio_files:
+            table.add_row("Recorded", hms(self.app.interview.recorded_seconds()))
         table.add_row("Recording", ", ".join(session.audio_files) or "none")
         table.add_row("Covered", str(counts["covered"]))
         table.add_row("Asked, not yet covered", str(counts["asked"]))
         table.add_row("Skipped", str(counts["skipped"]))
         table.add_row("Untouched", str(counts["not_yet"]))
-        untouched = [q.id + ("★" if q.must_cover else "") for _, q in session.guide.questions()
-                     if session.item_state(q.id) == "not_yet"]
+        untouched = [q.id + ("★" if q.must_cover else "") for q in rules.untouched_questions(session)]
         table.add_row("Untouched questions", " ".join(untouched) or "none")
         notes = Text()
         for note in session.notes:

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Tree
 
 from ...guide.model import Guide
+from ...core import rules
 from ...session.model import ITEM_STATE_SYMBOLS, Session
 
 STATE_STYLES = {"not_yet": "", "asked": "yellow", "covered": "green", "skipped": "dim strike"}
@@ -50,7 +51,7 @@ class GuideTree(Tree):
         state = session.item_state(item_id)
         label = Text(f"{ITEM_STATE_SYMBOLS[state]} {item.id} ", style=STATE_STYLES[state])
         label.append(item.text, style=STATE_STYLES[state])
-        if item.must_cover and state not in ("covered", "skipped"):
+        if item.must_cover and rules.is_open(session, item_id):
             label.append(" ★", style="bold yellow")
         return label
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ...record.events import ChannelLevel
+from ...core.events import ChannelLevel
 
 BAR_WIDTH = 10
+METER_NAMES = {"interviewer": "You", "informant": "Phone", "mixed": "Mic"}
+"""Short and whole at every width: the interviewer's own voice, the phone line, one mixed source."""
 FLOOR_DB = -60.0
 
 
@@ -15,7 +17,7 @@ def meter_text(level: ChannelLevel, width: int = BAR_WIDTH) -> Text:
     fraction = max(0.0, min(1.0, (level.rms_db - FLOOR_DB) / -FLOOR_DB))
     filled = round(fraction * width)
     style = "red" if level.peak_db > -1.0 else ("green" if level.rms_db > -45 else "yellow")
-    text = Text(f"{level.role[:5]} ")
+    text = Text(f"{METER_NAMES.get(level.role, level.role)} ")
     text.append("▮" * filled, style=style)
     text.append("▯" * (width - filled), style="dim")
     text.append(f" {level.rms_db:4.0f}dB" if level.rms_db > -120 else "  —   ")

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from ...export.timefmt import hms
+from ...model.timefmt import hms
 from .level_meter import LevelMeters
 
 REC_LABELS = {"off": ("○ NOT RECORDING", "dim"), "rec": ("● REC", "bold red"),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from ...export.timefmt import hms
-from ...transcribe.transcript import Segment
+from ...model.timefmt import hms
+from ...model.transcript import Segment
 
 TEXT_WIDTH = 200
 

@@ -56,6 +56,8 @@ class Transcript(BaseModel):
     software: str = ""
     created: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
     processing_seconds: float = 0.0
+    review_edits: int = 0
+    """Saves made in the review: a transcript with any is never overwritten by a new transcription."""
     segments: list[Segment] = Field(default_factory=list)
 
     def save(self, path: Path) -> None:

@@ -1,0 +1,42 @@
+"""Opening an interview for review: its transcript (ours, as JSON), its guide and its recording."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+from ..guide.model import Guide
+from ..review.editing import TranscriptEditor
+from ..session.lookup import find_interview
+from ..session.store import SessionStore
+from ..study import Study
+
+
+@dataclass
+class ReviewMaterial:
+    editor: TranscriptEditor
+    guide: Guide | None
+    store: SessionStore | None
+    audio: Path | None
+    """The recording to play, or None (the reason is in ``audio_problem``)."""
+    audio_problem: str = ""
+
+
+def open_for_review(ref: str, study: Study) -> ReviewMaterial:
+    found = find_interview(ref, study.recordings_dir, study.transcripts_dir)
+    transcript = found.transcript
+    if transcript is None or transcript.suffix.lower() != ".json" or not transcript.is_file():
+        if found.store is not None and transcript is None:
+            raise UserError(f"session {found.store.session.id} has no transcript yet — transcribe it first "
+                            f"(`interview-tui transcribe {found.store.session.id}`)")
+        raise UserError(f"{ref}: review works on a transcript made by interview-tui (.json) or a session")
+    editor = TranscriptEditor.open(transcript)
+    audio = found.audio
+    if audio is None and editor.transcript.audio_file:
+        candidate = study.recordings_dir / Path(editor.transcript.audio_file).name
+        audio = candidate if candidate.is_file() else None
+    problem = "" if audio is not None and audio.is_file() else \
+        "No recording found for this transcript: editing works, playback does not."
+    guide = found.store.session.guide if found.store is not None else None
+    return ReviewMaterial(editor, guide, found.store, audio if not problem else None, problem)

@@ -1,0 +1,96 @@
+"""Which interview is this? One answer for every command and screen.
+
+A user names an interview by whatever is at hand: the session id, the session file, the
+recording, or a transcript. ``find_interview`` turns any of these into the same record, so
+``transcribe``, ``coverage``, ``review``, ``export`` and the app agree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..errors import UserError
+from .store import SESSION_SUFFIX, SessionFileError, SessionStore, session_path
+
+AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".webm", ".mp4"}
+SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+"""A session id names files in the study folder: no separators, no leading dot, never '..'."""
+
+
+def valid_session_id(text: str) -> bool:
+    return bool(SESSION_ID.match(text)) and ".." not in text
+
+
+@dataclass
+class InterviewFiles:
+    """What was found for a reference: the session (if any) and the files that belong to it."""
+
+    ref: str
+    kind: Literal["session", "recording", "transcript"]
+    store: SessionStore | None = None
+    audio: Path | None = None
+    transcript: Path | None = None
+
+    @property
+    def name(self) -> str:
+        if self.store is not None:
+            return self.store.session.id
+        return (self.audio or self.transcript or Path(self.ref)).stem
+
+
+def _from_session(ref: str, session_file: Path, transcripts_dir: Path) -> InterviewFiles:
+    store = SessionStore.open(session_file)
+    session = store.session
+    audio = store.folder / session.audio_files[0] if session.audio_files else None
+    transcript = transcripts_dir / session.transcript_file if session.transcript_file else None
+    return InterviewFiles(ref, "session", store, audio, transcript)
+
+
+def _session_named_in_transcript(path: Path, recordings_dir: Path) -> Path | None:
+    # Only our own JSON names its session; a damaged or foreign file simply has none.
+    try:
+        session_id = json.loads(path.read_text(encoding="utf-8")).get("session_id")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return None
+    if isinstance(session_id, str) and valid_session_id(session_id):
+        candidate = session_path(recordings_dir, session_id)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def find_interview(ref: str, recordings_dir: Path, transcripts_dir: Path) -> InterviewFiles:
+    """A session id, session file, recording or transcript → the interview it belongs to."""
+    text = str(ref).strip()
+    if not text:
+        raise UserError("no interview named — give a session id, a recording or a transcript "
+                        "(`interview-tui sessions` lists sessions)")
+    path = Path(text)
+    if path.name.endswith(SESSION_SUFFIX) and path.is_file():
+        return _from_session(text, path, transcripts_dir)
+    if not path.exists():
+        if valid_session_id(text) and session_path(recordings_dir, text).is_file():
+            return _from_session(text, session_path(recordings_dir, text), transcripts_dir)
+        raise SessionFileError(f"{text}: no session with that id, and no such recording or transcript — "
+                               "`interview-tui sessions` lists the sessions")
+    if path.is_dir():
+        raise UserError(f"{text}: is a folder — give a session id, a recording or a transcript file")
+    suffix = path.suffix.lower()
+    if suffix in AUDIO_SUFFIXES:
+        sibling = path.with_name(path.stem + SESSION_SUFFIX)
+        if sibling.is_file():  # a recording made by interview-tui: its session knows the rest
+            found = _from_session(text, sibling, transcripts_dir)
+            found.audio = path
+            return found
+        return InterviewFiles(text, "recording", audio=path)
+    if suffix == ".json":
+        session_file = _session_named_in_transcript(path, recordings_dir)
+        if session_file is not None:
+            found = _from_session(text, session_file, transcripts_dir)
+            found.kind, found.transcript = "transcript", path
+            return found
+    return InterviewFiles(text, "transcript", transcript=path)

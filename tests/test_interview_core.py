@@ -1,0 +1,210 @@
+"""The interview core without any UI: the lifecycle a front end drives, on a real sound server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from interview_tui.core.audio import DeviceMissing
+from interview_tui.core.events import RecordingStarted
+from interview_tui.core.interview import Interview
+from interview_tui.core.transcription import guard_reviewed
+from interview_tui.errors import UserError
+from interview_tui.model.transcript import Segment, Transcript
+from interview_tui.session.lookup import find_interview
+from interview_tui.session.model import AudioSetup
+from interview_tui.session.store import load_session
+from interview_tui.settings import Settings
+from interview_tui.transcribe.targets import resolve_target
+
+from .audio_helpers import needs_pulse, wait_for_position
+from .conftest import REPO, SEED_GUIDE_NB
+
+
+def new_interview(study, **kwargs) -> Interview:
+    return Interview.new(study, SEED_GUIDE_NB, Settings(), pseudonym="Veileder A", **kwargs)
+
+
+def test_the_core_imports_no_ui():
+    code = ("import sys, interview_tui.core.interview, interview_tui.core.transcription, "
+            "interview_tui.core.review, interview_tui.cli.main; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_lifecycle_without_recording(study):
+    interview = new_interview(study)
+    assert interview.start_recording(None) is None and interview.rec_state == "none"
+    interview.check("briefing", interview.session.guide.consent_item().id)
+    interview.set_phase("conduct")
+    interview.mark("1.1", "covered")
+    interview.mark("1.2", "asked")
+    assert interview.undo() == "1.2"
+    note = interview.note("laughs", call_time=12.5, item_id="1.1")
+    assert note.call_time == 12.5  # the moment the key was pressed, not when the note was saved
+    interview.marker("1.1")
+    interview.end()
+    saved = load_session(interview.store.path)
+    assert saved.consent == "given" and saved.ended and saved.phase == "ended"
+    assert saved.item_state("1.1") == "covered" and saved.item_state("1.2") == "not_yet"
+    assert [n.kind for n in saved.notes] == ["note", "marker"]
+    assert saved.audio_files == [] and saved.audio_setup is None
+
+
+def test_rules_are_answered_once_in_the_core(study):
+    from interview_tui.core import rules
+
+    interview = new_interview(study)
+    session = interview.session
+    must = [q for _, q in session.guide.questions() if q.must_cover]
+    assert must, "the seed guide has must-cover questions"
+    assert rules.open_must_cover(session) == must
+    interview.mark(must[0].id, "covered")
+    assert must[0] not in rules.open_questions(session)
+    theme = session.guide.themes[0]
+    assert theme.minutes
+    session.theme_seconds[theme.id] = theme.minutes * 60 * 0.8
+    timing = rules.theme_time(session, theme.id)
+    assert timing.running_out and not timing.over
+    urgent = rules.urgent_must_cover(session, call_time=1.0)
+    assert all(q.must_cover and rules.is_open(session, q.id) for q in urgent)
+    assert {q.id for _, q in session.guide.questions() if q.must_cover and _.id == theme.id} - {must[0].id} \
+        <= {q.id for q in urgent}
+
+
+def test_roles_are_canonical_and_labels_follow_the_settings(study, tmp_path):
+    """Failure 4: ``informant_label: pseudonym`` put the word "pseudonym" into sessions and transcripts."""
+    interview = new_interview(study)
+    store = interview.store
+    wav = store.folder / f"{interview.session.id}.wav"
+    sf.write(wav, np.zeros((16000, 2), np.float32), 16000)
+    store.set_audio(wav.name, ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
+    settings = Settings(informant_label="pseudonym", interviewer_label="Forsker")
+    target = resolve_target(interview.session.id, study, settings)
+    assert target.speakers == ("Forsker", "Veileder A")
+    assert load_session(store.path).audio_channels == ["interviewer", "informant"]
+    # a session written before roles were canonical keeps its meaning
+    data = json.loads(store.path.read_text())
+    data["audio_channels"] = ["Interviewer", "pseudonym"]
+    store.path.write_text(json.dumps(data))
+    assert load_session(store.path).audio_channels == ["interviewer", "informant"]
+
+
+def test_one_resolver_for_every_way_of_naming_an_interview(study):
+    interview = new_interview(study)
+    store = interview.store
+    sid = interview.session.id
+    wav = store.folder / f"{sid}.wav"
+    sf.write(wav, np.zeros((1600, 2), np.float32), 16000)
+    store.set_audio(wav.name, ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
+    transcript = study.transcripts_dir / f"{sid}.json"
+    Transcript(session_id=sid, segments=[Segment(start=0, end=1, speaker="Interviewer", text="hei")]).save(transcript)
+    store.set_transcript(transcript.name)
+    for ref in (sid, str(store.path), str(wav), str(transcript)):
+        found = find_interview(ref, study.recordings_dir, study.transcripts_dir)
+        assert found.store is not None and found.store.session.id == sid, ref
+        assert found.audio == wav and found.transcript == transcript, ref
+    with pytest.raises(UserError, match="no session with that id"):
+        find_interview("../../evil", study.recordings_dir, study.transcripts_dir)
+    with pytest.raises(UserError, match="is a folder"):
+        find_interview(str(study.root), study.recordings_dir, study.transcripts_dir)
+
+
+def test_a_reviewed_transcript_is_never_overwritten(study):
+    """Failure 3: re-running transcribe wiped a reviewed transcript. Refused, or a new version beside it."""
+    interview = new_interview(study)
+    store, sid = interview.store, interview.session.id
+    wav = store.folder / f"{sid}.wav"
+    sf.write(wav, np.zeros((16000, 2), np.float32), 16000)
+    store.set_audio(wav.name, ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
+    path = study.transcripts_dir / f"{sid}.json"
+    reviewed = Transcript(session_id=sid, review_edits=3, segments=[
+        Segment(start=0, end=1, speaker="Interviewer", text="corrected", draft_text="korrektet", checked=True)])
+    reviewed.save(path)
+    store.set_transcript(path.name)
+    before = path.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "interview_tui", "--project", str(study.root), "transcribe",
+                             sid, "--model", "tiny.en"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "already reviewed" in result.stderr and "--new-version" in result.stderr
+    assert path.read_bytes() == before
+    target = resolve_target(sid, study, Settings())
+    guard_reviewed(target, new_version=True)
+    assert target.output.name == f"{sid}-v2.json" and target.keeps_session_transcript
+    # an unreviewed draft is simply transcribed again
+    Transcript(session_id=sid, segments=[Segment(start=0, end=1, speaker="Interviewer", text="draft")]).save(path)
+    target = resolve_target(sid, study, Settings())
+    guard_reviewed(target, new_version=False)
+    assert target.output == path
+
+
+@pytest.mark.audio
+@needs_pulse
+def test_resume_reopens_the_sources_the_session_recorded_with(study, monkeypatch):
+    """Failure 2: after a crash, resuming went on with the start screen's default (one source) or
+    without recording. The session knows its sources and reopens them, both channels."""
+    monkeypatch.setenv("PULSE_SOURCE", "adapter.monitor")
+    events = []
+    interview = new_interview(study, on_event=events.append)
+    recorder = interview.start_recording(AudioSetup(mic="pulse:1", line="pulse:2"))
+    wait_for_position(recorder, 1.0)
+    interview.close()  # as the app does on exit (a kill -9 is tested in a real terminal)
+    assert any(isinstance(e, RecordingStarted) and not e.resumed for e in events)
+    setup = load_session(interview.store.path).audio_setup
+    assert setup is not None and setup.mic.endswith(":1") and setup.line.endswith(":2")
+
+    reopened = Interview.open(study, interview.session.id, Settings())
+    recorder = reopened.resume_recording(AudioSetup())  # the start screen's mono default is not used
+    wait_for_position(recorder, 2.0)
+    assert recorder.channels == 2 and recorder.append
+    reopened.close()
+    data, _ = sf.read(reopened.recording_path)
+    assert data.ndim == 2 and data.shape[1] == 2
+    notes = [n.text for n in load_session(interview.store.path).notes]
+    assert "recording started" in notes and "recording resumed" in notes
+
+
+@pytest.mark.audio
+@needs_pulse
+def test_a_missing_device_is_named_with_the_closest_match(study):
+    interview = new_interview(study)
+    interview.store.set_audio(f"{interview.session.id}.wav", ["interviewer", "informant"],
+                              AudioSetup(mic="pulse-headset:1", line="pulse-headset:2"))
+    with pytest.raises(DeviceMissing) as caught:
+        interview.resume_recording(None)
+    assert "'pulse-headset'" in str(caught.value) and "closest now is 'pulse'" in str(caught.value)
+    assert not interview.recording
+
+
+@pytest.mark.audio
+@needs_pulse
+def test_a_file_that_cannot_be_written_says_why(study):
+    """Failure 6: an OSError while starting a recording showed only "NOT RECORDING"."""
+    interview = new_interview(study)
+    os.symlink(study.root / "no-such-folder" / "x.wav", interview.recording_path)  # a dangling link
+    with pytest.raises(UserError, match=r"cannot record into .*\.wav: .* — check that the study folder"):
+        interview.start_recording(AudioSetup())
+    assert interview.rec_state == "off" and not interview.recording
+    assert load_session(interview.store.path).audio_files == []
+
+
+@pytest.mark.audio
+@needs_pulse
+def test_refused_consent_deletes_the_recording_and_closes_the_session(study):
+    interview = new_interview(study)
+    recorder = interview.start_recording(AudioSetup())
+    wait_for_position(recorder, 0.5)
+    wav = interview.recording_path
+    assert wav.exists()
+    interview.refuse_consent()
+    assert not wav.exists()
+    saved = load_session(interview.store.path)
+    assert saved.consent == "refused" and saved.ended and saved.audio_files == [] and saved.audio_setup is None
