@@ -33,7 +33,7 @@ from interview_tui.ui.app import InterviewApp  # noqa: E402
 def make_study() -> tuple[Study, str]:
     root = Path(tempfile.mkdtemp(prefix="bench-review-"))
     study = Study.at(root).ensure()
-    guide = load_guide(REPO / "guides" / "nav-digitale-tjenester.nb.yaml")
+    guide = load_guide(REPO / "interview_tui" / "guides" / "nav-digitale-tjenester.nb.yaml")
     store = SessionStore.create(study.recordings_dir, guide, pseudonym="A")
     rate = 16000
     audio = (0.1 * np.sin(2 * np.pi * 220 * np.arange(rate * 3600) / rate)).astype(np.float32)

@@ -13,11 +13,12 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_GUIDE_NAME = "nav-digitale-tjenester.nb.yaml"
+TEMPLATE_NAME = "template.yaml"
 
 
 def bundled_guides_dir() -> Path:
-    """The guides shipped with interview-tui (the repository's ``guides/``)."""
-    return PACKAGE_DIR.parent / "guides"
+    """The guides shipped with interview-tui (package data, so a wheel install has them too)."""
+    return PACKAGE_DIR / "guides"
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,17 @@ class Study:
         self.guides_dir.mkdir(parents=True, exist_ok=True)
         bundled = bundled_guides_dir()
         if bundled.is_dir() and bundled.resolve() != self.guides_dir.resolve() and \
-                not any(self.guide_files()):
+                not any(self.guide_files()) and not (self.guides_dir / TEMPLATE_NAME).exists():
             for source in bundled.glob("*.yaml"):
                 shutil.copy2(source, self.guides_dir / source.name)
         return self
 
     def guide_files(self) -> list[Path]:
-        files = [p for p in self.guides_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".md")]
-        return sorted(files, key=lambda p: (p.name != DEFAULT_GUIDE_NAME, p.name == "template.yaml", p.name))
+        """The interview guides to choose from; ``template.yaml`` is a starting point, not a guide."""
+        files = [p for p in self.guides_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".md")
+                 and p.name != TEMPLATE_NAME]
+        return sorted(files, key=lambda p: (p.name != DEFAULT_GUIDE_NAME, p.name))
 
     def default_guide(self) -> Path | None:
-        files = [p for p in self.guide_files() if p.name != "template.yaml"]
+        files = self.guide_files()
         return files[0] if files else None

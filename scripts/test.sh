@@ -22,6 +22,9 @@ if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m p
   cat "$log"; echo "installing the Python packages failed (log above)"; exit 1
 fi
 
+# The layers and "the core never imports textual" (contracts in pyproject.toml).
+.venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; exit 1; }
+
 eval "$(scripts/pulse.sh)"
 export HF_HUB_OFFLINE=1
 exec .venv/bin/python -m pytest "$@"

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-GUIDES = REPO / "guides"
+GUIDES = REPO / "interview_tui" / "guides"
 SEED_GUIDE_NB = GUIDES / "nav-digitale-tjenester.nb.yaml"
 SEED_GUIDE_EN = GUIDES / "nav-digital-services.en.yaml"
 SHARED = REPO.parent / "shared"
+"""Optional material beside the clone (peer tools' output, QualCoder): tests that use it skip without it."""
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SCHEMA = Path(__file__).resolve().parent / "standards" / "refi-qda-project-1.0.xsd"
 
 
 @pytest.fixture

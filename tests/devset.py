@@ -40,7 +40,7 @@ class DevInterview:
 
 
 def _guide(name: str) -> Guide:
-    for folder in (REPO / "guides", DEVSET / "guides"):
+    for folder in (REPO / "interview_tui" / "guides", DEVSET / "guides"):
         if (folder / name).is_file():
             return load_guide(folder / name)
     raise FileNotFoundError(name)

@@ -17,10 +17,10 @@ from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore
 from interview_tui.model.transcript import Segment, Transcript, Word
 
-from .conftest import SEED_GUIDE_NB, SHARED, run_cli
+from .conftest import SCHEMA, SEED_GUIDE_NB, run_cli
 from .devset import load_devset
 
-SCHEMA = SHARED / "standards" / "refi-qda-project-1.0.xsd"
+
 
 
 @pytest.fixture

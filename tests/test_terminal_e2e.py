@@ -21,7 +21,7 @@ from interview_tui.model.transcript import load_transcript
 from interview_tui.session.store import load_session
 
 from .audio_helpers import needs_pulse, play
-from .conftest import GUIDES
+
 from .speech_fixtures import ENGLISH_INTERVIEW, speak_interview
 
 pytestmark = [pytest.mark.audio, pytest.mark.whisper, needs_pulse,

@@ -82,10 +82,12 @@ def repair_unfinished(recordings_dir: Path) -> list[tuple[Path, float]]:
     """Repair every recording a crash left with a stale header; returns (file, seconds) fixed."""
     repaired = []
     for path in sorted(Path(recordings_dir).glob("*.wav")):
+        if not path.is_file():
+            continue
         try:
             info = repair_wav(path)
-        except WavError:
-            continue  # not one of ours: leave it alone
+        except (WavError, OSError):
+            continue  # not one of ours, or not writable: leave it alone
         if info is not None:
             repaired.append((path, info.seconds))
     return repaired

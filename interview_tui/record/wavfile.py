@@ -60,6 +60,8 @@ def read_wav_info(path: Path) -> WavInfo:
             size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise WavError(f"{path}: no such recording")
+    except OSError as exc:
+        raise WavError(f"{path}: cannot be read ({exc.strerror or exc}) — nothing was changed")
     if len(head) < HEADER_BYTES or head[:4] != b"RIFF" or head[8:12] != b"WAVE" or head[36:40] != b"data":
         raise WavError(f"{path}: not a WAV recording made by interview-tui — nothing was changed")
     channels, rate = struct.unpack("<HI", head[22:28])
