@@ -112,7 +112,7 @@ def test_one_resolver_for_every_way_of_naming_an_interview(study):
         found = find_interview(ref, study.recordings_dir, study.transcripts_dir)
         assert found.store is not None and found.store.session.id == sid, ref
         assert found.audio == wav and found.transcript == transcript, ref
-    with pytest.raises(UserError, match="no session with that id"):
+    with pytest.raises(UserError, match="no such file"):
         find_interview("../../evil", study.recordings_dir, study.transcripts_dir)
     with pytest.raises(UserError, match="is a folder"):
         find_interview(str(study.root), study.recordings_dir, study.transcripts_dir)

@@ -203,7 +203,7 @@ def test_cli_bad_inputs_give_clear_errors_and_write_nothing(study, tmp_path, eng
     header_only = tmp_path / "header-only.wav"
     sf.write(header_only, np.zeros((0, 2), np.float32), 16000)
     cases = {
-        str(tmp_path / "missing.wav"): "no such recording or session",
+        str(tmp_path / "missing.wav"): "missing.wav: no such file",
         str(not_audio): "not a readable audio file",
         str(empty): "the file is empty",
         str(header_only): "contains no audio",

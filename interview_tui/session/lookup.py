@@ -75,6 +75,9 @@ def find_interview(ref: str, recordings_dir: Path, transcripts_dir: Path) -> Int
     if not path.exists():
         if valid_session_id(text) and session_path(recordings_dir, text).is_file():
             return _from_session(text, session_path(recordings_dir, text), transcripts_dir)
+        if path.suffix.lower() in AUDIO_SUFFIXES | {".json", ".txt", ".vtt"} or len(path.parts) > 1:
+            raise SessionFileError(f"{text}: no such file — give a session id, a recording or a transcript "
+                                   "(`interview-tui sessions` lists the sessions)")
         raise SessionFileError(f"{text}: no session with that id, and no such recording or transcript — "
                                "`interview-tui sessions` lists the sessions")
     if path.is_dir():
