@@ -11,7 +11,9 @@ from pathlib import Path
 
 import yaml
 from platformdirs import user_config_dir
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .model.languages import check_language
 
 from .errors import UserError
 from .fileio import atomic_write_text
@@ -29,11 +31,22 @@ class Settings(BaseModel):
     interviewer_label: str = "Interviewer"
     informant_label: str = "Informant"
     mic_device: str | None = None
+    """``NAME``, ``NAME:CHANNEL`` or an index (``3``, written unquoted is fine)."""
     line_device: str | None = None
     output_device: str | None = None
     """Where the review screen plays the recording (default: the system's output)."""
-    silence_warning_seconds: float = 20.0
-    unsure_word_probability: float = 0.5
+    silence_warning_seconds: float = Field(20.0, ge=1.0, le=3600.0)
+    unsure_word_probability: float = Field(0.5, ge=0.0, le=1.0)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        return check_language(value)
+
+    @field_validator("mic_device", "line_device", "output_device", mode="before")
+    @classmethod
+    def _device_as_text(cls, value):
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def settings_paths(study_root: Path | None = None) -> list[Path]:

@@ -40,6 +40,15 @@ def run(args) -> int:
     from ..transcribe.pipeline import TranscriptionJob
     from ..transcribe.targets import resolve_target
 
+    from ..model.languages import check_language
+
+    if args.language is not None:
+        try:
+            check_language(args.language)
+        except ValueError as exc:
+            raise UserError(f"--language: {exc}")
+    if args.threads < 0:
+        raise UserError("--threads: give 0 (faster-whisper chooses) or a number of CPU threads")
     study = Study.at(args.project).ensure()
     settings = load_settings(study.root)
     targets = [resolve_target(ref, study, settings) for ref in args.targets]

@@ -60,8 +60,23 @@ def load_guide(path: Path) -> Guide:
 
 
 # --- YAML ------------------------------------------------------------------------------------
+MAX_GUIDE_BYTES = 1_000_000
+"""A guide is a page or two of text; a megabyte is far past any real one."""
+MAX_NODES = 50_000
+MAX_DEPTH = 40
+STANDARD_TAG = "tag:yaml.org,2002:"
+
+
 def _compose_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
-    """Parse YAML into plain data plus a map from each value's path to its 1-based line."""
+    """Parse YAML into plain data plus a map from each value's path to its 1-based line.
+
+    Guides are typed by hand, so this is strict where YAML is lenient: a key given twice, a tag
+    (``!Viktig``), an anchor/alias or a key that is not plain text is a problem reported with its
+    line, never silently resolved (a repeated ``questions:`` used to drop the first questions).
+    """
+    if len(text) > MAX_GUIDE_BYTES:
+        raise GuideError([f"{source}:1: the file is {len(text) // 1000} kB — far larger than a guide; "
+                          "check that this is the right file"])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -72,14 +87,42 @@ def _compose_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
                           "and quote text that contains ': ' or starts with a special character"])
     except yaml.YAMLError as exc:
         raise GuideError([f"{source}:1: YAML syntax error: {exc}"])
+    except RecursionError:
+        raise GuideError([f"{source}:1: the guide is nested far too deeply — a guide has themes, "
+                          "questions and follow-ups, three levels"])
+    if node is None:
+        raise GuideError([f"{source}:1: the file is empty — start from guides/template.yaml"])
     lines: dict[tuple, int] = {}
+    problems: list[str] = []
+    seen: set[int] = set()
+
+    def problem(at: yaml.Node, text: str) -> None:
+        problems.append(f"{source}:{at.start_mark.line + 1}: {text}")
 
     def build(current: yaml.Node, path: tuple) -> Any:
+        if id(current) in seen:  # the same node twice: an alias (*name), and possibly a bomb
+            problem(current, "anchors and aliases (&name, *name) are not supported in guides — write the text out")
+            return None
+        seen.add(id(current))
+        if len(seen) > MAX_NODES or len(path) > MAX_DEPTH:
+            raise GuideError([f"{source}:{current.start_mark.line + 1}: the guide is far larger or deeper than "
+                              "a guide can be — check that this is the right file"])
         lines[path] = current.start_mark.line + 1
+        if not current.tag.startswith(STANDARD_TAG):
+            problem(current, f"'{current.tag}' is a YAML tag, which guides do not use — remove it, or put "
+                             "the text in quotes")
+            return None
         if isinstance(current, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in current.value:
+                if not isinstance(key_node, yaml.ScalarNode) or not key_node.tag.startswith(STANDARD_TAG):
+                    problem(key_node, "a key must be a plain word such as 'text' or 'questions'")
+                    continue
                 key = key_node.value
+                if key in result:
+                    problem(key_node, f"'{key}' is given twice here (first on line "
+                                      f"{lines[path + (key,)]}) — merge the two into one '{key}:'")
+                    continue
                 lines[path + (key,)] = key_node.start_mark.line + 1
                 result[key] = build(value_node, path + (key,))
                 lines[path + (key,)] = key_node.start_mark.line + 1
@@ -89,12 +132,19 @@ def _compose_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
         constructor = yaml.SafeLoader("")
         try:
             return constructor.construct_object(current, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            problem(current, f"this value is not understood ({str(exc).splitlines()[0][:80]}) — put it in quotes")
+            return current.value[:200]
         finally:
             constructor.dispose()
 
-    if node is None:
-        raise GuideError([f"{source}:1: the file is empty — start from guides/template.yaml"])
-    return build(node, ()), lines
+    try:
+        data = build(node, ())
+    except RecursionError:
+        raise GuideError([f"{source}:1: the guide is nested far too deeply"])
+    if problems:
+        raise GuideError(list(dict.fromkeys(problems))[:50])
+    return data, lines
 
 
 def _line_for(lines: dict[tuple, int], loc: tuple) -> int:

@@ -6,11 +6,15 @@ question ``1.2``, follow-up ``1.2.a``; briefing items ``B1``…, debriefing item
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import string
 from typing import Annotated, Iterator, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
+                      model_validator)
+
+from ..model.languages import check_language
 
 ItemKind = Literal["theme", "question", "followup"]
 
@@ -90,10 +94,16 @@ class GuideItem(BaseModel):
 class Guide(_Strict):
     title: ItemText
     language: str = "nb"
+    """The language the guide is written in (and the interviews held in): nb, nn, en, de, …"""
     description: str = ""
     briefing: list[ChecklistItem] = Field(default_factory=list)
     themes: list[Theme] = Field(min_length=1)
     debriefing: list[ChecklistItem] = Field(default_factory=list)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        return check_language(value, allow_auto=False)
 
     @field_validator("briefing", "debriefing", mode="before")
     @classmethod
@@ -124,10 +134,13 @@ class Guide(_Strict):
                                     keywords=tuple(followup.keywords))
 
     def item(self, item_id: str) -> GuideItem:
-        for item in self.items():
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+        # An index built once: the guide tree labels every item on each refresh, and a linear
+        # search made a 1,000-question guide take 20 s to open.
+        return self._item_index[item_id]
+
+    @functools.cached_property
+    def _item_index(self) -> dict[str, GuideItem]:
+        return {item.id: item for item in self.items()}
 
     def item_ids(self) -> list[str]:
         return [item.id for item in self.items()]
@@ -155,6 +168,12 @@ class Guide(_Strict):
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
 
+MAX_FOLLOWUPS = 26 * 27
+"""a … z, aa … zz: the outline ids there are letters for."""
+MAX_ITEMS = 2000
+"""Far more than any interview can cover; a larger file is a mistake, and would be slow on screen."""
+
+
 def followup_letter(index: int) -> str:
     letters = string.ascii_lowercase
     if index < len(letters):
@@ -164,10 +183,17 @@ def followup_letter(index: int) -> str:
 
 def assign_outline_ids(guide: Guide) -> None:
     """Give every item without an id its outline number (``1``, ``1.2``, ``1.2.a``)."""
+    total = sum(1 + len(q.followups) for t in guide.themes for q in t.questions) + len(guide.themes)
+    if total > MAX_ITEMS:
+        raise ValueError(f"the guide has {total} themes, questions and follow-ups; at most {MAX_ITEMS} can "
+                         "be followed in an interview — split it into several guides")
     for t_index, theme in enumerate(guide.themes, start=1):
         theme.id = theme.id or str(t_index)
         for q_index, question in enumerate(theme.questions, start=1):
             question.id = question.id or f"{theme.id}.{q_index}"
+            if len(question.followups) > MAX_FOLLOWUPS:
+                raise ValueError(f"question {question.id} has {len(question.followups)} follow-ups; at most "
+                                 f"{MAX_FOLLOWUPS} — move some into questions of their own")
             for f_index, followup in enumerate(question.followups):
                 followup.id = followup.id or f"{question.id}.{followup_letter(f_index)}"
     for prefix, checklist in (("B", guide.briefing), ("D", guide.debriefing)):

@@ -7,48 +7,65 @@ draft is never lost.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import UserError
 from ..fileio import atomic_write_text
 
 
+TRANSCRIPT_FORMAT_VERSION = 1
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    """Text that every export can carry: no control characters (a form feed broke the .docx
+    halfway), and no lone surrogates (they cannot be written as UTF-8 at all)."""
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in value):
+        raise ValueError("contains a broken character (a lone UTF-16 surrogate) — retype that text")
+    return _CONTROL.sub(" ", value)
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+
+
 class Word(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    word: str
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    word: Text
     start: float
     end: float
     probability: float
 
 
 class Segment(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-    start: float
-    end: float
-    speaker: str
-    text: str
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    speaker: Text
+    text: Text
     words: list[Word] = Field(default_factory=list)
     channel: int = 0
     flags: list[str] = Field(default_factory=list)
     """Problems found while decoding, e.g. ``repetition`` (a loop Whisper could not escape)."""
-    draft_text: str | None = None
+    draft_text: Text | None = None
     tags: list[str] = Field(default_factory=list)
     """Guide item ids the researcher tagged this segment with."""
     checked: bool = False
 
 
 class Transcript(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    format: str = "interview-tui/transcript"
-    version: int = 1
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    format: Literal["interview-tui/transcript"] = "interview-tui/transcript"
+    version: int = Field(1, ge=1, le=TRANSCRIPT_FORMAT_VERSION)
     audio_file: str = ""
     audio_sha256: str = ""
     audio_seconds: float = 0.0
     speech_seconds: float = 0.0
-    speakers: list[str] = Field(default_factory=list)
+    speakers: list[Text] = Field(default_factory=list)
     session_id: str | None = None
     model: str = ""
     language: str | None = None
@@ -71,9 +88,13 @@ class Transcript(BaseModel):
 def load_transcript(path: Path) -> Transcript:
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise UserError(f"{path}: no such transcript")
+    except RecursionError:
+        raise UserError(f"{path}: nested far too deeply to be a transcript — the file was not changed")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", 1)
         raise UserError(f"{path}:{line}: not a readable transcript JSON ({exc}) — the file was not changed")
@@ -81,5 +102,6 @@ def load_transcript(path: Path) -> Transcript:
         return Transcript.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
+        message = str(first.get("ctx", {}).get("error", first["msg"]))
         raise UserError(f"{path}: not an interview-tui transcript ('{'.'.join(map(str, first['loc']))}': "
-                        f"{first['msg']}) — the file was not changed")
+                        f"{message}) — the file was not changed")

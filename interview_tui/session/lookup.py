@@ -8,21 +8,15 @@ recording, or a transcript. ``find_interview`` turns any of these into the same 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ..errors import UserError
+from .model import valid_session_id
 from .store import SESSION_SUFFIX, SessionFileError, SessionStore, session_path
 
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".webm", ".mp4"}
-SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
-"""A session id names files in the study folder: no separators, no leading dot, never '..'."""
-
-
-def valid_session_id(text: str) -> bool:
-    return bool(SESSION_ID.match(text)) and ".." not in text
 
 
 @dataclass

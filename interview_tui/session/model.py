@@ -6,11 +6,12 @@ recording); it is what the interviewer, the transcript and the audio have in com
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timezone
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..guide.model import Guide
 
@@ -22,6 +23,15 @@ MarkSource = Literal["interviewer", "coverage"]
 SessionPhase = Literal["start", "briefing", "conduct", "debriefing", "ended"]
 
 ITEM_STATE_SYMBOLS: dict[str, str] = {"not_yet": "○", "asked": "◐", "covered": "●", "skipped": "⊘"}
+
+
+SESSION_FORMAT_VERSION = 1
+SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+"""A session id names files in the study folder: no separators, no leading dot, never '..'."""
+
+
+def valid_session_id(text: str) -> bool:
+    return bool(SESSION_ID.match(text)) and ".." not in text
 
 
 def utc_now() -> datetime:
@@ -130,6 +140,37 @@ class Session(_Model):
     """Where the recording came from; None for a session without recording."""
     transcript_file: str | None = None
     review: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("id")
+    @classmethod
+    def _id_names_no_path(cls, value: str) -> str:
+        if not valid_session_id(value):
+            raise ValueError(f"'{value[:40]}' is not a session id (letters, digits, '-', '_' and '.', "
+                             "no folders) — files are named after it, so it cannot lead out of the study")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value > SESSION_FORMAT_VERSION:
+            raise ValueError(f"version {value} was written by a newer interview-tui — update interview-tui "
+                             "to open it")
+        return value
+
+    @field_validator("audio_files", "transcript_file")
+    @classmethod
+    def _plain_file_names(cls, value):
+        names = value if isinstance(value, list) else [value]
+        for name in names:
+            if name is not None and (not name or "/" in name or "\\" in name or name.startswith(".")):
+                raise ValueError(f"'{name[:40]}' is not a plain file name — the session's files lie beside it")
+        return value
+
+    @model_validator(mode="after")
+    def _current_item_in_the_guide(self) -> "Session":
+        if self.current_item is not None and self.current_item not in set(self.guide.item_ids()):
+            self.current_item = None  # where the cursor was; the guide is what counts
+        return self
 
     @field_validator("audio_channels", mode="before")
     @classmethod

@@ -31,23 +31,29 @@ def load_session(path: Path) -> Session:
     """Read a session file; a damaged one gives a clear error and is never overwritten."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # an editor's byte-order mark is not damage
     except FileNotFoundError:
         raise SessionFileError(f"{path}: no such session file — `interview-tui sessions` lists them")
     except UnicodeDecodeError:
         raise SessionFileError(f"{path}: not a UTF-8 text file — restore it from a backup; it was not changed")
+    except OSError as exc:
+        raise SessionFileError(f"{path}: cannot be read ({exc.strerror or exc})")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SessionFileError(f"{path}:{exc.lineno}: the session file is damaged ({exc.msg}) — "
                                "fix that line or restore a backup; the file was not changed")
+    except RecursionError:
+        raise SessionFileError(f"{path}: the session file is nested far too deeply to be a session — "
+                               "restore it from a backup; the file was not changed")
     try:
         return Session.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "top level"
+        message = str(first.get("ctx", {}).get("error", first["msg"]))
         raise SessionFileError(f"{path}: the session file does not match the expected format at "
-                               f"'{where}' ({first['msg']}) — fix it or restore a backup; "
+                               f"'{where}' ({message}) — fix it or restore a backup; "
                                "the file was not changed")
 
 
