@@ -54,6 +54,8 @@ def run(args) -> int:
     targets = [resolve_target(ref, study, settings) for ref in args.targets]
     for target in targets:  # refuse before the model loads: that takes seconds
         guard_reviewed(target, new_version=args.new_version)
+        if target.store is not None and not args.progress_lines:
+            target.store.claim()  # the session is updated at the end: not while another writer has it
     extra_guide = load_guide(args.guide) if args.guide else None
     model_name = args.model or settings.model
     model = load_whisper(model_name, args.device or settings.device,

@@ -41,6 +41,10 @@ class Interview:
         self.recorder: Recorder | None = None
         self.rec_state: RecState = "off"
         self._recording_lock = threading.Lock()
+        self.takeover_note = store.claim()
+        """Set when this interview was taken over from a process that crashed holding it."""
+        if self.takeover_note:
+            store.add_note(self.takeover_note, kind="event")
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -189,6 +193,8 @@ class Interview:
         """A session that never got going (a setup check whose device failed): leave nothing behind."""
         if self.recorder is None and not self.session.audio_files and not self.session.notes and not self.session.items:
             self.store.path.unlink(missing_ok=True)
+            self.store.close()
+            Path(str(self.store.path).removesuffix(".session.json") + ".session.lock").unlink(missing_ok=True)
 
     def recorded_seconds(self) -> float:
         """The audio really recorded (a crash gap or a pause is not in it)."""
@@ -233,8 +239,11 @@ class Interview:
 
     # --- the end -----------------------------------------------------------------------------
     def end(self) -> RecorderStopped | None:
+        """The interview is over: the recording is closed and the session free for the commands
+        that come after (transcribe, coverage, review), also while the app shows the summary."""
         result = self.stop_recording()
         self.store.end()
+        self.store.close()
         return result
 
     def refuse_consent(self) -> None:
@@ -245,8 +254,13 @@ class Interview:
         self.store.forget_audio()
         self.store.refuse_consent()
         self.store.end()
+        self.store.close()
         self.rec_state = "off"
 
     def close(self) -> None:
-        """The front end is going away: the recording is finalised, never lost."""
-        self.stop_recording()
+        """The front end is going away: the recording is finalised, never lost; the session is
+        free for another writer."""
+        try:
+            self.stop_recording()
+        finally:
+            self.store.close()

@@ -23,8 +23,10 @@ class ReviewMaterial:
     audio_problem: str = ""
 
 
-def open_for_review(ref: str, study: Study) -> ReviewMaterial:
+def open_for_review(ref: str, study: Study, store: SessionStore | None = None) -> ReviewMaterial:
     found = find_interview(ref, study.recordings_dir, study.transcripts_dir)
+    if store is not None and found.store is not None and found.store.path == store.path:
+        found.store = store  # the caller's copy is the one that is written
     transcript = found.transcript
     if transcript is None or transcript.suffix.lower() != ".json" or not transcript.is_file():
         if found.store is not None and transcript is None:

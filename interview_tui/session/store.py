@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ..errors import UserError
 from ..fileio import atomic_write_text
+from . import lock as session_lock
 from ..guide.model import Guide
 from .model import AudioSetup, Check, ItemRecord, ItemState, Mark, MarkSource, Note, Session, utc_now
 
@@ -77,6 +78,7 @@ class SessionStore:
         self._undo: list[tuple[str, int]] = []
         self.clock: Callable[[], float] | None = None
         """While recording: the recorder's position, so notes line up with the audio."""
+        self._claimed = False
 
     # --- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -92,9 +94,34 @@ class SessionStore:
     def open(cls, path: Path) -> "SessionStore":
         return cls(load_session(path), path)
 
+    def claim(self) -> str:
+        """Become the session's one writer until ``close`` (see ``session.lock``); returns a note
+        if a crashed process's lock was taken over. A store that is not claimed takes the lock
+        for each save only, so a command that writes once never blocks the app for long."""
+        if self._claimed:
+            return ""
+        note = session_lock.acquire(self.path)
+        self._claimed = True
+        if note and self.path.is_file():
+            # What a dead writer saved is on disk; this copy may be older than that.
+            self.session = load_session(self.path)
+        return note
+
+    def close(self) -> None:
+        if self._claimed:
+            session_lock.release(self.path)
+            self._claimed = False
+
     @_locked
     def save(self) -> None:
-        atomic_write_text(self.path, self.session.model_dump_json(indent=2))
+        if self._claimed:
+            atomic_write_text(self.path, self.session.model_dump_json(indent=2))
+            return
+        session_lock.acquire(self.path)  # another writer holding it: SessionLocked, nothing written
+        try:
+            atomic_write_text(self.path, self.session.model_dump_json(indent=2))
+        finally:
+            session_lock.release(self.path)
 
     @property
     def folder(self) -> Path:

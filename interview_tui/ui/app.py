@@ -246,6 +246,8 @@ class InterviewApp(App):
         except UserError as exc:
             self.notify(str(exc), severity="error", timeout=15)
             return
+        if self.interview.takeover_note:
+            self.notify(self.interview.takeover_note, timeout=10)
         self._stop_preview()
         session = self.interview.session
         if session.audio_setup is not None or session.audio_files:
@@ -275,6 +277,8 @@ class InterviewApp(App):
         self.switch_screen(SummaryScreen())
 
     def new_interview(self) -> None:
+        if self.interview is not None:
+            self.interview.close()
         self.interview = None
         self.review_store = None
         self.last_warning = ""
@@ -314,7 +318,8 @@ class InterviewApp(App):
         """The review screen for a session or a transcript JSON (errors raise UserError)."""
         from .screens.review import build_review_screen
 
-        screen, store = build_review_screen(self, ref)
+        own = self.interview.store if self.interview is not None and ref == self.interview.session.id else None
+        screen, store = build_review_screen(self, ref, own)
         self.review_store = store
         return screen
 

@@ -89,7 +89,10 @@ class ReviewScreen(Screen):
         progress = {"checked": checked, "total": total}
         if self.store is not None and self.store.session.review != progress:
             self.store.session.review = progress  # saved only when it changed: no disk write per key
-            self.store.save()
+            try:
+                self.store.save()
+            except (UserError, OSError) as exc:  # the transcript itself is saved; only the progress is not
+                self.notify(f"Review progress not saved in the session: {exc}", severity="warning", timeout=10)
 
     def refresh_coverage(self) -> None:
         if self.guide is not None:
@@ -295,12 +298,13 @@ class ReviewScreen(Screen):
         table.focus()
 
 
-def build_review_screen(app, ref: str) -> tuple[ReviewScreen, object]:
-    """The review screen for a session or transcript, with its player (errors raise UserError)."""
+def build_review_screen(app, ref: str, store=None) -> tuple[ReviewScreen, object]:
+    """The review screen for a session or transcript, with its player (errors raise UserError).
+    ``store``: the session already open in this app, so one copy of it is written."""
     from ...core.review import open_for_review
     from ...review.playback import Player
 
-    material = open_for_review(ref, app.study)
+    material = open_for_review(ref, app.study, store)
     player, error = None, material.audio_problem
     if material.audio is not None:
         if not app.audio_enabled:

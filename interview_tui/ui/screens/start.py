@@ -95,7 +95,9 @@ class StartScreen(Screen):
         return AudioSetup(mic=mic, line=line)
 
     def show_levels(self, levels) -> None:
-        self.query_one("#preview-meters", LevelMeters).show_levels(levels)
+        # A level may arrive before the screen is composed (a recording just ended): no meter yet.
+        for meters in self.query("#preview-meters").results(LevelMeters):
+            meters.show_levels(levels)
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
