@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 PRIVATE_FILE_MODE = 0o600
+PRIVATE_FOLDER_MODE = 0o700
+ORPHAN_SECONDS = 600
+"""A temp file this old is left from a save that was killed (a save takes milliseconds)."""
 
 
 def fsync_directory(directory: Path) -> None:
@@ -55,3 +59,34 @@ def create_private(path: Path) -> int:
     """Create a new file (failing if it exists) readable only by the user; return its fd."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+
+
+def private_folder(path: Path) -> Path:
+    """The folder, made if needed, readable only by the user (also under a permissive umask)."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        path.chmod(PRIVATE_FOLDER_MODE)
+    except FileExistsError:
+        from .errors import UserError
+
+        raise UserError(f"{path}: is a file, not a folder")
+    return path
+
+
+def remove_orphaned_temp_files(folder: Path, now: float | None = None) -> int:
+    """Delete the ``.NAME.XXXX.tmp`` files of saves that were killed halfway; returns how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        candidates = list(Path(folder).glob(".*.tmp"))
+    except OSError:
+        return 0
+    for path in candidates:
+        try:
+            if path.is_file() and now - path.stat().st_mtime > ORPHAN_SECONDS:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue  # read-only or gone: nothing to do
+    return removed

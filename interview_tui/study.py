@@ -11,6 +11,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+from .fileio import private_folder, remove_orphaned_temp_files
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_GUIDE_NAME = "nav-digitale-tjenester.nb.yaml"
 TEMPLATE_NAME = "template.yaml"
@@ -42,19 +45,30 @@ class Study:
         return self.root / "transcripts"
 
     def ensure(self) -> "Study":
-        """Create the folders (0700) and copy the bundled guides into an empty ``guides/``."""
-        for folder in (self.recordings_dir, self.transcripts_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-            try:
-                folder.chmod(0o700)
-            except OSError:
-                pass
-        self.guides_dir.mkdir(parents=True, exist_ok=True)
-        bundled = bundled_guides_dir()
-        if bundled.is_dir() and bundled.resolve() != self.guides_dir.resolve() and \
-                not any(self.guide_files()) and not (self.guides_dir / TEMPLATE_NAME).exists():
-            for source in bundled.glob("*.yaml"):
-                shutil.copy2(source, self.guides_dir / source.name)
+        """Create the folders (0700), copy the bundled guides into an empty ``guides/``, and clear
+        the temp files of saves a crash interrupted. A folder that cannot be written is one clear
+        line: recording or transcribing there would fail later, and worse."""
+        if not self.root.is_dir():
+            raise UserError(f"{self.root}: no such study folder — create it, or give --project an existing folder")
+        try:
+            for folder in (self.recordings_dir, self.transcripts_dir):
+                private_folder(folder)
+                remove_orphaned_temp_files(folder)
+            self.guides_dir.mkdir(parents=True, exist_ok=True)
+            bundled = bundled_guides_dir()
+            if bundled.is_dir() and bundled.resolve() != self.guides_dir.resolve() and \
+                    not any(self.guide_files()) and not (self.guides_dir / TEMPLATE_NAME).exists():
+                for source in bundled.glob("*.yaml"):
+                    shutil.copy2(source, self.guides_dir / source.name)
+        except OSError as exc:
+            raise UserError(f"{exc.filename or self.root}: {exc.strerror or exc} — the study folder must be "
+                            "writable (is it on a read-only disk or a locked share?)")
+        return self
+
+    def require(self) -> "Study":
+        """For commands that only read: the folder must exist (a typo in --project is not an empty study)."""
+        if not self.root.is_dir():
+            raise UserError(f"{self.root}: no such study folder — check --project")
         return self
 
     def guide_files(self) -> list[Path]:

@@ -10,6 +10,19 @@ from pathlib import Path
 from ..errors import UserError
 
 
+def _seconds(text: str) -> float:
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+    return value
+
+
 def add_parser(subparsers) -> None:
     devices = subparsers.add_parser("devices", help="list the audio input devices")
     devices.set_defaults(handler=run_devices)
@@ -21,7 +34,7 @@ def add_parser(subparsers) -> None:
                     "two devices (--mic MIC --line LOOPBACK). Ctrl+C stops and keeps the file.")
     record.add_argument("--mic", metavar="DEV[:CH]", help="the interviewer's microphone (device name or index)")
     record.add_argument("--line", metavar="DEV[:CH]", help="the phone line (device name or index)")
-    record.add_argument("--seconds", type=float, help="stop after this many seconds")
+    record.add_argument("--seconds", type=_seconds, help="stop after this many seconds")
     record.add_argument("--session", metavar="ID", help="record into this session (resumes it)")
     record.add_argument("--guide", type=Path, help="guide for a new session (default: the study's first)")
     record.add_argument("--pseudonym", default="Informant", help="informant's pseudonym for a new session")
@@ -111,6 +124,7 @@ def run_record(args) -> int:
     result = interview.stop_recording() or recorder.result
     if not args.session and result.reason in ("stopped", "seconds_reached"):
         interview.end()  # a setup check is finished; an interrupted one stays resumable
+    interview.close()
     if interactive:
         print(file=sys.stderr)
     print(f"{result.path}: {result.seconds:.1f} s, {result.overflows} overflows, stopped: {result.reason}"
@@ -121,19 +135,30 @@ def run_record(args) -> int:
 
 def run_repair(args) -> int:
     from ..core.audio import repair_unfinished
-    from ..record.wavfile import repair_wav
+    from ..record.wavfile import WavError, repair_wav, unfinished_by_us
     from ..study import Study
 
-    if args.files:
-        repaired = []
-        for path in args.files:
-            info = repair_wav(path)
+    repaired, untouched = [], []
+    if not args.files:
+        repaired = repair_unfinished(Study.at(args.project).require().recordings_dir)
+    for path in args.files:
+        if path.is_dir():
+            repaired += repair_unfinished(path)
+        elif not path.is_file():
+            raise UserError(f"{path}: no such recording")
+        elif not unfinished_by_us(path):
+            untouched.append(path)
+        else:
+            try:
+                info = repair_wav(path)
+            except WavError as exc:
+                raise UserError(str(exc))
             if info is not None:
                 repaired.append((path, info.seconds))
-    else:
-        repaired = repair_unfinished(Study.at(args.project).recordings_dir)
     for path, seconds in repaired:
         print(f"repaired {path}: {seconds:.1f} s of audio")
-    if not repaired:
+    for path in untouched:
+        print(f"{path}: not a recording interview-tui left unfinished (or one still being recorded) — left as it is")
+    if not repaired and not untouched:
         print("nothing to repair: every recording was closed properly")
     return 0

@@ -33,7 +33,7 @@ def run_coverage(args) -> int:
     from ..model.timefmt import hms
     from ..study import Study
 
-    study = Study.at(args.project)
+    study = Study.at(args.project).require()
     source = resolve_input(args.target, study, args.guide)
     report = check(source, update_session=not args.no_update)
     if args.json:
@@ -74,7 +74,7 @@ def run_matrix(args) -> int:
     from ..guide.loader import load_guide
     from ..study import Study
 
-    study = Study.at(args.project)
+    study = Study.at(args.project).require()
     inputs = ([resolve_input(ref, study, args.guide) for ref in args.targets] if args.targets
               else study_inputs(study, args.guide))
     if not inputs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -14,8 +15,10 @@ def add_parser(subparsers) -> None:
     export.add_argument("--format", default="txt,md,docx,qdpx,report",
                         help="comma-separated list, or 'all' (default: txt,md,docx,qdpx,report)")
     export.add_argument("--guide", type=Path, help="the guide (default: the session's)")
-    export.add_argument("--output", type=Path, help="folder (default: transcripts/exports/)")
-    export.add_argument("--no-anonymise", action="store_true", help="keep real names (for your own eyes only)")
+    export.add_argument("--output", type=Path, help="a folder inside the study (default: transcripts/exports/)")
+    export.add_argument("--no-anonymise", action="store_true",
+                        help="keep real names (for your own eyes only): written to not-anonymised/, "
+                             "named *.NOT-ANONYMISED.*, with a notice at the top")
     export.add_argument("--force", action="store_true", help="export although a name may be left in")
     export.add_argument("--needs-bokmal", action="store_true",
                         help="mark the export: quotes still in dialect, to be rewritten to Bokmål before publishing")
@@ -28,17 +31,19 @@ def add_parser(subparsers) -> None:
 
 def run_export(args) -> int:
     from ..coverage.check import resolve_input
-    from ..export.service import ALL_FORMATS, export
+    from ..export.service import export, output_folder, parse_formats
     from ..study import Study
 
-    study = Study.at(args.project)
+    study = Study.at(args.project).require()
+    formats = parse_formats(args.format)
+    out_dir = output_folder(study.root, args.output, anonymise=not args.no_anonymise)
     source = resolve_input(args.target, study, args.guide)
-    formats = ALL_FORMATS if args.format == "all" else [f.strip() for f in args.format.split(",") if f.strip()]
-    out_dir = args.output or study.transcripts_dir / "exports"
     result = export(source, study.root, out_dir, formats, anonymise=not args.no_anonymise,
                     force=args.force, needs_bokmal=args.needs_bokmal)
     for path in result.files:
         print(path)
+    if args.no_anonymise:
+        print(f"NOT anonymised: these files hold real names — kept apart in {out_dir}", file=sys.stderr)
     return 0
 
 
@@ -47,7 +52,7 @@ def run_names(args) -> int:
     from ..export.anonymise import PseudonymTable, suggest_names
     from ..study import Study
 
-    study = Study.at(args.project)
+    study = Study.at(args.project).require()
     source = resolve_input(args.target, study)
     table = PseudonymTable.load(study.root)
     known = set(table.mapping) | set(table.mapping.values())

@@ -15,7 +15,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    study = Study.at(args.project)
+    study = Study.at(args.project).require()
     table = Table()
     table.add_column("id", no_wrap=True)
     table.add_column("informant")

@@ -1,9 +1,17 @@
 """Pseudonyms: a per-study table of real names and places with their replacements, applied to
-every export (never to the stored transcript), and a check for anything left before writing."""
+every string an export writes (never to the stored transcript), and two checks before anything
+is written: close misspellings left in the text, and — on the finished files themselves — any
+real name at all.
+
+Names are matched the way people and Whisper write them: any case, with or without diacritics
+(Tromsø / Tromso, Zoë in NFC or NFD), Norwegian and English genitives (Olas, Ola's), hyphen or
+space between parts (Jean-Luc / Jean Luc), each part of a full name on its own.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -17,16 +25,68 @@ from ..model.transcript import Transcript
 TABLE_NAME = "pseudonyms.yaml"
 _CAPITALISED = re.compile(r"\b([A-ZÆØÅ][a-zæøåéü]+(?:[-\s][A-ZÆØÅ][a-zæøåéü]+)?)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"“(]\s*)$")
+_WORD = re.compile(r"\w+")
+_PHONE = re.compile(r"(?<![\w+])\+?\d[\d .()-]{6,}\d(?!\w)")
+PHONE_REPLACEMENT = "[phone number]"
+_SEPARATOR = r"[\s\-‐‑–.]?"
+_GENITIVE = r"(?:['’]s|['’]|s)?"
+_VARIANTS = {"a": "aåáàâäã", "e": "eéèêë", "i": "iíìîï", "o": "oøóòôöõ", "u": "uúùûü", "c": "cç",
+             "n": "nñ", "y": "yýÿ", "s": "sß"}
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, for comparing: 'Tromsø' and 'TROMSO' fold alike."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.replace("ø", "o").replace("æ", "ae").replace("å", "a").replace("ß", "ss").replace("đ", "d")
+
+
+def phone_numbers(text: str) -> list[str]:
+    """Digit runs shaped like a phone number (8–15 digits, spaces, dashes, a leading +)."""
+    return [m.group(0) for m in _PHONE.finditer(text) if 8 <= sum(ch.isdigit() for ch in m.group(0)) <= 15]
+
+
+def _name_pattern(name: str) -> str:
+    """A regex for one name as people write it: any case and diacritics, hyphen or space."""
+    folded, parts, index = fold(unicodedata.normalize("NFC", name)), [], 0
+    while index < len(folded):
+        char = folded[index]
+        if folded.startswith("ae", index):  # æ folds to ae: both spellings
+            parts.append("(?:[æÆ]|[aAåÅáàâäã][eEéèêë])")
+            index += 2
+            continue
+        if char in " -‐‑–":
+            parts.append(_SEPARATOR)
+        elif char in _VARIANTS:
+            variants = _VARIANTS[char]
+            parts.append(f"[{variants}{variants.upper()}]")
+        elif char.isalnum():
+            parts.append(f"[{re.escape(char)}{re.escape(char.upper())}]")
+        else:
+            parts.append(re.escape(char))
+        index += 1
+    if len(folded) <= 3 and parts and parts[0].startswith("["):
+        # "Per", "Ola": short names are also words ("per måned"); only the capitalised form is the name.
+        parts[0] = "[" + "".join(ch for ch in parts[0][1:-1] if ch.isupper() or not ch.isalpha()) + "]"
+    return "".join(parts)
 
 
 class PseudonymTable:
     def __init__(self, mapping: dict[str, str], path: Path | None = None):
-        self.mapping = {real.strip(): replacement.strip() for real, replacement in mapping.items() if real.strip()}
+        self.mapping = {unicodedata.normalize("NFC", str(real)).strip(): str(replacement).strip()
+                        for real, replacement in mapping.items() if str(real).strip()}
         self.path = path
-        # Longest names first, so "Kari Nordmann" is replaced before "Kari".
-        names = sorted(self.mapping, key=len, reverse=True)
-        self._pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE) \
-            if names else None
+        # Each part of a full name is a name too ("Nordmann said…"); a part the table names on
+        # its own keeps its own replacement.
+        entries = dict(self.mapping)
+        for real, replacement in self.mapping.items():
+            for part in re.split(r"[\s\-]+", real):
+                if len(part) >= 2 and part not in entries and not any(fold(part) == fold(k) for k in entries):
+                    entries[part] = replacement
+        self._entries = entries
+        ordered = sorted(entries, key=len, reverse=True)  # "Kari Nordmann" before "Kari"
+        self._patterns = [(re.compile(rf"(?<!\w)({_name_pattern(name)})({_GENITIVE})(?!\w)"), entries[name])
+                          for name in ordered]
 
     @classmethod
     def load(cls, study_root: Path) -> "PseudonymTable":
@@ -34,36 +94,84 @@ class PseudonymTable:
         if not path.is_file():
             return cls({}, path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        except UnicodeDecodeError:
+            raise UserError(f"{path}: not UTF-8 text — save it as UTF-8 (one 'Real name: Replacement' per line)")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else 1
             raise UserError(f"{path}:{line}: not valid YAML — write one 'Real name: Replacement' per line")
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        if not isinstance(data, dict) or not all(isinstance(v, (str, int)) for v in data.values()):
             raise UserError(f"{path}: write one 'Real name: Replacement' per line")
-        return cls({str(k): v for k, v in data.items()}, path)
+        return cls({str(k): str(v) for k, v in data.items()}, path)
 
     def save(self) -> None:
         atomic_write_text(self.path, yaml.safe_dump(self.mapping, allow_unicode=True, sort_keys=True))
 
-    def apply(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        lookup = {real.lower(): replacement for real, replacement in self.mapping.items()}
-        return self._pattern.sub(lambda m: lookup[m.group(1).lower()], text)
+    @property
+    def empty(self) -> bool:
+        return not self.mapping
 
-    def leftovers(self, transcript: Transcript) -> list[tuple[int, str, str]]:
-        """After replacing: words still close to a real name (a misspelling by the ASR, an
-        inflection) — (segment number, word, the real name it resembles)."""
+    def apply(self, text: str) -> str:
+        """Every real name replaced (genitive endings kept), and phone numbers taken out."""
+        text = unicodedata.normalize("NFC", text)
+        for pattern, replacement in self._patterns:
+            text = pattern.sub(lambda m, r=replacement: r + _genitive_of(m.group(2)), text)
+        for number in phone_numbers(text):
+            text = text.replace(number, PHONE_REPLACEMENT)
+        return text
+
+    def anonymise(self, transcript: Transcript) -> Transcript:
+        """A copy in which every string an export may write is anonymised: text, speaker labels,
+        the audio file's name, the settings — the stored transcript is not touched."""
+        copy = transcript.model_copy(deep=True)
+        copy.audio_file = self.apply(copy.audio_file)
+        copy.speakers = [self.apply(s) for s in copy.speakers]
+        copy.settings = {}
+        for segment in copy.segments:
+            segment.text = self.apply(segment.text)
+            segment.speaker = self.apply(segment.speaker)
+            segment.draft_text = None
+            for word in segment.words:
+                word.word = self.apply(word.word)
+        return copy
+
+    def leftovers(self, strings: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+        """In already anonymised strings (where, text): words still close to a real name (a
+        misspelling, an initial) and phone numbers — (where, what, the real name it resembles)."""
         found = []
-        for index, segment in enumerate(transcript.segments):
-            for word in re.findall(r"[\wæøåÆØÅ]+", self.apply(segment.text)):
-                for real in self.mapping:
-                    for part in real.split():
-                        if len(part) >= 4 and len(word) >= 4 and word.lower() != self.mapping[real].lower() \
-                                and fuzz.ratio(word.lower(), part.lower()) >= 85:
-                            found.append((index, word, real))
+        replacements = {fold(r) for r in self.mapping.values()}
+        parts = {fold(part): real for real in self.mapping for part in re.split(r"[\s\-]+", real) if part}
+        initials = {part[0] for part in parts if part}
+        for where, text in strings:
+            for number in phone_numbers(text):
+                found.append((where, number, "a phone number"))
+            for match in re.finditer(r"\((\w)\.?\)", text):  # "Informant A (K)": an initial
+                if fold(match.group(1)) in initials:
+                    found.append((where, match.group(0), "an initial"))
+            for word in _WORD.findall(text):
+                folded = fold(word)
+                if len(folded) < 2 or folded in replacements or any(folded in fold(r).split() for r in self.mapping.values()):
+                    continue
+                for part, real in parts.items():
+                    if folded == part or folded.rstrip("s") == part or (
+                            len(part) >= 4 and len(folded) >= 4 and fuzz.ratio(folded, part) >= 85):
+                        found.append((where, word, real))
+                        break
         return found
+
+    def real_names_in(self, text: str, *, phones: bool = True) -> list[str]:
+        """Real names (or their parts) standing in finished output: the last guard before writing.
+        ``phones=False`` for the XML inside .docx/.qdpx, whose ids are long digit runs."""
+        hits = []
+        for pattern, _ in self._patterns:
+            hits += [m.group(1) for m in pattern.finditer(unicodedata.normalize("NFC", text))]
+        return hits + (phone_numbers(text) if phones else [])
+
+
+def _genitive_of(ending: str) -> str:
+    # "Olas" → "Informant As" reads badly; an apostrophe keeps the replacement whole.
+    return "'s" if ending == "s" else ending
 
 
 def suggest_names(transcript: Transcript, known: set[str] = frozenset(), limit: int = 30) -> list[tuple[str, int]]:

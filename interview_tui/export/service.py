@@ -1,13 +1,24 @@
-"""Exporting a reviewed transcript: anonymised, checked for names left in, in every format."""
+"""Exporting a reviewed transcript: anonymised, checked for names left in, in every format.
+
+Nothing is written where the researcher will look until it has passed the checks: the files are
+made in a private staging folder, every one of them (text, the XML inside .docx and .qdpx) is
+searched for the real names of ``pseudonyms.yaml``, and only then are they moved into place —
+beside earlier exports, never over them.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..coverage.check import CoverageInput, check
 from ..errors import UserError
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, private_folder
+from ..model.timefmt import hms
 from .anonymise import PseudonymTable
 from .coverage_report import report_html, report_markdown
 from .docx_format import write_docx
@@ -17,6 +28,8 @@ from .transcript_formats import FORMATS
 ALL_FORMATS = [*FORMATS, "docx", "qdpx", "report"]
 DIALECT_NOTICE = ("NOT YET REWRITTEN TO BOKMÅL: quotes are in the informant's dialect, which may "
                   "identify them. Rewrite quotes before publishing.")
+NOT_ANONYMISED_NOTICE = "NOT ANONYMISED: real names are in this file. For your own eyes only; do not share it."
+NOT_ANONYMISED_FOLDER = "not-anonymised"
 
 
 class NamesLeftError(UserError):
@@ -26,45 +39,124 @@ class NamesLeftError(UserError):
 @dataclass
 class ExportResult:
     files: list[Path]
-    leftovers: list[tuple[int, str, str]]
+    leftovers: list[tuple[str, str, str]]
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = ALL_FORMATS if text.strip() == "all" else [f.strip() for f in text.split(",") if f.strip()]
+    if not formats:
+        raise UserError(f"--format is empty — choose from {', '.join(ALL_FORMATS)} (or 'all')")
+    unknown = [f for f in formats if f not in ALL_FORMATS]
+    if unknown:
+        raise UserError(f"unknown format(s) {', '.join(unknown)} — choose from {', '.join(ALL_FORMATS)}")
+    return list(dict.fromkeys(formats))
+
+
+def output_folder(study_root: Path, requested: Path | None, *, anonymise: bool) -> Path:
+    """Where exports go: inside the study folder (recordings and transcripts are personal data;
+    their derivatives stay with them), separate for files that keep the real names."""
+    base = Path(requested) if requested is not None else Path(study_root) / "transcripts" / "exports"
+    if not base.is_absolute():
+        base = Path.cwd() / base
+    resolved, root = base.resolve(), Path(study_root).resolve()
+    if resolved != root and root not in resolved.parents:
+        raise UserError(f"{requested}: outside the study folder {root} — exports stay in the study "
+                        "(copy them out yourself where your data plan allows)")
+    if resolved.exists() and not resolved.is_dir():
+        raise UserError(f"{requested}: is a file, not a folder — name a folder for the exports")
+    return resolved if anonymise else resolved / NOT_ANONYMISED_FOLDER
+
+
+def _free_name(target: Path) -> Path:
+    """The name itself if free, else ``name-2.ext``, ``name-3.ext``…: an earlier or hand-edited
+    export is never overwritten."""
+    if not target.exists():
+        return target
+    base, suffix = target.name.split(".", 1) if "." in target.name else (target.name, "")
+    number = 2
+    while True:
+        candidate = target.with_name(f"{base}-{number}" + (f".{suffix}" if suffix else ""))
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
+def _written_text(path: Path) -> str:
+    """Everything a file holds that a person or a program could read."""
+    if path.suffix in (".docx", ".qdpx"):
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list[str], *,
            anonymise: bool = True, force: bool = False, needs_bokmal: bool = False) -> ExportResult:
     unknown = [f for f in formats if f not in ALL_FORMATS]
-    if unknown:
-        raise UserError(f"unknown format(s) {', '.join(unknown)} — choose from {', '.join(ALL_FORMATS)}")
+    if unknown or not formats:
+        raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'} — choose from {', '.join(ALL_FORMATS)}")
     table = PseudonymTable.load(study_root) if anonymise else PseudonymTable({})
-    leftovers = table.leftovers(source.transcript) if anonymise else []
+    transcript = table.anonymise(source.transcript)
+    name = table.apply(source.name)
+    informant = table.apply(source.store.session.pseudonym) if source.store else name
+    leftovers = table.leftovers(
+        [(f"[{hms(s.start)}] {s.speaker}", s.text) for s in transcript.segments]
+        + [("a speaker label", label) for label in {s.speaker for s in transcript.segments}]
+        + [("the export's name", name), ("the recording's name", transcript.audio_file),
+           ("the informant's pseudonym", informant)]) if anonymise else []
     if leftovers and not force:
-        listed = "; ".join(f"segment {i + 1}: '{word}' (like '{real}')" for i, word, real in leftovers[:8])
+        listed = "; ".join(f"{where}: '{word}' (like {real if real.startswith(('a ', 'an ')) else repr(real)})"
+                           for where, word, real in leftovers[:8])
         raise NamesLeftError(f"possible names left after anonymising — {listed}. Add them to "
                              f"{table.path.name}, or export with --force if they are not names")
-    rewrite = table.apply
-    transcript = source.transcript
-    stem = out_dir / (source.store.session.id if source.store else source.name)
+    anonymised = CoverageInput(name, transcript, source.guide, source.store, source.notes)
+    stem = source.store.session.id if source.store else name
     notice = DIALECT_NOTICE if needs_bokmal else None
+    if not anonymise:
+        notice = NOT_ANONYMISED_NOTICE + (f"\n{notice}" if notice else "")
+        stem += ".NOT-ANONYMISED"
+    final_dir = private_folder(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=final_dir))
+    try:
+        made = _write_all(anonymised, staging / stem, formats, notice, informant)
+        if anonymise and not force:
+            for path in made:
+                found = table.real_names_in(_written_text(path), phones=path.suffix not in (".docx", ".qdpx"))
+                if found:
+                    raise NamesLeftError(f"{path.name} would contain '{found[0]}' from {table.path.name} — "
+                                         "nothing was exported; this is a bug worth reporting, with the file "
+                                         "kept out of your exports")
+        placed = []
+        for path in made:
+            target = _free_name(final_dir / path.name)
+            os.replace(path, target)
+            placed.append(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ExportResult(placed, leftovers)
+
+
+def _write_all(source: CoverageInput, stem: Path, formats: list[str], notice: str | None,
+               informant: str) -> list[Path]:
+    transcript = source.transcript
     written: list[Path] = []
+    report = check(source, update_session=False) if {"qdpx", "report"} & set(formats) else None
     for name in formats:
         if name in FORMATS:
             suffix, render = FORMATS[name]
-            text = render(transcript, rewrite)
+            text = render(transcript)
             if notice and name in ("txt", "md"):
                 text = f"{notice}\n\n{text}"
             target = Path(f"{stem}{suffix}")
             atomic_write_text(target, text)
         elif name == "docx":
-            target = write_docx(transcript, Path(f"{stem}.docx"), rewrite, notice=notice)
+            target = write_docx(transcript, Path(f"{stem}.docx"), notice=notice)
         elif name == "qdpx":
-            report = check(source, update_session=False)
-            informant = table.apply(source.store.session.pseudonym) if source.store else source.name
             target = write_qdpx(Path(f"{stem}.qdpx"), source.guide, transcript, report,
-                                name=source.name, informant=informant, rewrite=rewrite)
+                                name=source.name, informant=informant)
         else:  # the coverage report
-            report = check(source, update_session=False)
-            atomic_write_text(Path(f"{stem}.coverage.md"), report_markdown(report, source.name, rewrite))
+            atomic_write_text(Path(f"{stem}.coverage.md"), report_markdown(report, source.name))
             target = Path(f"{stem}.coverage.html")
-            atomic_write_text(target, report_html(report, source.name, rewrite))
+            atomic_write_text(target, report_html(report, source.name))
             written.append(Path(f"{stem}.coverage.md"))
         written.append(target)
-    return ExportResult(written, leftovers)
+    return written

@@ -8,6 +8,7 @@ beyond the header, and ``repair_wav`` recovers it too from the file's real lengt
 
 from __future__ import annotations
 
+import fcntl
 import os
 import struct
 from dataclasses import dataclass
@@ -64,15 +65,44 @@ def read_wav_info(path: Path) -> WavInfo:
         raise WavError(f"{path}: cannot be read ({exc.strerror or exc}) — nothing was changed")
     if len(head) < HEADER_BYTES or head[:4] != b"RIFF" or head[8:12] != b"WAVE" or head[36:40] != b"data":
         raise WavError(f"{path}: not a WAV recording made by interview-tui — nothing was changed")
-    channels, rate = struct.unpack("<HI", head[22:28])
+    fmt_size, audio_format, channels, rate, _, block_align, bits = struct.unpack("<IHHIIHH", head[16:36])
+    if (head[12:16], fmt_size, audio_format, bits) != (b"fmt ", 16, 1, 8 * SAMPLE_BYTES) or channels == 0 \
+            or rate == 0 or block_align != channels * SAMPLE_BYTES:
+        raise WavError(f"{path}: not a 16-bit PCM WAV as interview-tui writes them — nothing was changed")
     (data_bytes,) = struct.unpack("<I", head[40:44])
     frame = channels * SAMPLE_BYTES
     actual = ((size - HEADER_BYTES) // frame) * frame
     return WavInfo(channels, rate, data_bytes, min(actual, MAX_DATA_BYTES))
 
 
+def marker_path(path: Path) -> Path:
+    """``.NAME.wav.recording``: present while (or because) this recorder was writing the file."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.recording")
+
+
+def unfinished_by_us(path: Path) -> bool:
+    """Written by this recorder and never closed, and no process is writing it now."""
+    marker = marker_path(path)
+    try:
+        fd = os.open(marker, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # the writer holds it exclusively
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def repair_wav(path: Path) -> WavInfo | None:
-    """Make the header match the audio really in the file; returns the info if it was repaired."""
+    """Make the header match the audio really in the file; returns the info if it was repaired.
+    Only a recording this recorder left unfinished (its marker is there, nobody writes it) is
+    touched: a healthy WAV, another program's, or one still being recorded never is."""
+    if not unfinished_by_us(path):
+        return None
     info = read_wav_info(path)
     if not info.needs_repair:
         return None
@@ -82,6 +112,7 @@ def repair_wav(path: Path) -> WavInfo | None:
         handle.write(_header(info.channels, info.rate, info.actual_data_bytes))
         handle.flush()
         os.fsync(handle.fileno())
+    marker_path(path).unlink(missing_ok=True)
     return WavInfo(info.channels, info.rate, info.actual_data_bytes, info.actual_data_bytes)
 
 
@@ -95,8 +126,9 @@ class CrashSafeWavWriter:
         self.path = Path(path)
         self.channels = channels
         self.rate = rate
+        self._marker = self._claim_marker()
         if append and self.path.exists():
-            repair_wav(self.path)
+            self._repair_own()
             info = read_wav_info(self.path)
             if (info.channels, info.rate) != (channels, rate):
                 raise WavError(f"{self.path}: it has {info.channels} channel(s) at {info.rate} Hz, "
@@ -112,6 +144,25 @@ class CrashSafeWavWriter:
         self._bytes_at_header = self.data_bytes
         self._bytes_at_fsync = self.data_bytes
         self.closed = False
+
+    def _claim_marker(self) -> int:
+        """Mark the file as being written, and hold the mark while writing."""
+        fd = os.open(marker_path(self.path), os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise WavError(f"{self.path}: another process is recording into this file — stop it first")
+        return fd
+
+    def _repair_own(self) -> None:
+        # Our own marker is held, so repair_wav's check would see it as busy: fix the sizes here.
+        info = read_wav_info(self.path)
+        if info.needs_repair:
+            with open(self.path, "r+b") as handle:
+                handle.truncate(HEADER_BYTES + info.actual_data_bytes)
+                handle.seek(0)
+                handle.write(_header(info.channels, info.rate, info.actual_data_bytes))
 
     @property
     def frames(self) -> int:
@@ -152,4 +203,6 @@ class CrashSafeWavWriter:
         self._write_sizes()
         os.fsync(self._fd)
         os.close(self._fd)
+        marker_path(self.path).unlink(missing_ok=True)  # finished: nothing to repair
+        os.close(self._marker)
         self.closed = True
