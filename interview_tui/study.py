@@ -80,3 +80,18 @@ class Study:
     def default_guide(self) -> Path | None:
         files = self.guide_files()
         return files[0] if files else None
+
+
+def folder_inside(study_root: Path, requested: Path | None, default: Path) -> Path:
+    """An output folder the user named (or the default), refused unless it lies in the study:
+    recordings and transcripts are personal data, and what is made from them stays with them."""
+    base = Path(requested) if requested is not None else Path(default)
+    if not str(base).strip():
+        raise UserError("--output: give a folder inside the study")
+    resolved, root = (Path.cwd() / base).resolve(), Path(study_root).resolve()
+    if resolved != root and root not in resolved.parents:
+        raise UserError(f"{requested}: outside the study folder {root} — outputs stay in the study "
+                        "(copy them out yourself where your data plan allows)")
+    if resolved.exists() and not resolved.is_dir():
+        raise UserError(f"{requested}: is a file, not a folder — name a folder")
+    return resolved

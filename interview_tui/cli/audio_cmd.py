@@ -75,6 +75,7 @@ def _open_interview(args, study, settings, on_event):
 
 def run_record(args) -> int:
     from ..core.audio import build_sources, repair_unfinished
+    from ..core.events import SaveFailed
     from ..record.events import LevelEvent, RecorderStopped, RecorderWarning
     from ..session.model import AudioSetup
     from ..session.roles import speaker_label
@@ -89,6 +90,8 @@ def run_record(args) -> int:
     def show(event) -> None:
         if isinstance(event, RecorderStopped):
             done.set()
+        elif isinstance(event, SaveFailed) and event.message:
+            print(f"\nwarning: {event.message}", file=sys.stderr)
         elif isinstance(event, RecorderWarning):
             print(f"\nwarning: {event.message}", file=sys.stderr)
         elif isinstance(event, LevelEvent) and interactive:

@@ -70,11 +70,12 @@ def run_matrix(args) -> int:
 
     from ..coverage.check import check, resolve_input, study_inputs
     from ..coverage.matrix import build_matrix, to_csv, to_html, to_rich_table
-    from ..fileio import atomic_write_text
+    from ..fileio import atomic_write_text, private_folder
     from ..guide.loader import load_guide
-    from ..study import Study
+    from ..study import Study, folder_inside
 
     study = Study.at(args.project).require()
+    folder_inside(study.root, args.output, study.transcripts_dir)  # refused before the work, not after
     inputs = ([resolve_input(ref, study, args.guide) for ref in args.targets] if args.targets
               else study_inputs(study, args.guide))
     if not inputs:
@@ -89,7 +90,7 @@ def run_matrix(args) -> int:
         named.append((source.name, check(source)))
     matrix = build_matrix(guide, named)
     Console().print(to_rich_table(matrix))
-    folder = args.output or study.transcripts_dir
+    folder = private_folder(folder_inside(study.root, args.output, study.transcripts_dir))
     atomic_write_text(folder / "coverage-matrix.csv", to_csv(matrix))
     atomic_write_text(folder / "coverage-matrix.html", to_html(matrix))
     print(f"wrote {folder / 'coverage-matrix.csv'} and {folder / 'coverage-matrix.html'}")

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from ..errors import GuideError
+from ..errors import GuideError, UserError
 from ..guide.loader import dump_guide_yaml, load_guide
 from ..guide.markdown import render_markdown
 from ..guide.model import Guide
@@ -55,7 +55,7 @@ def guide_tree(guide: Guide) -> Tree:
     if guide.briefing:
         branch = tree.add(Text("Briefing", style="bold cyan"))
         for item in guide.briefing:
-            branch.add(f"☐ {item.text}" + ("  [consent]" if item.consent else ""))
+            branch.add(Text(f"☐ {item.text}" + ("  [consent]" if item.consent else "")))  # Text: no markup
     for theme in guide.themes:
         label = Text(f"{theme.id}  {theme.title}", style="bold")
         if theme.minutes:
@@ -71,7 +71,7 @@ def guide_tree(guide: Guide) -> Tree:
     if guide.debriefing:
         branch = tree.add(Text("Debriefing", style="bold cyan"))
         for item in guide.debriefing:
-            branch.add(f"☐ {item.text}")
+            branch.add(Text(f"☐ {item.text}"))
     return tree
 
 
@@ -84,14 +84,32 @@ def run_show(args) -> int:
     return 0
 
 
+def _inside_study(output: Path, root: Path) -> Path:
+    if not str(output).strip():
+        raise UserError("-o: give a file name, e.g. -o guides/my-guide.yaml")
+    target = (Path.cwd() / output).resolve()
+    if root not in target.parents:
+        raise UserError(f"{output}: outside the study folder {root} — write the guide into its guides/ folder")
+    if target.is_dir():
+        raise UserError(f"{output}: is a folder — give a file name, e.g. {output}/my-guide.yaml")
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise UserError(f"{output}: a guide is written as .yaml — e.g. -o guides/my-guide.yaml")
+    return target
+
+
 def run_import(args) -> int:
     guide = load_guide(args.file)
     text = dump_guide_yaml(guide)
-    if args.output:
+    if args.output is not None:
         from ..fileio import atomic_write_text
+        from ..study import Study
 
-        atomic_write_text(args.output, text)
-        print(f"wrote {args.output}")
+        target = _inside_study(args.output, Study.at(args.project).require().root)
+        try:
+            atomic_write_text(target, text)
+        except OSError as exc:
+            raise UserError(f"{args.output}: cannot be written ({exc.strerror or exc}) — choose another file")
+        print(f"wrote {target}")
     else:
         sys.stdout.write(text)
     return 0

@@ -7,6 +7,7 @@ can fix are printed as one line each, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .. import __version__
@@ -42,6 +43,9 @@ def _review(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # No library may reach the network on its own: only an explicit --download-model may.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -22,6 +22,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--speakers", help="labels for channel 1 and 2, e.g. 'Interviewer,Informant'")
     parser.add_argument("--guide", type=Path, help="guide whose vocabulary helps (default: the session's)")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0 = faster-whisper's default)")
+    parser.add_argument("--download-model", action="store_true",
+                        help="allow downloading the model named by --model from the internet (once; it is "
+                             "announced); without it nothing leaves or enters the machine")
     parser.add_argument("--new-version", action="store_true",
                         help="if the transcript was already reviewed, write <name>-v2.json (…) beside it")
     parser.add_argument("--progress-lines", action="store_true",
@@ -58,8 +61,12 @@ def run(args) -> int:
             target.store.claim()  # the session is updated at the end: not while another writer has it
     extra_guide = load_guide(args.guide) if args.guide else None
     model_name = args.model or settings.model
+    if args.download_model:
+        print(f"downloading the model '{model_name}' if it is not here yet (this contacts the model hub)…",
+              file=sys.stderr)
     model = load_whisper(model_name, args.device or settings.device,
-                         args.compute_type or settings.compute_type, args.threads)
+                         args.compute_type or settings.compute_type, args.threads,
+                         allow_download=args.download_model)
     speakers = tuple(x.strip() for x in args.speakers.split(",")) if args.speakers else None
     report = _LineReport() if args.progress_lines else _BarReport()
     failures = 0

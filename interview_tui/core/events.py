@@ -24,7 +24,8 @@ class RecordingFailed:
 
 @dataclass(frozen=True)
 class SaveFailed:
-    """The session file could not be written; the change is kept in memory and saved again later."""
+    """The session file could not be written; the change is kept in memory and saved again later.
+    An empty message: it was saved again."""
 
     message: str
 

@@ -24,7 +24,7 @@ from ..session.store import SessionStore
 from ..settings import Settings
 from ..study import Study
 from .audio import build_sources, reopen_sources, setup_of
-from .events import InterviewEvent, RecordingStarted
+from .events import InterviewEvent, RecordingStarted, SaveFailed
 
 RecState = str
 """``off`` (not started), ``rec``, ``paused``, ``lost`` (the device went away), ``none`` (the
@@ -41,6 +41,7 @@ class Interview:
         self.recorder: Recorder | None = None
         self.rec_state: RecState = "off"
         self._recording_lock = threading.Lock()
+        store.on_save_failed = self._save_failed
         self.takeover_note = store.claim()
         """Set when this interview was taken over from a process that crashed holding it."""
         if self.takeover_note:
@@ -148,6 +149,15 @@ class Interview:
             self.store.add_note(f"recording stopped: {event.message or event.reason}", kind="event",
                                 call_time=event.seconds)
         self._emit(event)
+
+    def _save_failed(self, reason: str) -> None:
+        self._emit(SaveFailed(reason))
+
+    def retry_save(self) -> bool:
+        """Called now and then during the call: True once what was only in memory is on disk."""
+        if self.store.unsaved is not None:
+            self.store.save()
+        return self.store.unsaved is None
 
     def _emit(self, event) -> None:
         try:

@@ -19,6 +19,7 @@ from ..coverage.check import CoverageInput, check
 from ..errors import UserError
 from ..fileio import atomic_write_text, private_folder
 from ..model.timefmt import hms
+from ..study import folder_inside
 from .anonymise import PseudonymTable
 from .coverage_report import report_html, report_markdown
 from .docx_format import write_docx
@@ -53,18 +54,9 @@ def parse_formats(text: str) -> list[str]:
 
 
 def output_folder(study_root: Path, requested: Path | None, *, anonymise: bool) -> Path:
-    """Where exports go: inside the study folder (recordings and transcripts are personal data;
-    their derivatives stay with them), separate for files that keep the real names."""
-    base = Path(requested) if requested is not None else Path(study_root) / "transcripts" / "exports"
-    if not base.is_absolute():
-        base = Path.cwd() / base
-    resolved, root = base.resolve(), Path(study_root).resolve()
-    if resolved != root and root not in resolved.parents:
-        raise UserError(f"{requested}: outside the study folder {root} — exports stay in the study "
-                        "(copy them out yourself where your data plan allows)")
-    if resolved.exists() and not resolved.is_dir():
-        raise UserError(f"{requested}: is a file, not a folder — name a folder for the exports")
-    return resolved if anonymise else resolved / NOT_ANONYMISED_FOLDER
+    """Where exports go: inside the study folder, and apart for files that keep the real names."""
+    base = folder_inside(study_root, requested, Path(study_root) / "transcripts" / "exports")
+    return base if anonymise else base / NOT_ANONYMISED_FOLDER
 
 
 def _free_name(target: Path) -> Path:

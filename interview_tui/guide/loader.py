@@ -79,10 +79,14 @@ def _compose_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
                           "check that this is the right file"])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise GuideError([f"{source}:{line}: an invisible control character (#x{exc.character:04x}) that YAML "
+                          "does not allow — retype that line"])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
         raise GuideError([f"{source}:{line}: YAML syntax error: {problem} — check the indentation "
                           "and quote text that contains ': ' or starts with a special character"])
     except yaml.YAMLError as exc:

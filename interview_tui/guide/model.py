@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import string
 from typing import Annotated, Iterator, Literal
 
@@ -24,7 +25,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _non_empty(value: str) -> str:
+    # Control characters (a terminal escape pasted from somewhere) would reach the screen as commands.
+    value = _CONTROL.sub("", value)
     if not value.strip():
         raise ValueError("the text is empty: write it as the interviewer would say it")
     return value

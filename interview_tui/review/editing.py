@@ -103,10 +103,13 @@ class TranscriptEditor:
     def replace(self, find: str, replacement: str, whole_words: bool = True) -> int:
         if not find:
             return 0
-        pattern = re.compile((r"\b" + re.escape(find) + r"\b") if whole_words else re.escape(find))
+        # Whole words by look-around, not \b, so "P1 \Kari" or "+47…" (not starting with a word
+        # character) are found too; the replacement is literal text ("C:\temp" stays as typed).
+        escaped = re.escape(find)
+        pattern = re.compile(rf"(?<!\w){escaped}(?!\w)" if whole_words else escaped)
         changed = 0
         for segment in self.segments:
-            new, count = pattern.subn(replacement, segment.text)
+            new, count = pattern.subn(lambda _match: replacement, segment.text)
             if count:
                 self._keep_draft(segment)
                 segment.text = new

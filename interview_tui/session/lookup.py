@@ -76,6 +76,8 @@ def find_interview(ref: str, recordings_dir: Path, transcripts_dir: Path) -> Int
                                "`interview-tui sessions` lists the sessions")
     if path.is_dir():
         raise UserError(f"{text}: is a folder — give a session id, a recording or a transcript file")
+    if not path.is_file():
+        raise UserError(f"{text}: not a regular file — give a session id, a recording or a transcript file")
     suffix = path.suffix.lower()
     if suffix in AUDIO_SUFFIXES:
         sibling = path.with_name(path.stem + SESSION_SUFFIX)

@@ -79,6 +79,12 @@ class SessionStore:
         self.clock: Callable[[], float] | None = None
         """While recording: the recorder's position, so notes line up with the audio."""
         self._claimed = False
+        self.on_save_failed: Callable[[str], None] | None = None
+        """During a call (set by the interview core): a save that fails (disk full, a folder gone
+        read-only) is reported here and the change kept in memory, instead of raising; the next
+        save writes everything. Without it a failed save raises UserError."""
+        self.unsaved: str | None = None
+        """Why the last save failed, while changes are only in memory."""
 
     # --- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -111,17 +117,38 @@ class SessionStore:
         if self._claimed:
             session_lock.release(self.path)
             self._claimed = False
+        self.on_save_failed: Callable[[str], None] | None = None
+        """During a call (set by the interview core): a save that fails (disk full, a folder gone
+        read-only) is reported here and the change kept in memory, instead of raising; the next
+        save writes everything. Without it a failed save raises UserError."""
+        self.unsaved: str | None = None
+        """Why the last save failed, while changes are only in memory."""
 
     @_locked
     def save(self) -> None:
-        if self._claimed:
-            atomic_write_text(self.path, self.session.model_dump_json(indent=2))
-            return
-        session_lock.acquire(self.path)  # another writer holding it: SessionLocked, nothing written
         try:
-            atomic_write_text(self.path, self.session.model_dump_json(indent=2))
-        finally:
-            session_lock.release(self.path)
+            if self._claimed:
+                atomic_write_text(self.path, self.session.model_dump_json(indent=2))
+            else:
+                session_lock.acquire(self.path)  # another writer holding it: SessionLocked, nothing written
+                try:
+                    atomic_write_text(self.path, self.session.model_dump_json(indent=2))
+                finally:
+                    session_lock.release(self.path)
+        except OSError as exc:
+            reason = (f"{self.path.name} could not be saved ({exc.strerror or exc}) — everything is kept in "
+                      "memory and saved again with the next change; free disk space")
+            if self.on_save_failed is None:
+                raise UserError(reason) from exc
+            first = self.unsaved is None
+            self.unsaved = reason
+            if first:
+                self.on_save_failed(reason)
+            return
+        if self.unsaved is not None:
+            self.unsaved = None
+            if self.on_save_failed is not None:
+                self.on_save_failed("")  # saved again: the warning can go
 
     @property
     def folder(self) -> Path:

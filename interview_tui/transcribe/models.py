@@ -88,8 +88,10 @@ def resolve_model(name_or_dir: str) -> str:
 
 
 def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "default",
-                 cpu_threads: int = 0):
-    """Load the model; offline without it, say exactly what to do instead of a hub traceback."""
+                 cpu_threads: int = 0, *, allow_download: bool = False):
+    """Load the model from this computer. Nothing is fetched from the network unless the user asked
+    for it (``--download-model``): an ethics approval may forbid any contact during analysis."""
+    os.environ["HF_HUB_OFFLINE"] = "0" if allow_download else "1"  # read when the hub client is imported
     from faster_whisper import WhisperModel
 
     resolved = resolve_model(name_or_dir)
@@ -99,7 +101,7 @@ def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "de
     try:
         return WhisperModel(resolved, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
                             download_root=str(models_cache_dir()),
-                            local_files_only=local or os.environ.get("HF_HUB_OFFLINE") == "1")
+                            local_files_only=local or not allow_download)
     except ValueError as exc:
         if "compute type" in str(exc) or "compute_type" in str(exc):
             raise ModelUnavailable(f"--compute-type {compute_type} is not supported on {device}: {exc}")
@@ -111,8 +113,11 @@ def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "de
     except Exception as exc:  # the hub client raises many types when offline
         if local:
             raise ModelUnavailable(f"model folder {resolved} could not be loaded: {exc}")
+        if allow_download:
+            raise ModelUnavailable(f"model '{name_or_dir}' could not be downloaded ({type(exc).__name__}: "
+                                   f"{str(exc)[:120]}) — check the internet connection and the name")
         raise ModelUnavailable(
-            f"model '{name_or_dir}' is not on this computer and could not be downloaded "
-            f"({type(exc).__name__}) — connect to the internet once and run "
-            f"`interview-tui transcribe --model {name_or_dir} …` to download it, or pass "
+            f"model '{name_or_dir}' is not on this computer — nothing was downloaded. To fetch it once "
+            f"(needs internet): `interview-tui transcribe --download-model --model {name_or_dir} …`; or use a "
+            "model you have: --model tiny.en or base (from the PyPI model packages), or "
             "--model /path/to/a/ctranslate2-model-folder; " + NB_WHISPER_ADVICE)

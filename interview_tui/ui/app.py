@@ -13,7 +13,8 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.audio import repair_unfinished, start_level_preview
-from ..core.events import LevelEvent, RecorderStopped, RecorderWarning, RecordingFailed, RecordingStarted
+from ..core.events import (LevelEvent, RecorderStopped, RecorderWarning, RecordingFailed, RecordingStarted,
+                           SaveFailed)
 from ..core.interview import Interview
 from ..errors import UserError
 from ..record.devices import list_input_devices
@@ -23,8 +24,8 @@ from ..session.store import SessionStore, unfinished_sessions
 from ..settings import Settings
 from ..study import Study
 from .dialogs.help_screen import HelpScreen
-from .messages import (RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan, TranscriptionFinished,
-                       TranscriptionProgress)
+from .messages import (RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan, SessionSaveProblem,
+                       TranscriptionFinished, TranscriptionProgress)
 from .screens.briefing import BriefingScreen
 from .screens.conduct import ConductScreen
 from .screens.debriefing import DebriefingScreen
@@ -158,6 +159,8 @@ class InterviewApp(App):
             self.post_message(RecordingBegan(event))
         elif isinstance(event, RecordingFailed):
             self.post_message(RecorderEnded(None, event.message))
+        elif isinstance(event, SaveFailed):
+            self.post_message(SessionSaveProblem(event.message))
 
     def on_recorder_levels(self, message: RecorderLevels) -> None:
         screen = self.screen
@@ -175,6 +178,14 @@ class InterviewApp(App):
         self.last_warning = warning.message
         self.notify(warning.message, severity="error" if warning.kind == "device_lost" else "warning",
                     timeout=8)
+
+    def on_session_save_problem(self, message: SessionSaveProblem) -> None:
+        if message.text:
+            self.last_warning = "NOT SAVED: " + message.text
+            self.notify(message.text, severity="error", timeout=20)
+        else:
+            self.last_warning = ""
+            self.notify("The session is saved again.", timeout=5)
 
     def on_recording_began(self, message: RecordingBegan) -> None:
         self.rec_state = "rec"

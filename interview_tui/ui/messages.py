@@ -36,6 +36,12 @@ class RecordingBegan(Message):
         self.event = event
 
 
+class SessionSaveProblem(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class TranscriptionProgress(Message):
     def __init__(self, fraction: float, text: str = "") -> None:
         super().__init__()

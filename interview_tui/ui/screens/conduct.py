@@ -124,6 +124,8 @@ class ConductScreen(Screen):
         if self.current_theme is None:
             return
         self.interview.count_theme_time(self.current_theme, 1.0)
+        if self.store.unsaved is not None and int(self.store.session.theme_seconds.get(self.current_theme, 0)) % 10 == 0:
+            self.interview.retry_save()
         if int(self.store.session.theme_seconds.get(self.current_theme, 0.0)) % 5 == 0:
             self.refresh_uncovered()
 

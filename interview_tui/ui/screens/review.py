@@ -3,6 +3,8 @@ words marked. Every edit is saved at once; Whisper's draft stays beside the corr
 
 from __future__ import annotations
 
+import functools
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +22,18 @@ from ..dialogs.edit_dialog import EditDialog
 from ..dialogs.find_replace import FindReplaceDialog
 from ..dialogs.note_dialog import NoteDialog
 from ..widgets.segment_table import SegmentTable
+
+
+def needs_a_segment(action):
+    """Keys that act on the segment under the cursor do nothing but say why on an empty transcript."""
+    @functools.wraps(action)
+    def guarded(self, *args, **kwargs):
+        if not self.editor.segments:
+            self.notify("This transcript has no segments (nothing was said, or all was silence).")
+            return None
+        return action(self, *args, **kwargs)
+
+    return guarded
 
 
 class ReviewScreen(Screen):
@@ -116,6 +130,7 @@ class ReviewScreen(Screen):
         panel.add_options(options)
 
     # --- playback ----------------------------------------------------------------------------
+    @needs_a_segment
     def action_play(self) -> None:
         if self.player is None:
             self.notify(self.player_error or "No recording to play.", severity="warning")
@@ -129,6 +144,7 @@ class ReviewScreen(Screen):
                 self.notify(str(exc), severity="warning")
         self.update_status()
 
+    @needs_a_segment
     def action_replay(self) -> None:
         if self.player is None:
             self.notify(self.player_error or "No recording to play.", severity="warning")
@@ -158,6 +174,7 @@ class ReviewScreen(Screen):
             self.query_one(SegmentTable).move_cursor(row=index)
 
     # --- editing -----------------------------------------------------------------------------
+    @needs_a_segment
     def action_edit(self) -> None:
         segment = self.editor.segments[self.row]
         row = self.row
@@ -169,6 +186,7 @@ class ReviewScreen(Screen):
 
         self.app.push_screen(EditDialog(f"[{hms(segment.start)}] {segment.speaker}", segment.text, segment.start), done)
 
+    @needs_a_segment
     def action_split(self) -> None:
         segment = self.editor.segments[self.row]
         row = self.row
@@ -189,6 +207,7 @@ class ReviewScreen(Screen):
         self.app.push_screen(EditDialog("Split: type | where the new segment starts, then Enter",
                                         segment.text, segment.start), done)
 
+    @needs_a_segment
     def action_merge(self) -> None:
         if self.row + 1 >= len(self.editor.segments):
             self.notify("This is the last segment.")
@@ -200,12 +219,14 @@ class ReviewScreen(Screen):
         speakers = list(dict.fromkeys([*self.editor.transcript.speakers, *(s.speaker for s in self.editor.segments)]))
         return speakers[(speakers.index(current) + 1) % len(speakers)] if current in speakers else speakers[0]
 
+    @needs_a_segment
     def action_speaker(self) -> None:
         """The next speaker for this segment."""
         current = self.editor.segments[self.row].speaker
         self.editor.set_speaker(self.row, self.row, self._next_speaker(current))
         self.refresh_rows()
 
+    @needs_a_segment
     def action_turn_speaker(self) -> None:
         """The next speaker for the whole turn: this segment and its neighbours of the same speaker."""
         segments, row = self.editor.segments, self.row
@@ -246,6 +267,7 @@ class ReviewScreen(Screen):
 
         self.app.push_screen(FindReplaceDialog(), done)
 
+    @needs_a_segment
     def action_checked(self) -> None:
         segment = self.editor.segments[self.row]
         self.editor.set_checked(self.row, not segment.checked)
@@ -260,6 +282,7 @@ class ReviewScreen(Screen):
             return
         self.query_one(SegmentTable).move_cursor(row=index)
 
+    @needs_a_segment
     def action_tag(self) -> None:
         if self.guide is None:
             self.notify("No guide: tags are guide item ids.", severity="warning")
