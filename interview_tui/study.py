@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
-from .fileio import private_folder, remove_orphaned_temp_files
+from .fileio import atomic_write_text, private_folder, remove_orphaned_temp_files
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_GUIDE_NAME = "nav-digitale-tjenester.nb.yaml"
 TEMPLATE_NAME = "template.yaml"
+STUDY_GITIGNORE = """# Written by interview-tui: recordings, transcripts and the real names are personal data.
+recordings/
+transcripts/
+pseudonyms.yaml
+"""
 
 
 def bundled_guides_dir() -> Path:
@@ -55,6 +60,9 @@ class Study:
                 private_folder(folder)
                 remove_orphaned_temp_files(folder)
             self.guides_dir.mkdir(parents=True, exist_ok=True)
+            gitignore = self.root / ".gitignore"
+            if not gitignore.exists():  # a study kept in git must not carry the personal data
+                atomic_write_text(gitignore, STUDY_GITIGNORE)
             bundled = bundled_guides_dir()
             if bundled.is_dir() and bundled.resolve() != self.guides_dir.resolve() and \
                     not any(self.guide_files()) and not (self.guides_dir / TEMPLATE_NAME).exists():

@@ -286,7 +286,7 @@ BAD_ARGS = [
     ["guide", "check", "/proc"], ["coverage", "/dev/null"], ["review", "../../evil"],
     ["transcribe", "../../evil"], ["export", "../../evil"], ["record", "--session", "../../evil", "--seconds", "1"],
     ["coverage", "../../evil"], ["matrix", "--output", "/proc/x"], ["export", "S", "--output", "/etc"],
-    ["export", "S", "--output", "../outside"], ["guide", "import", "g.md", "-o", "/etc/g.yaml"],
+    ["export", "S", "--output", "../outside"], ["guide", "import", "g.md", "-o", "/etc"],
     ["repair", "/"], ["sessions", "--bad"], ["transcribe"], ["guide", "show", "/nonexistent.yaml"],
 ]
 

@@ -247,3 +247,178 @@ def test_repeated_yaml_key_is_reported_with_its_line(tmp_path):
     guide.write_text("title: T\nthemes:\n  - title: A\n    questions: [Q1]\n    questions: [Q2]\n", encoding="utf-8")
     result = run_cli("guide", "check", str(guide))
     assert result.returncode == 1 and f"{guide}:5: 'questions' is given twice here (first on line 4)" in result.stderr
+
+
+# --- faults of the machine ------------------------------------------------------------------
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 4 MB tmpfs (root only, as in CI) holding a study folder."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount)], check=True)
+    try:
+        from interview_tui.study import Study
+
+        (mount / "study").mkdir()
+        yield Study.at(mount / "study").ensure()
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root (CI runs as root)")
+
+
+@needs_root
+def test_a_full_disk_mid_interview_keeps_every_mark_and_says_so(small_disk):
+    from interview_tui.core.events import SaveFailed
+
+    events = []
+    interview = Interview.new(small_disk, small_disk.default_guide(), Settings(), pseudonym="A", on_event=events.append)
+    interview.start_recording(None)
+    filler = small_disk.root / "filler"
+    with open(filler, "wb") as handle:  # the disk fills up (another program, a long recording)
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+        except OSError:
+            pass
+    interview.mark("1.1", "covered")   # no exception: the interviewer goes on
+    interview.note("still talking")
+    interview.mark("1.2", "asked")
+    failed = [e for e in events if isinstance(e, SaveFailed) and e.message]
+    assert len(failed) == 1 and "could not be saved" in failed[0].message and "free disk space" in failed[0].message
+    assert interview.store.unsaved is not None
+    assert load_session(interview.store.path).item_state("1.1") == "not_yet"  # the old file is intact
+    filler.unlink()
+    assert interview.retry_save()
+    saved = load_session(interview.store.path)
+    assert saved.item_state("1.1") == "covered" and saved.item_state("1.2") == "asked"
+    assert [n.text for n in saved.notes if n.kind == "note"] == ["still talking"]
+    assert any(isinstance(e, SaveFailed) and not e.message for e in events)  # and it said so
+    assert not list(small_disk.recordings_dir.glob(".*.tmp"))  # nothing half-written left
+    interview.close()
+
+
+@needs_root
+def test_a_read_only_study_folder_is_one_clear_line(small_disk, tmp_path):
+    store = SessionStore.create(small_disk.recordings_dir, load_guide(SEED_GUIDE_NB))
+    (tmp_path / "g.md").write_text("# Tema\n1. Spørsmål?\n", encoding="utf-8")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk.root.parent)], check=True)
+    try:
+        for args in (["record", "--seconds", "1"], ["record", "--session", store.session.id, "--seconds", "1"],
+                     ["repair"], ["guide", "import", str(tmp_path / "g.md"), "-o", "guides/new.yaml"],
+                     ["transcribe", store.session.id], ["sessions"]):
+            result = subprocess.run([sys.executable, "-m", "interview_tui", "--project", str(small_disk.root), *args],
+                                    cwd=small_disk.root, capture_output=True, text=True, timeout=60)
+            assert "Traceback" not in result.stderr, (args, result.stderr)
+            if args[0] in ("record", "guide", "transcribe"):
+                assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+                assert "writable" in result.stderr or "read-only" in result.stderr.lower() or \
+                    "has no recording" in result.stderr, (args, result.stderr)
+        app = subprocess.run([sys.executable, "-m", "interview_tui", "--project", str(small_disk.root)],
+                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert app.returncode == 1 and "writable" in app.stderr and "Traceback" not in app.stderr
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk.root.parent)], check=False)
+
+
+@pytest.mark.whisper
+def test_transcribe_coverage_and_export_make_no_network_contact(study, tmp_path):
+    """Every attempt to resolve a host or open a connection is logged (and refused) by an audit
+    hook in the child process; HF_HUB_OFFLINE is not set, as on a researcher's laptop."""
+    from .speech_fixtures import ENGLISH_INTERVIEW, speak_interview
+
+    spoken = speak_interview(ENGLISH_INTERVIEW[:2], tmp_path / "speech", stereo=True)
+    log = tmp_path / "network.log"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("HF_", "ORT_"))}
+    home, temp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    temp.mkdir()
+    env.update(PYTHONPATH=str(REPO / "tests" / "fixtures" / "netguard"), NETGUARD_LOG=str(log),
+               HOME=str(home), TMPDIR=str(temp), XDG_CACHE_HOME=str(home / ".cache"))
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "interview_tui", "--project", str(study.root), *args],
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+    transcribed = run("transcribe", str(spoken.path), "--model", "tiny.en", "--language", "en")
+    assert transcribed.returncode == 0, transcribed.stderr
+    name = spoken.path.stem
+    assert run("coverage", str(study.transcripts_dir / f"{name}.json"), "--guide",
+               str(REPO / "interview_tui" / "guides" / "nav-digital-services.en.yaml")).returncode == 0
+    assert run("export", str(study.transcripts_dir / f"{name}.json"), "--format", "txt,docx,qdpx", "--guide",
+               str(REPO / "interview_tui" / "guides" / "nav-digital-services.en.yaml")).returncode == 0
+    missing = run("transcribe", str(spoken.path), "--model", "small")
+    assert missing.returncode == 1 and "nothing was downloaded" in missing.stderr and "--download-model" in missing.stderr
+    assert not log.exists() or log.read_text() == "", log.read_text()
+    # nor do the libraries leave a device id (ONNX Runtime's telemetry) in the home or temp folder
+    left = [p for p in [*home.rglob("*"), *temp.rglob("*")] if p.is_file() and "interview-tui" not in str(p)]
+    assert not left, left
+    # the guard works: an explicit download is the one thing that tries the network
+    asked = run("transcribe", str(spoken.path), "--model", "small", "--download-model")
+    assert asked.returncode == 1 and "Traceback" not in asked.stderr
+    assert log.exists() and log.read_text()
+
+
+# --- the screens under load and odd input ----------------------------------------------------
+def big_guide(questions: int) -> str:
+    themes = []
+    for t in range(questions // 50):
+        items = "\n".join(f"      - text: Question {t}-{q} about something?" for q in range(50))
+        themes.append(f"  - title: Theme {t}\n    questions:\n{items}")
+    return "title: Big\nlanguage: en\nthemes:\n" + "\n".join(themes) + "\n"
+
+
+async def test_a_guide_of_a_thousand_questions_opens_and_answers_keys_quickly(study):
+    from interview_tui.ui.app import InterviewApp
+    from interview_tui.ui.screens.conduct import ConductScreen
+
+    path = study.guides_dir / "big.yaml"
+    path.write_text(big_guide(1000), encoding="utf-8")
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        started = time.perf_counter()
+        app.begin_session(str(path), "A", None)
+        await pilot.pause()
+        app.go_to_phase("conduct")
+        await pilot.pause()
+        assert isinstance(app.screen, ConductScreen)
+        opened = time.perf_counter() - started
+        started = time.perf_counter()
+        await pilot.press("down", "c", "down", "a")
+        keys = (time.perf_counter() - started) / 4
+    assert opened < 5.0, f"{opened:.1f} s to open"
+    assert keys < 0.5, f"{keys:.2f} s a key"
+    huge = study.guides_dir / "huge.yaml"
+    huge.write_text(big_guide(10000), encoding="utf-8")
+    result = run_cli("guide", "check", str(huge))
+    assert result.returncode == 1 and "at most 2000" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_review_takes_find_and_replace_text_literally_and_an_empty_transcript_calmly(study):
+    from interview_tui.model.transcript import Segment, Transcript
+    from interview_tui.ui.app import InterviewApp
+
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB), pseudonym="A")
+    path = study.transcripts_dir / f"{store.session.id}.json"
+    Transcript(session_id=store.session.id, segments=[
+        Segment(start=0, end=2, speaker="Interviewer", text="Kopier P1 \\Kari til mappen.")]).save(path)
+    store.set_transcript(path.name)
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(app.review_screen(store.session.id))
+        await pilot.pause()
+        editor = app.screen.editor
+        assert editor.replace("P1 \\Kari", "C:\\temp \\g<0>") == 1
+        assert editor.segments[0].text == "Kopier C:\\temp \\g<0> til mappen."
+    Transcript(session_id=store.session.id, segments=[]).save(path)
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(app.review_screen(store.session.id))
+        await pilot.pause()
+        for key in ("e", "enter", "s", "j", "k", "K", "c", "space", "r", "t"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.is_running
+        assert "no segments" in "\n".join(n.message for n in app._notifications)

@@ -84,12 +84,10 @@ def run_show(args) -> int:
     return 0
 
 
-def _inside_study(output: Path, root: Path) -> Path:
+def _guide_target(output: Path) -> Path:
     if not str(output).strip():
         raise UserError("-o: give a file name, e.g. -o guides/my-guide.yaml")
     target = (Path.cwd() / output).resolve()
-    if root not in target.parents:
-        raise UserError(f"{output}: outside the study folder {root} — write the guide into its guides/ folder")
     if target.is_dir():
         raise UserError(f"{output}: is a folder — give a file name, e.g. {output}/my-guide.yaml")
     if target.suffix.lower() not in (".yaml", ".yml"):
@@ -102,9 +100,8 @@ def run_import(args) -> int:
     text = dump_guide_yaml(guide)
     if args.output is not None:
         from ..fileio import atomic_write_text
-        from ..study import Study
 
-        target = _inside_study(args.output, Study.at(args.project).require().root)
+        target = _guide_target(args.output)
         try:
             atomic_write_text(target, text)
         except OSError as exc:
