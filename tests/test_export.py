@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
 import zipfile
 
 import pytest
@@ -17,7 +19,7 @@ from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore
 from interview_tui.model.transcript import Segment, Transcript, Word
 
-from .conftest import SCHEMA, SEED_GUIDE_NB, run_cli
+from .conftest import SCHEMA, SEED_GUIDE_NB, SHARED, run_cli
 from .devset import load_devset
 
 
@@ -120,3 +122,104 @@ def test_name_suggestions(reviewed_session):
     assert "Takk" not in names  # sentence starts are not names
     table = PseudonymTable.load(study.root)
     assert table.apply("Kari Nordmann og kari nordmann i Bodø") == "Informant A og Informant A i Byen"
+
+
+def test_formats_follow_their_consumers(reviewed_session, tmp_path):
+    """Each format as its reader expects it: srt without raw tags, NVivo one row per turn with
+    its own timespan notation, MAXQDA in the layout it is known to import, Word in A4 and the
+    transcript's language, the notes from the call among the turns."""
+    from docx.shared import Mm
+
+    study, store = reviewed_session
+    transcript_path = study.transcripts_dir / f"{store.session.id}.json"
+    transcript = Transcript.model_validate_json(transcript_path.read_text())
+    transcript.segments[0].text += " <viktig> kl. 10:30"
+    transcript.segments[2].flags = ["repetition"]
+    transcript.save(transcript_path)
+    store.add_note("informanten ler", call_time=3.0)
+    store.add_note("marker", kind="marker", call_time=9.0)
+    source = resolve_input(store.session.id, study)
+    result = export(source, study.root, tmp_path, ["txt", "docx", "srt", "maxqda", "nvivo", "report"],
+                    line_numbers=True)
+    files = {p.name.split(".", 1)[1]: p for p in result.files}
+    subtitles = list(srt.parse(files["srt"].read_text()))
+    assert "‹viktig›" in subtitles[0].content and "<" not in files["srt"].read_text()
+    nvivo = [row.split("\t") for row in files["nvivo.txt"].read_text().splitlines()[1:]]
+    assert all(re.fullmatch(r"\d\d:\d\d:\d\d-\d\d:\d\d:\d\d", row[0]) for row in nvivo)
+    speakers = [row[1] for row in nvivo]
+    assert all(a != b for a, b in zip(speakers, speakers[1:])), "one row per turn"
+    maxqda = files["maxqda.txt"].read_text()
+    assert maxqda.startswith("Transcription for ") and "\n\nIntervjuer\n[00:00:02] - " in maxqda
+    assert "kl. 10.30" in maxqda and "10:30" not in maxqda
+    document = Document(files["docx"])
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+    assert 'w:val="nb-NO"' in document.styles["Normal"].element.xml
+    assert document.core_properties.author == "" and document.core_properties.created.year >= 2026
+    assert "lnNumType" in section._sectPr.xml
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Note: informanten ler" in text and "check the audio" in text
+    txt = files["txt"].read_text()
+    assert "(note: informanten ler)" in txt and "(note: (marker))" in txt
+    assert txt.index("(note: informanten ler)") < txt.index("[00:00:0", txt.index("(note: informanten ler)"))
+    assert "Notes from the call" in files["coverage.md"].read_text()
+
+
+def test_qdpx_one_selection_per_coding_notes_and_linked_audio_validate(reviewed_session, tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    from interview_tui.export.qdpx import code_name
+
+    study, store = reviewed_session
+    store.add_note("viktig poeng", call_time=5.0)
+    audio = study.recordings_dir / f"{store.session.id}.wav"
+    sf.write(audio, np.zeros((16000, 2), np.float32), 16000)
+    source = resolve_input(store.session.id, study)
+    path = export(source, study.root, tmp_path, ["qdpx"], audio=audio).files[0]
+    with zipfile.ZipFile(path) as archive:
+        project = etree.fromstring(archive.read("project.qde"))
+        assert any(name.endswith(".wav") for name in archive.namelist())
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    assert schema.validate(project), schema.error_log
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    for selection in project.iterfind(".//q:PlainTextSelection", ns):
+        assert len(selection.findall("q:Coding", ns)) == 1
+        code = selection.find(".//q:CodeRef", ns).get("targetGUID")
+        description = selection.find("q:Description", ns).text
+        name = next(c.get("name") for c in project.iterfind(".//q:Code", ns) if c.get("guid") == code)
+        assert description.startswith(name.split()[0] + ":")
+    notes = project.findall(".//q:Note", ns)
+    assert len(notes) == 1 and "viktig poeng" in notes[0].find("q:PlainTextContent", ns).text
+    assert project.findall(".//q:SyncPoint", ns)
+    long_name = code_name("1.1", "Kan du fortelle om hvordan du går fram for å komme i kontakt med rusmiddelavhengige brukere?")
+    assert len(long_name) <= 80 and long_name.endswith("…") and not long_name[:-1].endswith(" ")
+    assert long_name[:-1].split()[-1] in "Kan du fortelle om hvordan du går fram for å komme i kontakt med rusmiddelavhengige".split()
+
+
+QUALCODER = SHARED / "peer-clients" / "qualcoder" / "import_qdpx.py"
+
+
+@pytest.mark.skipif(not QUALCODER.is_file(), reason="QualCoder's importer lies in ../shared/peer-clients, absent here")
+@pytest.mark.skipif(importlib.util.find_spec("PyQt6") is None,
+                    reason="QualCoder needs PyQt6, pymupdf, pillow (about 150 MB): pip install them to run this")
+def test_qualcoder_imports_the_qdpx_with_every_coding_on_its_text(reviewed_session, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    study, store = reviewed_session
+    store.add_note("viktig poeng", call_time=5.0)
+    source = resolve_input(store.session.id, study)
+    path = export(source, study.root, tmp_path, ["qdpx"]).files[0]
+    out = tmp_path / "loaded.json"
+    result = subprocess.run([sys.executable, str(QUALCODER), str(path), str(out)], capture_output=True, text=True,
+                            timeout=300, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    loaded = json.loads(out.read_text())
+    text = next(iter(loaded["fulltext"].values()))
+    codings = loaded["codings"]
+    assert codings and all(c["text"] == text[c["start"]: c["end"]] for c in codings)
+    # each coding has its own reason as its memo, naming its own code (one description per code)
+    assert all(c["memo"] and c["memo"].split(":")[0] == c["code"].split()[0] for c in codings)
+    assert "Kari Nordmann" not in text

@@ -73,7 +73,7 @@ async def test_edit_split_merge_speaker_find_tag_autosave(study):
         await pilot.press("s")
         await pilot.pause()
         field = app.screen.query_one("#edit-text")
-        field.value = field.value.replace(" Some clients", " |Some clients")
+        field.load_text(field.text.replace(" Some clients", " |Some clients"))
         await pilot.press("enter")
         await pilot.pause()
         after_split = load_transcript(path).segments
@@ -231,3 +231,68 @@ def test_jumping_plays_from_the_new_place_never_the_old(tmp_path):
         if strength(chunk, 440) > 0.2 * strength(chunk, 1000):
             wrong += 1
     assert wrong == 0, f"{wrong} of {len(jumps)} jumps played the old place"
+
+
+async def test_undo_steps_back_through_every_kind_of_change(study):
+    store, path = make_transcript(study)
+    original = [(s.speaker, s.text, s.tags, s.checked) for s in load_transcript(path).segments]
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, store)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*" changed", "enter")
+        await pilot.press("k", "c")             # speaker, then checked (the cursor moves on)
+        await pilot.press("up", "t")
+        await pilot.pause()
+        await pilot.press(*"1.1", "enter")
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"phone", "enter", *"telephone", "enter")
+        await pilot.pause()
+        assert load_transcript(path).segments != original
+        for _ in range(5):
+            await pilot.press("u")
+            await pilot.pause()
+        await pilot.press("u")  # nothing left: says so
+        await pilot.pause()
+        assert "Nothing to undo" in "\n".join(n.message for n in app._notifications)
+    assert [(s.speaker, s.text, s.tags, s.checked) for s in load_transcript(path).segments] == original
+
+
+async def test_merging_two_speakers_asks_and_turn_speaker_is_its_own_inverse(study):
+    store, path = make_transcript(study)
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, store)
+        await pilot.press("j")  # Interviewer, then Informant: asks first
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(load_transcript(path).segments) == len(ENGLISH_INTERVIEW)
+        await pilot.press("down", "K")  # the informant's turn becomes the interviewer's…
+        await pilot.pause()
+        await pilot.press("K")          # …and back: the same segments, not their new neighbours
+        await pilot.pause()
+    assert [s.speaker for s in load_transcript(path).segments] == [sp for sp, _ in ENGLISH_INTERVIEW]
+
+
+async def test_the_review_at_80_columns_wraps_text_marks_the_cursor_and_loops(study):
+    store, path = make_transcript(study)
+    transcript = load_transcript(path)
+    transcript.segments[2].flags = ["repetition"]
+    transcript.save(path)
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(pilot, store)
+        table = app.screen.query_one("#segments")
+        rows = list(table.rows.values())
+        assert any(row.height > 1 for row in rows), "long segments wrap instead of being cut"
+        assert table.get_cell_at((0, 0)) == "▶"
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.get_cell_at((1, 0)) == "▶" and table.get_cell_at((0, 0)) == " "
+        assert "loop?" in str(table.get_cell_at((2, 4)))
+        await pilot.press("h")
+        await pilot.pause()
+        assert not app.screen.query_one("#guide-panel").display

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..errors import UserError
+
 
 def add_parser(subparsers) -> None:
     export = subparsers.add_parser(
@@ -20,6 +22,10 @@ def add_parser(subparsers) -> None:
                         help="keep real names (for your own eyes only): written to not-anonymised/, "
                              "named *.NOT-ANONYMISED.*, with a notice at the top")
     export.add_argument("--force", action="store_true", help="export although a name may be left in")
+    export.add_argument("--line-numbers", action="store_true", help="number the lines of the .docx (to cite 'line 132')")
+    export.add_argument("--link-audio", action="store_true",
+                        help="put the recording into the .qdpx, synchronised with the transcript, so QDA tools play a "
+                             "quote (off by default: a voice, and names spoken in it, identify the informant)")
     export.add_argument("--needs-bokmal", action="store_true",
                         help="mark the export: quotes still in dialect, to be rewritten to Bokmål before publishing")
     export.set_defaults(handler=run_export)
@@ -38,8 +44,18 @@ def run_export(args) -> int:
     formats = parse_formats(args.format)
     out_dir = output_folder(study.root, args.output, anonymise=not args.no_anonymise)
     source = resolve_input(args.target, study, args.guide)
+    audio = None
+    if args.link_audio:
+        from ..session.lookup import find_interview
+
+        audio = find_interview(args.target, study.recordings_dir, study.transcripts_dir).audio
+        if audio is None or not audio.is_file():
+            raise UserError(f"{args.target}: no recording to link — export without --link-audio")
+        if not args.no_anonymise:
+            print("warning: the .qdpx carries the recording; the voice (and any name spoken) is not anonymised",
+                  file=sys.stderr)
     result = export(source, study.root, out_dir, formats, anonymise=not args.no_anonymise,
-                    force=args.force, needs_bokmal=args.needs_bokmal)
+                    force=args.force, needs_bokmal=args.needs_bokmal, line_numbers=args.line_numbers, audio=audio)
     for path in result.files:
         print(path)
     if args.no_anonymise:

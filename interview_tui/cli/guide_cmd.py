@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -46,8 +47,16 @@ def run_check(args) -> int:
             continue
         questions = sum(1 for _ in guide.questions())
         followups = sum(len(q.followups) for _, q in guide.questions())
-        print(f"{path}: ok — {len(guide.themes)} themes, {questions} questions, {followups} follow-ups")
+        print(f"{path}: ok — {_count(len(guide.themes), 'theme')}, {_count(questions, 'question')}, "
+              f"{_count(followups, 'follow-up')} (language {guide.language})")
+        if guide.consent_item() is None:
+            print(f"{path}: note — no briefing item is marked as the consent to record ('consent: true', or "
+                  "{consent} in an outline): the guide will open without asking for it")
     return 1 if failed else 0
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
 
 
 def guide_tree(guide: Guide) -> Tree:
@@ -97,6 +106,10 @@ def _guide_target(output: Path) -> Path:
 
 def run_import(args) -> int:
     guide = load_guide(args.file)
+    if args.file.suffix.lower() in (".md", ".markdown", ".txt") and \
+            not re.search(r"^language\s*:", args.file.read_text(encoding="utf-8-sig"), re.MULTILINE):
+        print(f"{args.file}: language '{guide.language}', guessed from its words — to set it, begin the "
+              "outline with a front matter block: ---, language: en, ---", file=sys.stderr)
     text = dump_guide_yaml(guide)
     if args.output is not None:
         from ..fileio import atomic_write_text

@@ -8,7 +8,7 @@ from ..coverage.report import STATUS_SYMBOLS, STATUS_WORDS, CoverageReport
 from ..model.timefmt import hms
 
 
-def report_markdown(report: CoverageReport, name: str, rewrite=lambda t: t) -> str:
+def report_markdown(report: CoverageReport, name: str, rewrite=lambda t: t, notes=()) -> str:
     lines = [f"# Coverage: {name}", "", f"Guide: *{report.guide_title}*", ""]
     for warning in report.warnings:
         lines += [f"> **Note:** {warning}", ""]
@@ -25,10 +25,12 @@ def report_markdown(report: CoverageReport, name: str, rewrite=lambda t: t) -> s
                          f"{rewrite(evidence.text)}")
         if item.evidence:
             lines.append("")
+    if notes:
+        lines += ["## Notes from the call", ""] + [f"- `[{hms(at)}]` {rewrite(text)}" for at, text in notes] + [""]
     return "\n".join(lines)
 
 
-def report_html(report: CoverageReport, name: str, rewrite=lambda t: t) -> str:
+def report_html(report: CoverageReport, name: str, rewrite=lambda t: t, notes=()) -> str:
     esc = html.escape
     rows = []
     for item in report.items:
@@ -38,10 +40,12 @@ def report_html(report: CoverageReport, name: str, rewrite=lambda t: t) -> str:
                     f'<td>{STATUS_SYMBOLS[item.status]} {STATUS_WORDS[item.status]}'
                     f'{" (interviewer)" if item.source == "interviewer" else ""}</td><td><ul>{quotes}</ul></td></tr>')
     warnings = "".join(f"<p><b>Note:</b> {esc(w)}</p>" for w in report.warnings)
+    call_notes = ("<h2>Notes from the call</h2><ul>" + "".join(f"<li>[{hms(at)}] {esc(rewrite(text))}</li>"
+                                                             for at, text in notes) + "</ul>") if notes else ""
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Coverage: {esc(name)}</title><style>'
             "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
             "td{border:1px solid #bbb;padding:.3em .5em;vertical-align:top}tr.theme td{font-weight:bold;background:#eee}"
             ".covered td:nth-child(3){background:#d9f2d9}.partly td:nth-child(3){background:#fff3c4}"
             ".not_covered td:nth-child(3){background:#f8d7d7}</style></head><body>"
             f"<h1>Coverage: {esc(name)}</h1><p>Guide: <i>{esc(report.guide_title)}</i></p>{warnings}"
-            f"<table>{''.join(rows)}</table></body></html>")
+            f"<table>{''.join(rows)}</table>{call_notes}</body></html>")

@@ -43,6 +43,15 @@ def source_text(transcript: Transcript, rewrite=lambda t: t) -> tuple[str, list[
     return "".join(parts), spans
 
 
+def code_name(item_id: str, text: str, limit: int = 80) -> str:
+    """``id text`` short enough for a code list, cut between words (never mid-word)."""
+    full = f"{item_id} {text}"
+    if len(full) <= limit:
+        return full
+    cut = full[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
 def _codes_xml(guide: Guide, code_ids: dict[str, str]) -> str:
     out = ["<CodeBook><Codes>"]
     for index, theme in enumerate(guide.themes):
@@ -50,10 +59,10 @@ def _codes_xml(guide: Guide, code_ids: dict[str, str]) -> str:
         out.append(f'<Code guid="{code_ids[theme.id]}" name={quoteattr(f"{theme.id} {theme.title}")} '
                    f'isCodable="true" color="{colour}"><Description>{escape(theme.title)}</Description>')
         for question in theme.questions:
-            out.append(f'<Code guid="{code_ids[question.id]}" name={quoteattr(f"{question.id} {question.text[:80]}")} '
+            out.append(f'<Code guid="{code_ids[question.id]}" name={quoteattr(code_name(question.id, question.text))} '
                        f'isCodable="true" color="{colour}"><Description>{escape(question.text)}</Description>')
             for followup in question.followups:
-                out.append(f'<Code guid="{code_ids[followup.id]}" name={quoteattr(f"{followup.id} {followup.text[:80]}")} '
+                out.append(f'<Code guid="{code_ids[followup.id]}" name={quoteattr(code_name(followup.id, followup.text))} '
                            f'isCodable="true" color="{colour}"><Description>{escape(followup.text)}</Description></Code>')
             out.append("</Code>")
         out.append("</Code>")
@@ -62,60 +71,83 @@ def _codes_xml(guide: Guide, code_ids: dict[str, str]) -> str:
 
 
 def build_project(guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
-                  name: str, informant: str, rewrite=lambda t: t) -> tuple[str, str, str]:
-    """(project.qde XML, source file name, source text)."""
+                  name: str, informant: str, rewrite=lambda t: t, notes: list[tuple[float, str]] = (),
+                  audio_name: str | None = None) -> tuple[str, str, str]:
+    """(project.qde XML, source file name, source text). ``notes``: the interviewer's timed notes
+    (memos); ``audio_name``: the recording inside the archive, linked and synchronised."""
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     user = _guid("user", "interview-tui")
     code_ids = {item.id: _guid("code", guide.sha256(), item.id) for item in guide.items()}
     source_id = _guid("source", transcript.audio_sha256 or name, name)
     text, spans = source_text(transcript, rewrite)
     segments = sorted(transcript.segments, key=lambda s: s.start)
-    codings: dict[int, dict[str, str]] = {}
+    codings: dict[tuple[int, str], str] = {}
     if report is not None:
         for item in report.items:
             if item.status == "not_covered":
                 continue
             for evidence in item.evidence:
                 if 0 <= evidence.segment < len(segments):
-                    codings.setdefault(evidence.segment, {})[item.id] = f"{evidence.role} ({item.source})"
+                    codings[(evidence.segment, item.id)] = f"{item.id}: {evidence.role} ({item.source})"
     for index, segment in enumerate(segments):
         for tag in segment.tags:
             if tag in code_ids:
-                codings.setdefault(index, {})[tag] = "tagged by the researcher"
+                codings[(index, tag)] = f"{tag}: tagged by the researcher"
+    # One selection per (segment, code), each with its own description: an importer that stores
+    # the description as the coding's memo then gives each coding its own reason.
     selections = []
-    for index, items in sorted(codings.items()):
+    for (index, item_id), why in sorted(codings.items()):
         start, end = spans[index]
-        coded = "".join(f'<Coding guid="{_guid("coding", source_id, str(index), item_id)}" creatingUser="{user}" '
-                        f'creationDateTime="{now}"><CodeRef targetGUID="{code_ids[item_id]}"/></Coding>'
-                        for item_id in items)
-        description = "; ".join(f"{item_id}: {why}" for item_id, why in items.items())
-        selections.append(f'<PlainTextSelection guid="{_guid("selection", source_id, str(index))}" '
-                          f'name={quoteattr(f"[{hms(segments[index].start)}] {segments[index].speaker}")} '
-                          f'startPosition="{start}" endPosition="{end}" creatingUser="{user}" '
-                          f'creationDateTime="{now}"><Description>{escape(description)}</Description>{coded}'
-                          f'</PlainTextSelection>')
+        selections.append(
+            f'<PlainTextSelection guid="{_guid("selection", source_id, str(index), item_id)}" '
+            f'name={quoteattr(f"[{hms(segments[index].start)}] {segments[index].speaker}")} '
+            f'startPosition="{start}" endPosition="{end}" creatingUser="{user}" creationDateTime="{now}">'
+            f'<Description>{escape(why)}</Description>'
+            f'<Coding guid="{_guid("coding", source_id, str(index), item_id)}" creatingUser="{user}" '
+            f'creationDateTime="{now}"><CodeRef targetGUID="{code_ids[item_id]}"/></Coding></PlainTextSelection>')
+    note_ids = [_guid("note", source_id, str(i)) for i in range(len(notes))]
+    note_refs = "".join(f'<NoteRef targetGUID="{note_id}"/>' for note_id in note_ids)
+    notes_xml = "".join(f'<Note guid="{note_id}" name={quoteattr(f"[{hms(at)}] note")} creatingUser="{user}" '
+                        f'creationDateTime="{now}"><PlainTextContent>{escape(f"[{hms(at)}] {body}")}'
+                        f'</PlainTextContent></Note>' for note_id, (at, body) in zip(note_ids, notes))
     file_name = f"{source_id}.txt"
     case_id = _guid("case", name)
+    sources = (f'<TextSource guid="{source_id}" name={quoteattr(name)} plainTextPath="internal://{file_name}" '
+               f'creatingUser="{user}" creationDateTime="{now}">'
+               f'<Description>{escape(f"Interview transcript ({transcript.audio_file}), coded by guide item: {guide.title}")}</Description>'
+               f'{"".join(selections)}{note_refs}</TextSource>')
+    case_refs = f'<SourceRef targetGUID="{source_id}"/>'
+    if audio_name is not None:
+        audio_id = _guid("audio", source_id)
+        sync = "".join(f'<SyncPoint guid="{_guid("sync", source_id, str(i))}" timeStamp="{int(seg.start * 1000)}" '
+                       f'position="{spans[i][0]}"/>' for i, seg in enumerate(segments))
+        sources += (f'<AudioSource guid="{audio_id}" name={quoteattr(name)} path="internal://{audio_name}" '
+                    f'creatingUser="{user}" creationDateTime="{now}"><Transcript guid="{_guid("transcript", source_id)}" '
+                    f'name={quoteattr(name)} plainTextPath="internal://{file_name}">{sync}</Transcript></AudioSource>')
+        case_refs += f'<SourceRef targetGUID="{audio_id}"/>'
     xml = (f'<?xml version="1.0" encoding="utf-8"?>\n'
            f'<Project xmlns="{NAMESPACE}" name={quoteattr(name)} origin="interview-tui" '
            f'creatingUserGUID="{user}" creationDateTime="{now}">'
            f'<Users><User guid="{user}" name="interview-tui"/></Users>'
            f'{_codes_xml(guide, code_ids)}'
-           f'<Cases><Case guid="{case_id}" name={quoteattr(informant)}><SourceRef targetGUID="{source_id}"/></Case></Cases>'
-           f'<Sources><TextSource guid="{source_id}" name={quoteattr(name)} plainTextPath="internal://{file_name}" '
-           f'creatingUser="{user}" creationDateTime="{now}">'
-           f'<Description>{escape(f"Interview transcript ({transcript.audio_file}), coded by guide item: {guide.title}")}</Description>'
-           f'{"".join(selections)}</TextSource></Sources>'
-           f'<Description>{escape(guide.title)}</Description></Project>')
+           f'<Cases><Case guid="{case_id}" name={quoteattr(informant)}>{case_refs}</Case></Cases>'
+           f'<Sources>{sources}</Sources>'
+           + (f'<Notes>{notes_xml}</Notes>' if notes else "")
+           + f'<Description>{escape(guide.title)}</Description></Project>')
     return xml, file_name, text
 
 
 def write_qdpx(path: Path, guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
-               name: str, informant: str, rewrite=lambda t: t) -> Path:
-    xml, file_name, text = build_project(guide, transcript, report, name=name, informant=informant, rewrite=rewrite)
+               name: str, informant: str, rewrite=lambda t: t, notes: list[tuple[float, str]] = (),
+               audio: Path | None = None) -> Path:
+    audio_name = f"{_guid('audio-file', name)}{audio.suffix.lower()}" if audio is not None else None
+    xml, file_name, text = build_project(guide, transcript, report, name=name, informant=informant,
+                                         rewrite=rewrite, notes=notes, audio_name=audio_name)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", xml)
         archive.writestr(f"sources/{file_name}", text)
+        if audio is not None:
+            archive.write(audio, f"sources/{audio_name}", compress_type=zipfile.ZIP_STORED)
     atomic_write_bytes(path, buffer.getvalue())
     return path

@@ -81,8 +81,18 @@ def _written_text(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
 
 
+def call_notes(source: CoverageInput) -> list[tuple[float, str]]:
+    """The interviewer's notes and markers from the call, as (call time, text)."""
+    if source.store is None:
+        return []
+    return [(note.call_time or 0.0, note.text if note.kind == "note" else "(marker)")
+            for note in source.store.session.notes if note.kind in ("note", "marker")]
+
+
 def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list[str], *,
-           anonymise: bool = True, force: bool = False, needs_bokmal: bool = False) -> ExportResult:
+           anonymise: bool = True, force: bool = False, needs_bokmal: bool = False,
+           line_numbers: bool = False, audio: Path | None = None) -> ExportResult:
+    """``audio``: the recording to link into the .qdpx (synchronised with the transcript)."""
     unknown = [f for f in formats if f not in ALL_FORMATS]
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'} — choose from {', '.join(ALL_FORMATS)}")
@@ -90,8 +100,10 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
     transcript = table.anonymise(source.transcript)
     name = table.apply(source.name)
     informant = table.apply(source.store.session.pseudonym) if source.store else name
+    notes = [(at, table.apply(text)) for at, text in call_notes(source)]
     leftovers = table.leftovers(
         [(f"[{hms(s.start)}] {s.speaker}", s.text) for s in transcript.segments]
+        + [(f"the note at [{hms(at)}]", text) for at, text in notes]
         + [("a speaker label", label) for label in {s.speaker for s in transcript.segments}]
         + [("the export's name", name), ("the recording's name", transcript.audio_file),
            ("the informant's pseudonym", informant)]) if anonymise else []
@@ -109,7 +121,8 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
     final_dir = private_folder(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=final_dir))
     try:
-        made = _write_all(anonymised, staging / stem, formats, notice, informant)
+        made = _write_all(anonymised, staging / stem, formats, notice, informant, notes,
+                          line_numbers=line_numbers, audio=audio)
         if anonymise and not force:
             for path in made:
                 found = table.real_names_in(_written_text(path), phones=path.suffix not in (".docx", ".qdpx"))
@@ -128,27 +141,28 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
 
 
 def _write_all(source: CoverageInput, stem: Path, formats: list[str], notice: str | None,
-               informant: str) -> list[Path]:
+               informant: str, notes: list[tuple[float, str]], *, line_numbers: bool, audio: Path | None) -> list[Path]:
     transcript = source.transcript
     written: list[Path] = []
     report = check(source, update_session=False) if {"qdpx", "report"} & set(formats) else None
     for name in formats:
         if name in FORMATS:
             suffix, render = FORMATS[name]
-            text = render(transcript)
+            text = render(transcript, notes=notes)
             if notice and name in ("txt", "md"):
                 text = f"{notice}\n\n{text}"
             target = Path(f"{stem}{suffix}")
             atomic_write_text(target, text)
         elif name == "docx":
-            target = write_docx(transcript, Path(f"{stem}.docx"), notice=notice)
+            target = write_docx(transcript, Path(f"{stem}.docx"), title=f"Transcript: {source.name}", notice=notice,
+                                notes=notes, line_numbers=line_numbers)
         elif name == "qdpx":
             target = write_qdpx(Path(f"{stem}.qdpx"), source.guide, transcript, report,
-                                name=source.name, informant=informant)
+                                name=source.name, informant=informant, notes=notes, audio=audio)
         else:  # the coverage report
-            atomic_write_text(Path(f"{stem}.coverage.md"), report_markdown(report, source.name))
+            atomic_write_text(Path(f"{stem}.coverage.md"), report_markdown(report, source.name, notes=notes))
             target = Path(f"{stem}.coverage.html")
-            atomic_write_text(target, report_html(report, source.name))
+            atomic_write_text(target, report_html(report, source.name, notes=notes))
             written.append(Path(f"{stem}.coverage.md"))
         written.append(target)
     return written

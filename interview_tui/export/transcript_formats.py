@@ -6,16 +6,22 @@ convention: ``(.)`` for a short pause (0.5–1 s), ``(N s)`` for longer ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from ..fileio import atomic_write_text
 from ..model.transcript import Segment, Transcript
-from ..model.timefmt import hms, hms_tenths, srt_time, vtt_time
+from ..model.timefmt import hms, srt_time, vtt_time
 
 SHORT_PAUSE = 0.5
 LONG_PAUSE = 1.0
+LOOP_MARK = "[⟳ repeated words: check the audio]"
+"""After a segment Whisper kept repeating: the researcher should listen before quoting it."""
+
+Notes = list[tuple[float, str]]
+"""The interviewer's timed notes and markers, (call time, text), placed among the turns."""
 
 
 @dataclass
@@ -53,6 +59,8 @@ def turn_text(turn: Turn, rewrite: Callable[[str], str] = lambda text: text, pau
             if mark:
                 parts.append(mark)
         parts.append(rewrite(segment.text))
+        if "repetition" in segment.flags:
+            parts.append(LOOP_MARK)
     return " ".join(part for part in parts if part)
 
 
@@ -66,35 +74,52 @@ def _header(transcript: Transcript) -> list[str]:
     return [f"Transcript of {transcript.audio_file}", f"Made with {made_with(transcript)}", ""]
 
 
-def to_txt(transcript: Transcript, rewrite=lambda t: t) -> str:
+def _with_notes(items: list, notes: Notes, start_of) -> list:
+    """Turns and notes in call-time order: a note stands before the first turn after it."""
+    merged = [(start_of(item), 0, item) for item in items] + [(at, -1, (at, text)) for at, text in notes]
+    return [entry for _, _, entry in sorted(merged, key=lambda row: (row[0], row[1]))]
+
+
+def to_txt(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) -> str:
     lines = _header(transcript)
     previous_end = None
-    for turn in turns(transcript):
+    for entry in _with_notes(turns(transcript), list(notes), lambda turn: turn.start):
+        if isinstance(entry, tuple):
+            lines += [f"[{hms(entry[0])}] (note: {entry[1]})", ""]
+            continue
         if previous_end is not None:
-            mark = pause_mark(turn.start - previous_end)
-            if mark and turn.start - previous_end >= LONG_PAUSE:
+            mark = pause_mark(entry.start - previous_end)
+            if mark and entry.start - previous_end >= LONG_PAUSE:
                 lines.append(mark)
                 lines.append("")
-        lines.append(f"{turn.speaker}: [{hms(turn.start)}] {turn_text(turn, rewrite)}")
+        lines.append(f"{entry.speaker}: [{hms(entry.start)}] {turn_text(entry, rewrite)}")
         lines.append("")
-        previous_end = turn.end
+        previous_end = entry.end
     return "\n".join(lines)
 
 
-def to_markdown(transcript: Transcript, rewrite=lambda t: t, title: str | None = None) -> str:
+def to_markdown(transcript: Transcript, rewrite=lambda t: t, notes: Notes = (), title: str | None = None) -> str:
     lines = [f"# {title or 'Transcript: ' + transcript.audio_file}", "",
              f"*{made_with(transcript)}*", ""]
-    for turn in turns(transcript):
-        lines.append(f"**{turn.speaker}** `[{hms(turn.start)}]` {turn_text(turn, rewrite)}")
+    for entry in _with_notes(turns(transcript), list(notes), lambda turn: turn.start):
+        if isinstance(entry, tuple):
+            lines += [f"> `[{hms(entry[0])}]` *Note: {entry[1]}*", ""]
+            continue
+        lines.append(f"**{entry.speaker}** `[{hms(entry.start)}]` {turn_text(entry, rewrite)}")
         lines.append("")
     return "\n".join(lines)
 
 
-def to_srt(transcript: Transcript, rewrite=lambda t: t) -> str:
+def _srt_text(text: str) -> str:
+    # Players and ffmpeg read <…> as formatting tags and drop the words inside.
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def to_srt(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) -> str:
     blocks = []
     for index, segment in enumerate(sorted(transcript.segments, key=lambda s: s.start), start=1):
         blocks.append(f"{index}\n{srt_time(segment.start)} --> {srt_time(segment.end)}\n"
-                      f"{segment.speaker}: {rewrite(segment.text)}\n")
+                      f"{_srt_text(segment.speaker)}: {_srt_text(rewrite(segment.text))}\n")
     return "\n".join(blocks)
 
 
@@ -102,7 +127,7 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("-->", "→")
 
 
-def to_vtt(transcript: Transcript, rewrite=lambda t: t) -> str:
+def to_vtt(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) -> str:
     lines = ["WEBVTT", "", "NOTE", f"{transcript.software}; audio {transcript.audio_file}", ""]
     for index, segment in enumerate(sorted(transcript.segments, key=lambda s: s.start), start=1):
         lines += [str(index), f"{vtt_time(segment.start)} --> {vtt_time(segment.end)}",
@@ -110,23 +135,34 @@ def to_vtt(transcript: Transcript, rewrite=lambda t: t) -> str:
     return "\n".join(lines)
 
 
-def to_maxqda(transcript: Transcript, rewrite=lambda t: t) -> str:
-    """MAXQDA 'Import > Transcripts > Transcript with timestamps': each paragraph starts with a
-    ``[hh:mm:ss]`` stamp and the speaker followed by a colon, which MAXQDA also codes by speaker."""
-    lines = []
-    for turn in turns(transcript):
-        lines.append(f"[{hms(turn.start)}] {turn.speaker}: {turn_text(turn, rewrite)}")
-        lines.append("")
-    return "\n".join(lines)
+_CLOCK_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 
 
-def to_nvivo(transcript: Transcript, rewrite=lambda t: t) -> str:
-    """NVivo 'Import transcript entries': one tab-separated row per segment with the timespan,
-    the speaker and the content (map the columns to Timespan, Speaker, Content on import)."""
-    rows = ["Timespan\tSpeaker\tContent"]
+def to_maxqda(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) -> str:
+    """MAXQDA's Import › Transcripts › Transcript with timestamps, in the layout aTrain writes and
+    MAXQDA is known to read: a title line, then per speaker a blank line, the speaker's name on a
+    line of its own, and each segment as ``[hh:mm:ss] - text``. MAXQDA links the stamps to the
+    recording (chosen on import); it does not code the speakers by itself. A clock time in the
+    text ("kl. 10:30") is written with a dot, so it cannot be read as a stamp."""
+    out = [f"Transcription for {transcript.audio_file}"]
+    current = None
     for segment in sorted(transcript.segments, key=lambda s: s.start):
-        text = rewrite(segment.text).replace("\t", " ").replace("\n", " ")
-        rows.append(f"{hms_tenths(segment.start)} - {hms_tenths(segment.end)}\t{segment.speaker}\t{text}")
+        if segment.speaker != current:
+            out.append(f"\n\n{segment.speaker}\n")
+            current = segment.speaker
+        text = _CLOCK_TIME.sub(r"\1.\2", rewrite(segment.text))
+        out.append(f"[{hms(segment.start)}] - {text} ")
+    return "".join(out).rstrip() + "\n"
+
+
+def to_nvivo(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) -> str:
+    """NVivo's Import transcript entries: tab-separated Timespan, Speaker, Content; one row per
+    turn (a question split over two segments is one row), timespans as NVivo writes them,
+    ``00:02:00-00:10:00``."""
+    rows = ["Timespan\tSpeaker\tContent"]
+    for turn in turns(transcript):
+        text = turn_text(turn, rewrite, pauses=False).replace("\t", " ").replace("\n", " ")
+        rows.append(f"{hms(turn.start)}-{hms(turn.end)}\t{turn.speaker}\t{text}")
     return "\n".join(rows) + "\n"
 
 

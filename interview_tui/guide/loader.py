@@ -179,12 +179,17 @@ def _explain(error: dict, source: str, lines: dict[tuple, int]) -> str:
         key = str(loc[-1])
         container = _container_name(loc[:-1])
         known = _FIELDS_BY_CONTAINER[container]
-        all_known = sorted({name for names in _FIELDS_BY_CONTAINER.values() for name in names})
-        close = difflib.get_close_matches(key, known, n=1) or difflib.get_close_matches(key, all_known, n=1)
+        close = difflib.get_close_matches(key, known, n=1)
         if container == "themes" and (key == "followups" or close == ["followups"]):
             return (f"{source}:{line}: follow-ups without a question ('{key}' under a theme) — "
                     "put them under the question they follow up, as 'followups:'")
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(known)}"
+        owners = [name for name, fields in _FIELDS_BY_CONTAINER.items() if key in fields and name != container]
+        if owners:
+            owner = {"themes": "a theme", "questions": "a question", "followups": "a follow-up",
+                     "briefing": "a briefing item", "debriefing": "a debriefing item", "guide": "the guide"}
+            return (f"{source}:{line}: '{key}' belongs to {owner[owners[0]]}, not to {owner[container]} "
+                    f"({where.rsplit('.', 1)[0]}) — move it there")
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(known)}"
         return f"{source}:{line}: unknown key '{key}' in {where.rsplit('.', 1)[0]} — {hint}"
     if kind == "missing":
         field = loc[-1]

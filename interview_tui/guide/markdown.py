@@ -31,6 +31,8 @@ import shlex
 
 import yaml
 
+from ..model.languages import detect_language
+
 from ..errors import GuideError
 from .loader import guide_from_data
 from .model import Guide
@@ -89,6 +91,9 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
         except yaml.YAMLError as exc:
             raise GuideError([f"{source}:2: front matter is not valid YAML ({exc}) — "
                               "write 'title: …' and 'language: nb'"])
+        if not isinstance(meta, dict):
+            raise GuideError([f"{source}:2: the front matter must be 'key: value' lines such as "
+                              "'title: …' and 'language: en', not a list"])
         start = end + 1
 
     data: dict = {"title": None, "themes": [], **meta}
@@ -160,6 +165,8 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
         raise GuideError(problems)
     if not data["title"]:
         data["title"] = data["themes"][0]["title"] if data["themes"] else source
+    if "language" not in meta:  # an outline typed in English must not become a Bokmål guide
+        data["language"], _ = detect_language(text)
     if not data["themes"]:
         raise GuideError([f"{source}:1: no themes found — start each theme with a '# Theme' heading"])
     return guide_from_data(data, source, line_map)

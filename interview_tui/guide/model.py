@@ -119,6 +119,14 @@ class Guide(_Strict):
         return value
 
     @model_validator(mode="after")
+    def _one_consent(self) -> "Guide":
+        consents = [item.text for item in self.briefing if item.consent]
+        if len(consents) > 1:
+            raise ValueError(f"{len(consents)} briefing items are marked as the consent to record — mark one "
+                             "(the guide opens when it is ticked)")
+        return self
+
+    @model_validator(mode="after")
     def _number_items(self) -> "Guide":
         assign_outline_ids(self)
         return self

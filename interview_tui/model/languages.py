@@ -25,3 +25,24 @@ def check_language(code: str, *, allow_auto: bool = True) -> str:
     close = difflib.get_close_matches(text, sorted(ACCEPTED), n=1)
     hint = f"did you mean '{close[0]}'?" if close else "use a code such as nb, nn, en, de, sv, da"
     raise ValueError(f"'{code}' is not a language code — {hint}")
+
+
+DETECTABLE = {"nb": "norwegian", "en": "english", "de": "german", "sv": "swedish", "da": "danish", "nl": "dutch",
+              "fr": "french", "es": "spanish", "fi": "finnish"}
+
+
+def detect_language(text: str) -> tuple[str, bool]:
+    """The guide's language from its words: (code, sure). Not sure when too few common words
+    decide it — the caller then says which language it assumed, and how to set it."""
+    import re
+
+    from stop_words import get_stop_words
+
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    scores = {}
+    for code, name in DETECTABLE.items():
+        common = set(get_stop_words(name))
+        scores[code] = sum(word in common for word in words)
+    ranked = sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    return (best if top else "nb"), top >= 3 and top >= 1.5 * second

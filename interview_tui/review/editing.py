@@ -27,11 +27,31 @@ def stress(word: str) -> str:
     return f"*{word.strip('*')}*"
 
 
+UNDO_STEPS = 50
+
+
 class TranscriptEditor:
+    """Every change is saved at once and can be undone, step by step (the last 50)."""
+
     def __init__(self, transcript: Transcript, path: Path):
         self.transcript = transcript
         self.path = Path(path)
         self.transcript.segments.sort(key=lambda s: (s.start, s.channel))
+        self._undo: list[tuple[str, list[Segment]]] = []
+
+    def _checkpoint(self, what: str) -> None:
+        """Remember the segments before a change; undo puts them back."""
+        self._undo.append((what, [segment.model_copy(deep=True) for segment in self.segments]))
+        del self._undo[:-UNDO_STEPS]
+
+    def undo(self) -> str | None:
+        """Take back the last change; returns what it was, or None when there is nothing to undo."""
+        if not self._undo:
+            return None
+        what, segments = self._undo.pop()
+        self.transcript.segments = segments
+        self.save()
+        return what
 
     @classmethod
     def open(cls, path: Path) -> "TranscriptEditor":
@@ -60,6 +80,7 @@ class TranscriptEditor:
         text = " ".join(text.split())
         if text == segment.text:
             return
+        self._checkpoint("the edit")
         self._keep_draft(segment)
         segment.text = text
         self.save()
@@ -70,6 +91,7 @@ class TranscriptEditor:
         left, right = segment.text[:at].strip(), segment.text[at:].strip()
         if not left or not right:
             raise UserError("split inside the text, not at its start or end")
+        self._checkpoint("the split")
         self._keep_draft(segment)
         words_left, words_right = self._split_words(segment.words, len(left.split()))
         boundary = words_right[0].start if words_right else segment.start + \
@@ -85,8 +107,13 @@ class TranscriptEditor:
     def _split_words(words: list[Word], count: int) -> tuple[list[Word], list[Word]]:
         return list(words[:count]), list(words[count:])
 
-    def merge_with_next(self, index: int) -> None:
+    def merge_with_next(self, index: int, *, across_speakers: bool = False) -> None:
+        """Join a segment with the next; two speakers' words are joined only when asked."""
         first, second = self._segment(index), self._segment(index + 1)
+        if first.speaker != second.speaker and not across_speakers:
+            raise UserError(f"the next segment is {second.speaker}'s, this one {first.speaker}'s — "
+                            "change a speaker first (k), or confirm the merge")
+        self._checkpoint("the merge")
         self._keep_draft(first)
         drafts = " ".join(d for d in (first.draft_text, second.draft_text if second.draft_text is not None else second.text) if d)
         merged = first.model_copy(update={"text": f"{first.text} {second.text}".strip(), "end": max(first.end, second.end),
@@ -96,6 +123,7 @@ class TranscriptEditor:
         self.save()
 
     def set_speaker(self, first: int, last: int, speaker: str) -> None:
+        self._checkpoint("the speaker change")
         for index in range(first, last + 1):
             self._segment(index).speaker = speaker.strip()
         self.save()
@@ -108,6 +136,7 @@ class TranscriptEditor:
         escaped = re.escape(find)
         pattern = re.compile(rf"(?<!\w){escaped}(?!\w)" if whole_words else escaped)
         changed = 0
+        before = [segment.model_copy(deep=True) for segment in self.segments]
         for segment in self.segments:
             new, count = pattern.subn(lambda _match: replacement, segment.text)
             if count:
@@ -115,11 +144,14 @@ class TranscriptEditor:
                 segment.text = new
                 changed += count
         if changed:
+            self._undo.append((f"replacing '{find}'", before))
+            del self._undo[:-UNDO_STEPS]
             self.save()
         return changed
 
     def toggle_tag(self, index: int, item_id: str) -> bool:
         segment = self._segment(index)
+        self._checkpoint(f"the tag {item_id}")
         tags = set(segment.tags)
         added = item_id not in tags
         tags.symmetric_difference_update({item_id})
@@ -128,7 +160,9 @@ class TranscriptEditor:
         return added
 
     def set_checked(self, index: int, checked: bool = True) -> None:
-        self._segment(index).checked = checked
+        segment = self._segment(index)
+        self._checkpoint("the check mark")
+        segment.checked = checked
         self.save()
 
     def progress(self) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App
+from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -23,6 +24,7 @@ from ..session.model import AudioSetup
 from ..session.store import SessionStore, unfinished_sessions
 from ..settings import Settings
 from ..study import Study
+from .dialogs.confirm import ConfirmDialog
 from .dialogs.help_screen import HelpScreen
 from .messages import (RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan, SessionSaveProblem,
                        TranscriptionFinished, TranscriptionProgress)
@@ -32,6 +34,9 @@ from .screens.debriefing import DebriefingScreen
 from .screens.start import StartScreen
 from .screens.summary import SummaryScreen
 from .widgets.rec_status import RecStatus
+
+KEY_NAMES = {"question_mark": "?", "comma": ",", "full_stop": ".", "space": "Space", "enter": "Enter",
+             "escape": "Esc", "right": "→", "left": "←", "up": "↑", "down": "↓"}
 
 PHASE_SCREENS = {"briefing": BriefingScreen, "conduct": ConductScreen, "debriefing": DebriefingScreen}
 
@@ -47,7 +52,7 @@ class InterviewApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "interview-tui"
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; Ctrl+P stays free
-    BINDINGS = [("ctrl+q", "quit", "Quit"), ("ctrl+r", "reconnect", "Reconnect audio")]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit"), Binding("ctrl+r", "reconnect", "Reconnect audio", show=False)]
 
     rec_state: reactive[str] = reactive("off")
     last_warning: reactive[str] = reactive("")
@@ -340,14 +345,34 @@ class InterviewApp(App):
         except UserError as exc:
             self.notify(str(exc), severity="error")
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q during an interview asks first: quitting stops the recording (it is kept, and the
+        interview can be resumed), which nobody should do by a slip of the finger."""
+        if self.interview is None or self.interview.session.ended:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmDialog("The interview is still going on. Quit now?\nThe recording stops and "
+                                       "is kept; resume the interview later with Ctrl+R on the start screen.",
+                                       yes="Quit", no="Go on with the interview"), answered)
+
     # --- help --------------------------------------------------------------------------------
     def action_help(self) -> None:
-        rows = []
+        rows, seen = [], set()
         for owner in (self.screen, self):
             for binding in owner.BINDINGS:
                 key, _, description = binding if isinstance(binding, tuple) else \
                     (binding.key, binding.action, binding.description)
-                keys = ", ".join(k.replace("question_mark", "?").replace("ctrl+", "Ctrl+") for k in key.split(","))
-                rows.append((keys, description))
+                keys = [k.strip() for k in key.split(",")]
+                if seen & set(keys):
+                    continue  # the screen's own use of the key wins (Ctrl+R resumes on the start screen)
+                if key == "ctrl+r" and not self.interview:
+                    continue  # reconnecting means something only during an interview
+                seen.update(keys)
+                rows.append((", ".join(KEY_NAMES.get(k, k.replace("ctrl+", "Ctrl+")) for k in keys), description))
         rows += [("↑ ↓ / mouse", "move through the list or the guide"), ("Enter", "open / close, or choose")]
         self.push_screen(HelpScreen(rows))

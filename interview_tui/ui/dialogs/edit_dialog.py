@@ -1,11 +1,13 @@
-"""Editing one segment's text, with keys that insert the transcription conventions."""
+"""Editing one segment's text, the whole of it (wrapped over several lines), with keys that insert
+the transcription conventions."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static, TextArea
 
 from ...review.editing import CONVENTIONS, inaudible_mark, stress
 
@@ -14,10 +16,15 @@ HELP = ("Enter saves · Esc cancels · F2 pause (.) · F3 (laughter) · F4 (coug
 
 
 class EditDialog(ModalScreen[str | None]):
-    # F-keys, as in oTranscribe: the Ctrl keys belong to the text field (Ctrl+U, Ctrl+K…).
-    BINDINGS = [("escape", "cancel", "Cancel"), ("f2", "insert('short_pause')", "(.)"),
-                ("f3", "insert('laughter')", "(laughter)"), ("f4", "insert('coughs')", "(coughs)"),
-                ("f5", "inaudible", "(inaudible)"), ("f6", "stress", "*stress*")]
+    # F-keys, as in oTranscribe: the Ctrl keys belong to the text field (Ctrl+U, Ctrl+K…). A segment
+    # is one paragraph, so Enter saves rather than starting a new line.
+    # priority: the text area has its own F6 (select line) and Escape.
+    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True), Binding("enter", "save", "Save", priority=True),
+                Binding("f2", "insert('short_pause')", "(.)", priority=True),
+                Binding("f3", "insert('laughter')", "(laughter)", priority=True),
+                Binding("f4", "insert('coughs')", "(coughs)", priority=True),
+                Binding("f5", "inaudible", "(inaudible)", priority=True),
+                Binding("f6", "stress", "*stress*", priority=True)]
 
     def __init__(self, title: str, text: str, at_seconds: float = 0.0) -> None:
         super().__init__()
@@ -26,30 +33,40 @@ class EditDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-text")
-            yield Input(value=self.text, id="edit-text")
+            yield TextArea(self.text, id="edit-text", soft_wrap=True, show_line_numbers=False)
             yield Static(HELP, classes="dialog-help")
 
-    def _input(self) -> Input:
-        return self.query_one("#edit-text", Input)
+    def on_mount(self) -> None:
+        area = self._area()
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def _area(self) -> TextArea:
+        return self.query_one("#edit-text", TextArea)
 
     def action_insert(self, convention: str) -> None:
-        self._input().insert_text_at_cursor(f" {CONVENTIONS[convention]} ")
+        self._area().insert(f" {CONVENTIONS[convention]} ")
 
     def action_inaudible(self) -> None:
-        self._input().insert_text_at_cursor(f" {inaudible_mark(self.at_seconds)} ")
+        self._area().insert(f" {inaudible_mark(self.at_seconds)} ")
 
     def action_stress(self) -> None:
-        field = self._input()
-        before, after = field.value[: field.cursor_position], field.value[field.cursor_position:]
+        area = self._area()
+        before = area.get_text_range((0, 0), area.cursor_location)
         words = before.rstrip().rsplit(" ", 1)
         if not words or not words[-1]:
             return
-        head = words[0] + " " if len(words) == 2 else ""
-        field.value = head + stress(words[-1]) + (" " if before.endswith(" ") else "") + after
-        field.cursor_position = len(field.value) - len(after)
+        word = words[-1]
+        end = len(before.rstrip())
+        start = end - len(word)
+        area.replace(stress(word), self._location(start), self._location(end))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+    def _location(self, offset: int) -> tuple[int, int]:
+        text = self._area().text[:offset]
+        return text.count("\n"), len(text) - (text.rfind("\n") + 1)
+
+    def action_save(self) -> None:
+        self.dismiss(self._area().text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

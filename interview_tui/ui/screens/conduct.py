@@ -6,30 +6,34 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
 from ...core import rules
 from ...model.timefmt import hms
+from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.note_dialog import NoteDialog
 from ..widgets.guide_tree import GuideTree
 from ..widgets.question_panel import QuestionPanel
 from ..widgets.rec_status import RecStatus
 
 class ConductScreen(Screen):
+    # The footer shows what fits at 80 columns; `?` lists every key. ← → are the screen's (priority),
+    # not the tree's sideways scroll: a theme jump that scrolled instead once got the wrong item marked.
     BINDINGS = [
-        ("a", "mark('asked')", "Asked"),
-        ("c", "mark('covered')", "Covered"),
-        ("x", "mark('skipped')", "Skip"),
-        ("u", "undo", "Undo"),
-        ("n", "note", "Note"),
-        ("m", "marker", "Marker"),
-        ("p", "app.toggle_pause", "Pause rec"),
-        ("ctrl+e", "debrief", "Debriefing"),
-        ("right,l", "next_theme", "Next theme"),
-        ("left,h", "previous_theme", "Prev theme"),
-        ("question_mark", "app.help", "Keys"),
+        Binding("a", "mark('asked')", "Asked"),
+        Binding("c", "mark('covered')", "Covered"),
+        Binding("x", "mark('skipped')", "Skip"),
+        Binding("u", "undo", "Undo", show=False),
+        Binding("n", "note", "Note"),
+        Binding("m", "marker", "Marker", show=False),
+        Binding("p", "app.toggle_pause", "Pause rec", show=False),
+        Binding("ctrl+e", "debrief", "Debrief"),
+        Binding("right,l", "next_theme", "Next theme", show=False, priority=True),
+        Binding("left,h", "previous_theme", "Prev theme", show=False, priority=True),
+        Binding("question_mark", "app.help", "Keys"),
     ]
 
     def __init__(self) -> None:
@@ -44,6 +48,7 @@ class ConductScreen(Screen):
             yield GuideTree(guide, id="guide-tree")
             with Vertical(id="right"):
                 yield QuestionPanel(id="question")
+                yield Static(id="notes")
                 yield Static(id="uncovered")
         yield Footer()
 
@@ -86,6 +91,7 @@ class ConductScreen(Screen):
         self.interview.set_current(item_id)
         self.query_one(QuestionPanel).show(guide, self.store.session, item_id)
         self.refresh_uncovered()
+        self.refresh_notes()
 
     def refresh_all(self) -> None:
         self.query_one(GuideTree).refresh_labels(self.store.session)
@@ -94,10 +100,25 @@ class ConductScreen(Screen):
             self.query_one(QuestionPanel).show(self.store.session.guide, self.store.session, item_id)
         self.refresh_uncovered()
 
+    def refresh_notes(self) -> None:
+        """The last notes and markers, so the interviewer sees what was written (and when)."""
+        notes = [n for n in self.store.session.notes if n.kind in ("note", "marker")][-3:]
+        text = Text()
+        for note in notes:
+            stamp = hms(note.call_time or 0.0)
+            label = "▲ marker" if note.kind == "marker" else f"✎ {note.text}"
+            text.append(f"{stamp} {label}" + (f"  ({note.item_id})" if note.item_id else "") + "\n", style="dim")
+        self.query_one("#notes", Static).update(text or Text("No notes yet: n writes one, m marks the moment.",
+                                                             style="dim"))
+
     def refresh_uncovered(self) -> None:
         session = self.store.session
         open_questions = rules.open_questions(session)
         urgent = {q.id for q in rules.urgent_must_cover(session, self.store.call_time())}
+        tree = self.query_one(GuideTree)
+        if urgent != tree.urgent:
+            tree.urgent = urgent
+            tree.refresh_labels(session)
         text = Text(f"Still open: {len(open_questions)} questions  ", style="bold")
         for question in open_questions:
             if question.must_cover:
@@ -158,6 +179,7 @@ class ConductScreen(Screen):
         def save(text: str | None) -> None:
             if text:  # stamped with the moment the interviewer reached for the key
                 self.interview.note(text, call_time=call_time, item_id=item_id)
+                self.refresh_notes()
                 self.notify(f"Note saved at {stamp}.")
 
         where = f" ({item_id})" if item_id else ""
@@ -165,6 +187,7 @@ class ConductScreen(Screen):
 
     def action_marker(self) -> None:
         note = self.interview.marker(self.selected_item())
+        self.refresh_notes()
         self.notify(f"Marker at {hms(note.call_time or 0.0)}.")
 
     def _move_theme(self, step: int) -> None:
@@ -180,4 +203,18 @@ class ConductScreen(Screen):
         self._move_theme(-1)
 
     def action_debrief(self) -> None:
-        self.app.go_to_phase("debriefing")
+        """On to the debriefing — after a warning when must-cover questions are still open."""
+        still_open = rules.open_must_cover(self.store.session)
+        if not still_open:
+            self.app.go_to_phase("debriefing")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.go_to_phase("debriefing")
+
+        listed = "\n".join(f"  ★ {q.id} {q.text}" for q in still_open[:6])
+        more = f"\n  … and {len(still_open) - 6} more" if len(still_open) > 6 else ""
+        self.app.push_screen(ConfirmDialog(f"{len(still_open)} must-cover question(s) are still open:\n"
+                                           f"{listed}{more}\n\nGo to the debriefing anyway?",
+                                           yes="Debriefing", no="Back to the guide"), answered)

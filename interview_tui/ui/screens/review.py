@@ -8,6 +8,7 @@ import functools
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
@@ -18,6 +19,7 @@ from ...coverage.report import STATUS_SYMBOLS
 from ...errors import UserError
 from ...model.timefmt import hms
 from ...review.editing import TranscriptEditor
+from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_dialog import EditDialog
 from ..dialogs.find_replace import FindReplaceDialog
 from ..dialogs.note_dialog import NoteDialog
@@ -37,13 +39,18 @@ def needs_a_segment(action):
 
 
 class ReviewScreen(Screen):
+    # The footer shows what fits at 80 columns; `?` lists every key.
     BINDINGS = [
-        ("enter,e", "edit", "Edit"), ("space", "play", "Play/pause"), ("r", "replay", "Replay"),
-        ("comma", "slower", "Slower"), ("full_stop", "normal_speed", "Normal speed"),
-        ("w", "next_unsure", "Next unsure"), ("c", "checked", "Checked"), ("s", "split", "Split"),
-        ("j", "merge", "Merge next"), ("k", "speaker", "Speaker"), ("K", "turn_speaker", "Speaker of turn"),
-        ("f", "find", "Find/replace"), ("x", "export", "Export"),
-        ("t", "tag", "Tag item"), ("g", "guide", "Guide panel"), ("question_mark", "app.help", "Keys"),
+        Binding("enter,e", "edit", "Edit"), Binding("space", "play", "Play/pause"),
+        Binding("r", "replay", "Replay", show=False), Binding("comma", "slower", "Slower", show=False),
+        Binding("full_stop", "normal_speed", "Normal speed", show=False),
+        Binding("w", "next_unsure", "Next unsure", show=False), Binding("c", "checked", "Checked"),
+        Binding("s", "split", "Split", show=False), Binding("j", "merge", "Merge next", show=False),
+        Binding("k", "speaker", "Speaker", show=False), Binding("K", "turn_speaker", "Speaker of turn", show=False),
+        Binding("u", "undo", "Undo"), Binding("f", "find", "Find/replace", show=False),
+        Binding("x", "export", "Export"), Binding("t", "tag", "Tag item", show=False),
+        Binding("g", "guide", "Guide panel", show=False), Binding("h", "toggle_guide", "Hide/show guide", show=False),
+        Binding("question_mark", "app.help", "Keys"),
     ]
 
     def __init__(self, editor: TranscriptEditor, guide=None, store=None, player=None, player_error: str = "") -> None:
@@ -51,6 +58,7 @@ class ReviewScreen(Screen):
         self.editor, self.guide, self.store = editor, guide, store
         self.player, self.player_error = player, player_error
         self.report = None
+        self._last_turn: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -212,8 +220,36 @@ class ReviewScreen(Screen):
         if self.row + 1 >= len(self.editor.segments):
             self.notify("This is the last segment.")
             return
-        self.editor.merge_with_next(self.row)
+        row = self.row
+        first, second = self.editor.segments[row], self.editor.segments[row + 1]
+        if first.speaker == second.speaker:
+            self.editor.merge_with_next(row)
+            self.refresh_rows(reload=True)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.editor.merge_with_next(row, across_speakers=True)
+                self.refresh_rows(reload=True)
+
+        self.app.push_screen(ConfirmDialog(f"The next segment is {second.speaker}'s, this one {first.speaker}'s.\n"
+                                           f"Merge them into one segment of {first.speaker}? (u undoes it)",
+                                           yes="Merge", no="Keep apart"), answered)
+
+    def action_undo(self) -> None:
+        undone = self.editor.undo()
+        if undone is None:
+            self.notify("Nothing to undo.")
+            return
+        self._last_turn = None
         self.refresh_rows(reload=True)
+        self.refresh_coverage()
+        self.notify(f"Undone: {undone}.")
+
+    def action_toggle_guide(self) -> None:
+        for panel in self.query("#guide-panel"):
+            panel.display = not panel.display
+            self.query_one(SegmentTable).focus()
 
     def _next_speaker(self, current: str) -> str:
         speakers = list(dict.fromkeys([*self.editor.transcript.speakers, *(s.speaker for s in self.editor.segments)]))
@@ -222,21 +258,28 @@ class ReviewScreen(Screen):
     @needs_a_segment
     def action_speaker(self) -> None:
         """The next speaker for this segment."""
+        self._last_turn = None
         current = self.editor.segments[self.row].speaker
         self.editor.set_speaker(self.row, self.row, self._next_speaker(current))
         self.refresh_rows()
 
     @needs_a_segment
     def action_turn_speaker(self) -> None:
-        """The next speaker for the whole turn: this segment and its neighbours of the same speaker."""
+        """The next speaker for the whole turn: this segment and its neighbours of the same speaker.
+        Pressed again on the same turn it changes the same segments (not the neighbours they now
+        join), so pressing until the right speaker comes round never spreads."""
         segments, row = self.editor.segments, self.row
         current = segments[row].speaker
-        first, last = row, row
-        while first > 0 and segments[first - 1].speaker == current:
-            first -= 1
-        while last + 1 < len(segments) and segments[last + 1].speaker == current:
-            last += 1
+        if self._last_turn and self._last_turn[0] <= row <= self._last_turn[1]:
+            first, last = self._last_turn
+        else:
+            first, last = row, row
+            while first > 0 and segments[first - 1].speaker == current:
+                first -= 1
+            while last + 1 < len(segments) and segments[last + 1].speaker == current:
+                last += 1
         self.editor.set_speaker(first, last, self._next_speaker(current))
+        self._last_turn = (first, last)
         self.refresh_rows(reload=True)
         self.notify(f"Segments {first + 1}–{last + 1} now: {segments[row].speaker}.")
 

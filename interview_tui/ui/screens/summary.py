@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
@@ -17,7 +18,7 @@ from ...model.timefmt import hms
 
 class SummaryScreen(Screen):
     BINDINGS = [("t", "transcribe", "Transcribe now"), ("v", "review", "Review transcript"), ("escape", "cancel_transcription", "Cancel transcription"),
-                ("ctrl+n", "new", "New interview"), ("q", "app.quit", "Quit"), ("question_mark", "app.help", "Keys")]
+                ("ctrl+n", "new", "New interview"), Binding("q", "app.quit", "Quit", show=False), ("question_mark", "app.help", "Keys")]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -26,6 +26,8 @@ class GuideTree(Tree):
         self.show_root = False
         self.guide_lines = 1
         self.nodes_by_id = {}
+        self.urgent: set[str] = set()
+        """Must-cover questions whose time is running out: they stand out (symbol and style)."""
 
     def build(self, session: Session) -> None:
         self.clear()
@@ -52,7 +54,10 @@ class GuideTree(Tree):
         label = Text(f"{ITEM_STATE_SYMBOLS[state]} {item.id} ", style=STATE_STYLES[state])
         label.append(item.text, style=STATE_STYLES[state])
         if item.must_cover and rules.is_open(session, item_id):
-            label.append(" ★", style="bold yellow")
+            if item_id in self.urgent:
+                label.append(" ★ NOW", style="bold black on yellow")
+            else:
+                label.append(" ★", style="bold yellow")
         return label
 
     def refresh_labels(self, session: Session) -> None:

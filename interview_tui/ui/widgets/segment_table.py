@@ -1,5 +1,6 @@
-"""The transcript as a table: checked mark, time, speaker, text. Words Whisper was unsure of are
-underlined and followed by "°", so they show without colour."""
+"""The transcript as a table: cursor mark, checked mark, time, speaker, text. Words Whisper was
+unsure of are underlined and followed by "°", a repetition loop is marked "⟳", the row under the
+cursor has "▶" — everything reads without colour. Long segments wrap."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from textual.widgets import DataTable
 from ...model.timefmt import hms
 from ...model.transcript import Segment
 
-TEXT_WIDTH = 200
+FIXED_COLUMNS = 1 + 1 + 8 + 12 + 4 * 2 + 2
+"""Cursor, checked, time, speaker, the cells' padding and the scrollbar: the rest is text."""
+LOOP_MARK = " ⟳ loop? check the audio"
 
 
 def segment_text(segment: Segment, threshold: float) -> Text:
@@ -17,14 +20,16 @@ def segment_text(segment: Segment, threshold: float) -> Text:
         text = Text(segment.text)
         if segment.draft_text is not None:
             text.append(" ✎", style="dim")
-        return text
-    text = Text()
-    for word in segment.words:
-        if word.probability < threshold:
-            text.append(word.word.strip() + "°", style="underline bold")
-            text.append(" ")
-        else:
-            text.append(word.word.strip() + " ")
+    else:
+        text = Text()
+        for word in segment.words:
+            if word.probability < threshold:
+                text.append(word.word.strip() + "°", style="underline bold")
+                text.append(" ")
+            else:
+                text.append(word.word.strip() + " ")
+    if "repetition" in segment.flags:
+        text.append(LOOP_MARK, style="bold")
     return text
 
 
@@ -32,22 +37,60 @@ class SegmentTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.threshold = 0.5
+        self.segments: list[Segment] = []
+        self._marked: int | None = None
+
+    @property
+    def text_width(self) -> int:
+        return max(20, self.size.width - FIXED_COLUMNS) if self.size.width else 60
 
     def load(self, segments: list[Segment]) -> None:
+        self.segments = segments
         self.clear(columns=True)
+        self._marked = None
+        self.add_column(" ", key="cursor", width=1)
         self.add_column("✓", key="checked", width=1)
         self.add_column("time", key="time", width=8)
         self.add_column("speaker", key="speaker", width=12)
-        self.add_column("text", key="text")
-        self.add_rows(self._row(segment) for segment in segments)
+        self.add_column("text", key="text", width=self.text_width)
+        for segment in segments:
+            cells = self._row(segment)
+            self.add_row(*cells, height=self._height(cells[-1]))
+        self._mark_cursor()
+
+    def _height(self, text: Text) -> int:
+        return max(1, len(text.wrap(self.app.console, self.text_width)))
 
     def _row(self, segment: Segment):
         tags = f" [{' '.join(segment.tags)}]" if segment.tags else ""
         text = segment_text(segment, self.threshold)
         if tags:
             text.append(tags, style="cyan")
-        return ("✓" if segment.checked else " ", hms(segment.start), segment.speaker[:12], text)
+        return (" ", "✓" if segment.checked else " ", hms(segment.start), segment.speaker[:12], text)
 
     def show_segment(self, index: int, segment: Segment) -> None:
-        for column, value in zip(("checked", "time", "speaker", "text"), self._row(segment)):
+        cells = self._row(segment)
+        if self._height(cells[-1]) != self.rows[list(self.rows)[index]].height:
+            self.load(self.segments)  # the text needs more (or fewer) lines now
+            self.move_cursor(row=index)
+            return
+        for column, value in zip(("checked", "time", "speaker", "text"), cells[1:]):
             self.update_cell_at((index, list(self.columns).index(column)), value)
+
+    def on_resize(self) -> None:
+        if self.segments and self.columns and self.columns.get("text") is not None \
+                and self.columns["text"].width != self.text_width:
+            row = self.cursor_row
+            self.load(self.segments)
+            self.move_cursor(row=row)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._mark_cursor()
+
+    def _mark_cursor(self) -> None:
+        if not self.row_count:
+            return
+        if self._marked is not None and self._marked < self.row_count:
+            self.update_cell_at((self._marked, 0), " ")
+        self._marked = self.cursor_row
+        self.update_cell_at((self._marked, 0), "▶")
