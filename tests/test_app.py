@@ -127,7 +127,15 @@ async def test_ending_gives_a_summary_and_closes_the_session(study):
     async with app.run_test(size=(80, 24)) as pilot:
         await to_the_guide(pilot)
         await pilot.press("c")
+        await pilot.press("ctrl+e")  # must-cover questions are still open: it asks first
+        await pilot.pause()
+        assert "must-cover question(s) are still open" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConductScreen)
         await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, DebriefingScreen)
         await pilot.press("space")
@@ -362,3 +370,47 @@ async def test_transcribe_now_reports_why_it_did_not_run(study):
         assert "already reviewed" in shown(app) and "--new-version" in shown(app)
         status = str(app.screen.query_one("#transcribe-status").render())
         assert status.startswith("✕") and "already reviewed" in status
+
+
+async def test_theme_keys_quit_confirmation_and_notes_on_screen(study):
+    app = make_app(study)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_the_guide(pilot)
+        tree = app.screen.query_one("#guide-tree")
+        assert tree.has_focus
+        await pilot.press("right")  # the next theme, not a sideways scroll of the tree
+        await pilot.pause()
+        assert app.screen.current_theme == "2" and tree.cursor_node.data == "2"
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert app.screen.current_theme == app.store.session.guide.themes[-1].id  # round the guide
+        await pilot.press("m")
+        await pilot.pause()
+        assert "marker" in str(app.screen.query_one("#notes").render())
+        await pilot.press("ctrl+q")  # mid-interview: asks, and "no" goes on
+        await pilot.pause()
+        assert "still going on" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConductScreen) and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert not app.is_running
+    assert not load_session(session_file(study)).ended  # resumable, not ended by quitting
+
+
+async def test_the_start_screen_remembers_the_last_guide(study):
+    english = "nav-digital-services.en.yaml"
+    app = make_app(study)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#guide").value = str(study.guides_dir / english)
+        await start_interview(pilot)
+        await pilot.press("ctrl+x", "y")
+        await pilot.pause()
+    again = make_app(study)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.screen.query_one("#guide").value == str(study.guides_dir / english)

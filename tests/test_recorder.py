@@ -275,3 +275,31 @@ def test_a_vanishing_device_keeps_what_was_recorded(tmp_path):
     assert "stopped delivering audio" in recorder.result.message
     info = read_wav_info(tmp_path / "v.wav")
     assert not info.needs_repair and info.seconds >= 1.0
+
+
+def test_two_sound_server_sources_are_recorded_each_on_its_channel(study, tmp_path):
+    """PortAudio shows only 'pulse' and 'default'; the sound server's own sources (a monitor, a
+    headset) are listed and recorded, two at once, each stream from its own source."""
+    rate = 48000
+    t = np.arange(rate * 2) / rate
+    sf.write(tmp_path / "a.wav", 0.5 * np.sin(2 * np.pi * 440 * t), rate)
+    sf.write(tmp_path / "b.wav", 0.5 * np.sin(2 * np.pi * 1000 * t), rate)
+    listed = subprocess.run([sys.executable, "-m", "interview_tui", "devices"], cwd=REPO, capture_output=True, text=True)
+    assert "phone.monitor" in listed.stdout and "softphone.monitor" in listed.stdout
+    proc = record_cli(study, "--mic", "phone.monitor", "--line", "softphone.monitor", seconds=5)
+    wait_for_file_audio(study.recordings_dir, 0.5)
+    players = [play(tmp_path / "a.wav", sink="phone", wait=False), play(tmp_path / "b.wav", sink="softphone", wait=False)]
+    for player in players:
+        player.wait(timeout=20)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    session = only_session(study)
+    assert session.audio_setup.mic == "phone.monitor:1" and session.audio_setup.line == "softphone.monitor:1"
+    data, rec_rate = sf.read(study.recordings_dir / session.audio_files[0], dtype="float32")
+
+    def strength(x, frequency):
+        phase = 2 * np.pi * frequency * np.arange(len(x)) / rec_rate
+        return abs(np.dot(x, np.exp(-1j * phase))) / len(x)
+
+    assert strength(data[:, 0], 440) > 20 * strength(data[:, 0], 1000)
+    assert strength(data[:, 1], 1000) > 20 * strength(data[:, 1], 440)

@@ -80,3 +80,43 @@ def test_conduct_screen(snap_compare, study, size):
 def test_summary_screen(snap_compare, study, size):
     assert snap_compare(app_with_session(study, "ended"), terminal_size=size,
                         run_before=lambda pilot: _open(pilot, SummaryScreen))
+
+
+def app_in_review(study):
+    from interview_tui.model.transcript import Segment, Transcript, Word
+
+    app = app_with_session(study, "ended")
+    store = app.interview.store
+    store.path.unlink()
+    store.path = study.recordings_dir / f"{store.session.id}.session.json"  # the fixed id, on disk too
+    texts = [("Interviewer", "Kan du fortelle om hvordan du går fram for å komme i kontakt med brukerne dine, "
+                             "særlig de rusmiddelavhengige, første gang?"),
+             ("Informant", "Som regel ringer jeg dem. Mange svarer ikke, så da sender jeg en melding i "
+                           "aktivitetsplanen, og noen ganger går jeg innom der de bor."),
+             ("Interviewer", "Hvilke digitale tjenester er mest vanlig å bruke?"),
+             ("Informant", "Chatten i aktivitetsplanen og skriv til oss.")]
+    segments = []
+    for index, (speaker, text) in enumerate(texts):
+        start = 2.0 + index * 9
+        words = [Word(word=" " + w, start=start + i * 0.3, end=start + i * 0.3 + 0.25,
+                      probability=0.3 if (index, i) == (1, 4) else 0.9) for i, w in enumerate(text.split())]
+        segments.append(Segment(start=start, end=words[-1].end, speaker=speaker, text=text, words=words,
+                                channel=0 if speaker == "Interviewer" else 1))
+    segments[3].flags = ["repetition"]
+    segments[2].tags = ["1.2"]
+    path = study.transcripts_dir / f"{store.session.id}.json"
+    Transcript(session_id=store.session.id, segments=segments, speakers=["Interviewer", "Informant"]).save(path)
+    store.set_transcript(path.name)
+    return app
+
+
+async def _open_review(pilot):
+    pilot.app.push_screen(pilot.app.review_screen(pilot.app.interview.session.id))
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.5)  # the coverage panel fills from a worker
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_review_screen(snap_compare, study, size):
+    assert snap_compare(app_in_review(study), terminal_size=size, run_before=_open_review)

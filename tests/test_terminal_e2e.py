@@ -106,7 +106,7 @@ def test_interview_crash_resume_and_transcribe_now_in_a_real_terminal(study, tmp
         app.wait_for("Debriefing")
         app.keys("C-e")
         app.keys("y")
-        app.wait_for("Transcribe now")
+        app.wait_for("Transcribe (t)")
         app.keys("t")
         shown = app.wait_for("✓", timeout=240)
         assert f"{crashed.id}.json" in shown

@@ -56,9 +56,11 @@ def run_devices(args) -> int:
     print(f"{'':2}{'index':>5}  {'name':<32} {'host API':<12} {'channels':>8} {'rate':>8}")
     for device in devices:
         mark = "* " if device.is_default else "  "
-        print(f"{mark}{device.index:>5}  {device.name:<32.32} {device.host_api:<12.12} "
+        index = "—" if device.pulse_source else str(device.index)
+        print(f"{mark}{index:>5}  {device.name:<32.32} {device.host_api:<12.12} "
               f"{device.channels:>8} {device.default_rate:>8.0f}")
-    print("* = default input. Use a name or index with --mic / --line; DEV:2 picks channel 2.")
+    print("* = default input. Use a name (or an index) with --mic / --line; DEV:2 picks channel 2. "
+          "Sound-server sources (monitors, headsets) are chosen by name.")
     return 0
 
 

@@ -106,10 +106,8 @@ def _guide_target(output: Path) -> Path:
 
 def run_import(args) -> int:
     guide = load_guide(args.file)
-    if args.file.suffix.lower() in (".md", ".markdown", ".txt") and \
-            not re.search(r"^language\s*:", args.file.read_text(encoding="utf-8-sig"), re.MULTILINE):
-        print(f"{args.file}: language '{guide.language}', guessed from its words — to set it, begin the "
-              "outline with a front matter block: ---, language: en, ---", file=sys.stderr)
+    guessed = args.file.suffix.lower() in (".md", ".markdown", ".txt") and \
+        not re.search(r"^language\s*:", args.file.read_text(encoding="utf-8-sig"), re.MULTILINE)
     text = dump_guide_yaml(guide)
     if args.output is not None:
         from ..fileio import atomic_write_text
@@ -122,4 +120,7 @@ def run_import(args) -> int:
         print(f"wrote {target}")
     else:
         sys.stdout.write(text)
+    if guessed:
+        print(f"{args.file}: language '{guide.language}', guessed from its words — to set it, begin the "
+              "outline with a front matter block: ---, language: en, ---", file=sys.stderr)
     return 0

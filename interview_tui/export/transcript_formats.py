@@ -151,6 +151,8 @@ def to_maxqda(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) ->
             out.append(f"\n\n{segment.speaker}\n")
             current = segment.speaker
         text = _CLOCK_TIME.sub(r"\1.\2", rewrite(segment.text))
+        if "repetition" in segment.flags:
+            text += f" {LOOP_MARK}"
         out.append(f"[{hms(segment.start)}] - {text} ")
     return "".join(out).rstrip() + "\n"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from dataclasses import dataclass
 
@@ -38,6 +40,49 @@ class InputDevice:
     channels: int
     default_rate: float
     is_default: bool
+    pulse_source: str | None = None
+    """A PulseAudio/PipeWire source (a monitor, a headset) reached through PortAudio's 'pulse'
+    device: PortAudio lists only 'pulse' and 'default', so the sources come from the sound server."""
+
+
+def pulse_sources() -> list[tuple[str, int, int]]:
+    """(name, channels, rate) of each source the sound server has, or [] without one."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pactl") is None:
+        return []
+    try:
+        listed = subprocess.run(["pactl", "list", "short", "sources"], capture_output=True, text=True, timeout=3)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    found = []
+    for line in listed.stdout.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 4:
+            spec = fields[3].split()
+            channels = next((int(p[:-2]) for p in spec if p.endswith("ch") and p[:-2].isdigit()), 2)
+            rate = next((int(p[:-2]) for p in spec if p.endswith("Hz") and p[:-2].isdigit()), 48000)
+            found.append((fields[1], channels, rate))
+    return found
+
+
+@contextlib.contextmanager
+def pulse_source_selected(source: str | None):
+    """Open a stream on one sound-server source: libpulse reads PULSE_SOURCE when the stream
+    connects, so it is set around the opening only (two sources, two openings)."""
+    if source is None:
+        yield
+        return
+    before = os.environ.get("PULSE_SOURCE")
+    os.environ["PULSE_SOURCE"] = source
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PULSE_SOURCE", None)
+        else:
+            os.environ["PULSE_SOURCE"] = before
 
 
 def list_input_devices() -> list[InputDevice]:
@@ -57,6 +102,11 @@ def list_input_devices() -> list[InputDevice]:
                                      channels=device["max_input_channels"],
                                      default_rate=device["default_samplerate"],
                                      is_default=index == default_input))
+    pulse = next((d for d in found if d.name == "pulse"), None)
+    if pulse is not None:
+        for name, channels, rate in pulse_sources():
+            found.append(InputDevice(index=pulse.index, name=name, host_api="sound server source",
+                                     channels=channels, default_rate=rate, is_default=False, pulse_source=name))
     return found
 
 
@@ -72,7 +122,7 @@ def resolve_input_device(spec: str | int | None) -> InputDevice:
         return default or devices[0]
     text = str(spec).strip()
     if text.isdigit():
-        match = [d for d in devices if d.index == int(text)]
+        match = [d for d in devices if d.index == int(text) and d.pulse_source is None]
     else:
         match = [d for d in devices if d.name == text] or \
                 [d for d in devices if text.lower() in d.name.lower()]

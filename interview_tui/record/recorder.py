@@ -23,7 +23,8 @@ from typing import Callable
 
 import numpy as np
 
-from .devices import PORTAUDIO_LOCK, AudioUnavailable, InputDevice, sounddevice_module, supported_rate
+from .devices import (PORTAUDIO_LOCK, AudioUnavailable, InputDevice, pulse_source_selected, sounddevice_module,
+                      supported_rate)
 from .events import LevelEvent, RecorderEvent, RecorderStopped, RecorderWarning
 from .levels import ChannelWatch
 from .wavfile import CrashSafeWavWriter
@@ -195,16 +196,17 @@ class Recorder:
             offset += len(source.channels)
         try:
             with PORTAUDIO_LOCK:
-                for index, source in enumerate(self.sources):
-                    stream = sd.InputStream(device=source.device.index, channels=max(source.channels),
-                                            samplerate=self.rate, dtype="float32", blocksize=self.blocksize,
-                                            latency="high", callback=self._make_callback(index),
-                                            finished_callback=self._make_finished(index))
-                    self._streams.append(stream)
                 self._thread = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
                 self._thread.start()
-                for stream in self._streams:
-                    stream.start()
+                for index, source in enumerate(self.sources):
+                    # Opened and started one at a time: a sound-server source is chosen per stream.
+                    with pulse_source_selected(source.device.pulse_source):
+                        stream = sd.InputStream(device=source.device.index, channels=max(source.channels),
+                                                samplerate=self.rate, dtype="float32", blocksize=self.blocksize,
+                                                latency="high", callback=self._make_callback(index),
+                                                finished_callback=self._make_finished(index))
+                        self._streams.append(stream)
+                        stream.start()
         except sd.PortAudioError as exc:
             self._close_streams()
             self._queue.put(_Stop("error"))

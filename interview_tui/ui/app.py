@@ -17,6 +17,7 @@ from ..core.audio import repair_unfinished, start_level_preview
 from ..core.events import (LevelEvent, RecorderStopped, RecorderWarning, RecordingFailed, RecordingStarted,
                            SaveFailed)
 from ..core.interview import Interview
+from ..core.last_setup import LastSetup, save_last_setup
 from ..errors import UserError
 from ..record.devices import list_input_devices
 from ..record.recorder import Recorder
@@ -251,6 +252,8 @@ class InterviewApp(App):
             self.notify(str(exc), severity="error", timeout=15)
             return
         self._stop_preview()
+        save_last_setup(self.study.root, LastSetup(guide=Path(guide_path).name, mic=setup.mic if setup else None,
+                                                   line=setup.line if setup else None, recording=setup is not None))
         self._run_recorder(self.interview, setup, False)
         self.go_to_phase("briefing")
 

@@ -10,6 +10,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 
 from ...errors import UserError
+from ...core.last_setup import LastSetup, load_last_setup
 from ...session.model import AudioSetup
 from ..widgets.level_meter import LevelMeters
 
@@ -35,7 +36,8 @@ class StartScreen(Screen):
                                    for p, s in unfinished], id="resume-list")
             yield Label("Guide", classes="section")
             guides = app.study.guide_files()
-            default = app.study.default_guide()
+            last = load_last_setup(app.study.root)
+            default = next((p for p in guides if p.name == last.guide), None) or app.study.default_guide()
             yield Select([(p.name, str(p)) for p in guides], value=str(default) if default else Select.BLANK,
                          allow_blank=not guides, id="guide")
             yield Label("Informant's pseudonym (never the real name)", classes="section")
@@ -43,10 +45,11 @@ class StartScreen(Screen):
             yield Label("Audio", classes="section")
             mic_options, line_options, note = self._device_options()
             self.audio_note = note
+            mic_value, line_value = self._remembered(last, mic_options, line_options)
             with Horizontal(classes="row"):
-                yield Select(mic_options, value=mic_options[0][1], allow_blank=False, id="mic",
+                yield Select(mic_options, value=mic_value, allow_blank=False, id="mic",
                              prompt="Interviewer / microphone")
-                yield Select(line_options, value=MONO, allow_blank=False, id="line", prompt="Phone line")
+                yield Select(line_options, value=line_value, allow_blank=False, id="line", prompt="Phone line")
             yield Static(note, id="audio-note")
             yield LevelMeters("(levels appear here)", id="preview-meters")
             with Horizontal(classes="row"):
@@ -65,13 +68,32 @@ class StartScreen(Screen):
         if not devices:
             return [("No recording (notes and marks only)", NO_RECORDING)], [("—", MONO)], \
                 "No audio input device found. You can go on without recording (notes and marks only)."
-        ordered = sorted(devices, key=lambda d: not d.is_default)
-        mic = [(f"{d.name} ({d.channels} ch){' – default' if d.is_default else ''}", str(d.index)) for d in ordered]
+        # By name, not index: indices change when devices come and go; names are what the session keeps.
+        ordered = sorted(devices, key=lambda d: (not d.is_default, d.pulse_source is not None))
+        mic = [(f"{d.name} ({d.channels} ch){' – default' if d.is_default else ''}", d.name) for d in ordered]
         mic.append(("No recording (notes and marks only)", NO_RECORDING))
         line = [("— one source: mic near a phone on speaker", MONO),
                 ("Channel 2 of the same device (phone recording adapter)", SECOND_CHANNEL)]
-        line += [(f"{d.name} (separate device: softphone / loopback)", str(d.index)) for d in ordered]
+        line += [(f"{d.name} (separate device: softphone / loopback)", d.name) for d in ordered]
         return mic, line, "Speak and watch the meters: the phone line must move before you dial."
+
+    @staticmethod
+    def _remembered(last: LastSetup, mic_options, line_options) -> tuple[str, str]:
+        """The last interview's audio, where those devices are still there."""
+        mics = [value for _, value in mic_options]
+        if not last.recording and NO_RECORDING in mics:
+            return NO_RECORDING, MONO
+        mic_name = (last.mic or "").rpartition(":")[0] or last.mic
+        if mic_name not in mics:
+            return mics[0], MONO
+        line_name, _, line_channel = (last.line or "").rpartition(":")
+        if last.line is None:
+            line = MONO
+        elif line_name == mic_name and line_channel == "2":
+            line = SECOND_CHANNEL
+        else:
+            line = next((value for _, value in line_options if value == (line_name or last.line)), MONO)
+        return mic_name, line
 
     def on_mount(self) -> None:
         self.query_one("#pseudonym", Input).focus()

@@ -17,8 +17,10 @@ from ...model.timefmt import hms
 
 
 class SummaryScreen(Screen):
-    BINDINGS = [("t", "transcribe", "Transcribe now"), ("v", "review", "Review transcript"), ("escape", "cancel_transcription", "Cancel transcription"),
-                ("ctrl+n", "new", "New interview"), Binding("q", "app.quit", "Quit", show=False), ("question_mark", "app.help", "Keys")]
+    BINDINGS = [Binding("t", "transcribe", "Transcribe"), Binding("v", "review", "Review"),
+                Binding("escape", "cancel_transcription", "Cancel transcription", show=False),
+                Binding("ctrl+n", "new", "New interview"), Binding("q", "app.quit", "Quit", show=False),
+                Binding("question_mark", "app.help", "Keys")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -27,9 +29,9 @@ class SummaryScreen(Screen):
             yield ProgressBar(total=1.0, show_eta=False, id="transcribe-progress")
             yield Static("", id="transcribe-status")
             with Horizontal(classes="row"):
-                yield Button("Transcribe now (t)", variant="primary", id="transcribe")
-                yield Button("Review (v)", id="review")
-                yield Button("New interview (Ctrl+N)", id="new")
+                yield Button("Transcribe (t)", variant="primary", id="transcribe")
+                yield Button("Review (v)", id="open-review")
+                yield Button("New (Ctrl+N)", id="new")
                 yield Button("Quit (q)", id="quit")
         yield Footer()
 
@@ -82,7 +84,7 @@ class SummaryScreen(Screen):
         else:
             self.query_one("#transcribe", Button).disabled = False
 
-    @on(Button.Pressed, "#review")
+    @on(Button.Pressed, "#open-review")
     def action_review(self) -> None:
         if not self.app.store.session.transcript_file:
             self.notify("Transcribe first (t); then review the transcript and its coverage here.")
