@@ -25,9 +25,7 @@ import soundfile as sf
 from interview_tui.cli.main import main
 from interview_tui.errors import UserError
 from interview_tui.export.anonymise import PseudonymTable
-from interview_tui.guide.loader import parse_guide_yaml
 from interview_tui.model.transcript import Segment, Transcript, load_transcript
-from interview_tui.record.wavfile import repair_wav
 from interview_tui.session.store import SessionStore, load_session
 from interview_tui.study import Study
 

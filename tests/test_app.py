@@ -21,7 +21,6 @@ from interview_tui.ui.screens.summary import SummaryScreen
 from interview_tui.settings import Settings
 
 from .audio_helpers import needs_pulse
-from .conftest import REPO
 
 
 def rendered(renderable) -> str:
@@ -251,8 +250,11 @@ async def test_end_to_end_with_real_audio(study, tmp_path):
         await pilot.press("p")
         await pilot.pause(0.3)
         assert app.rec_state == "rec"
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+e")  # must-cover questions still open: confirm the debriefing
         await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefingScreen)
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("y")

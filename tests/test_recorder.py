@@ -7,7 +7,6 @@ import signal
 import stat
 import subprocess
 import sys
-import threading
 import time
 
 import numpy as np
@@ -17,7 +16,7 @@ import soundfile as sf
 from interview_tui.guide.loader import load_guide
 from interview_tui.record.devices import AudioUnavailable, resolve_input_device
 from interview_tui.record.events import RecorderWarning
-from interview_tui.record.recorder import Recorder, Source
+from interview_tui.record.recorder import Recorder
 from interview_tui.core.audio import build_sources
 from interview_tui.core.interview import Interview
 from interview_tui.session.model import AudioSetup

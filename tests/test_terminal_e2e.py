@@ -103,7 +103,9 @@ def test_interview_crash_resume_and_transcribe_now_in_a_real_terminal(study, tmp
         play(second_half.path, sink="adapter")
         app.keys("Down", "a")
         app.keys("C-e")
-        app.wait_for("Debriefing")
+        app.wait_for("Go to the debriefing anyway?")  # must-cover questions are still open
+        app.keys("y")
+        app.wait_for("Debriefing — closing questions")
         app.keys("C-e")
         app.keys("y")
         app.wait_for("Transcribe (t)")

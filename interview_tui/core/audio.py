@@ -93,7 +93,7 @@ def repair_unfinished(recordings_dir: Path) -> list[tuple[Path, float]]:
     return repaired
 
 
-def start_level_preview(setup: AudioSetup, on_event) -> "Recorder":
+def start_level_preview(setup: AudioSetup, on_event):
     """Meters before the call, no file. No silence warning: nobody speaks before the call."""
     from ..record.recorder import Recorder
 

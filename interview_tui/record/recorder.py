@@ -17,16 +17,15 @@ import statistics
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from .devices import (PORTAUDIO_LOCK, AudioUnavailable, InputDevice, pulse_source_selected, sounddevice_module,
-                      supported_rate)
+from .devices import PORTAUDIO_LOCK, AudioUnavailable, pulse_source_selected, sounddevice_module, supported_rate
 from .events import LevelEvent, RecorderEvent, RecorderStopped, RecorderWarning
 from .levels import ChannelWatch
+from .parts import Block, NoFile, Source, SourceFinished, SourceState, Stop
 from .wavfile import CrashSafeWavWriter
 
 LEVEL_INTERVAL = 0.1
@@ -34,78 +33,6 @@ DRIFT_TOLERANCE_SECONDS = 0.005
 DISK_RESERVE_BYTES = 64 * 1024 * 1024
 SOURCE_STALL_SECONDS = 2.0
 SOURCE_START_SECONDS = 5.0  # PulseAudio can take most of a second to deliver the first block
-
-
-class _NoFile:
-    """The writer of a level preview: counts frames, keeps nothing."""
-
-    def __init__(self, channels: int, rate: int):
-        self.rate, self.channels, self.frames, self.full, self.closed = rate, channels, 0, False, False
-
-    @property
-    def seconds(self) -> float:
-        return self.frames / self.rate
-
-    def write(self, frames: np.ndarray) -> None:
-        self.frames += len(frames)
-
-    def close(self) -> None:
-        self.closed = True
-
-
-@dataclass
-class Source:
-    """One input stream: a device, which of its channels to keep (1-based), and who they are."""
-
-    device: InputDevice
-    channels: list[int]
-    roles: list[str]
-
-    def __post_init__(self):
-        if len(self.channels) != len(self.roles):
-            raise ValueError("one role per recorded channel")
-        for channel in self.channels:
-            if not 1 <= channel <= self.device.channels:
-                raise AudioUnavailable(f"input device '{self.device.name}' has {self.device.channels} "
-                                       f"channel(s); channel {channel} does not exist")
-
-
-@dataclass(frozen=True)
-class _Block:
-    """What the audio callback hands the writer: one source's frames and when they were captured."""
-
-    source: int
-    frames: np.ndarray
-    captured_at: float
-    overflowed: bool
-
-
-@dataclass(frozen=True)
-class _SourceFinished:
-    source: int
-
-
-@dataclass(frozen=True)
-class _Stop:
-    reason: str
-
-
-_QueueItem = _Block | _SourceFinished | _Stop
-
-
-@dataclass
-class _SourceState:
-    source: Source
-    offset: int  # first output column of this source
-    buffer: deque = field(default_factory=deque)
-    buffered: int = 0
-    received: int = 0
-    first_time: float | None = None
-    lags: deque = field(default_factory=lambda: deque(maxlen=25))
-    last_block_at: float = 0.0
-    finished: bool = False
-    lost: bool = False
-    """Gone mid-call: its channels are filled with silence so the other source keeps recording."""
 
 
 class Recorder:
@@ -138,7 +65,7 @@ class Recorder:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._taps: list[queue.Queue] = []
         self._streams: list = []
-        self._states: list[_SourceState] = []
+        self._states: list[SourceState] = []
         self._started_at = time.monotonic()
         self._writer: CrashSafeWavWriter | None = None
         self._thread: threading.Thread | None = None
@@ -186,13 +113,13 @@ class Recorder:
     def start(self) -> None:
         sd = sounddevice_module()
         self.check_disk()
-        self._writer = (_NoFile(self.channels, self.rate) if self.preview else
+        self._writer = (NoFile(self.channels, self.rate) if self.preview else
                         CrashSafeWavWriter(self.path, self.channels, self.rate, append=self.append))
         offset = 0
         self._started_at = time.monotonic()
         self._states = []
         for source in self.sources:
-            self._states.append(_SourceState(source=source, offset=offset))
+            self._states.append(SourceState(source=source, offset=offset))
             offset += len(source.channels)
         try:
             with PORTAUDIO_LOCK:
@@ -209,7 +136,7 @@ class Recorder:
                         stream.start()
         except sd.PortAudioError as exc:
             self._close_streams()
-            self._queue.put(_Stop("error"))
+            self._queue.put(Stop("error"))
             if self._thread:
                 self._thread.join()
             else:
@@ -224,14 +151,14 @@ class Recorder:
 
         def callback(indata, frames, time_info, status):
             # Real-time thread: copy and hand over, nothing else.
-            put(_Block(index, indata[:, picks].copy(), clock() - frames / self.rate,
+            put(Block(index, indata[:, picks].copy(), clock() - frames / self.rate,
                        bool(status.input_overflow)))
 
         return callback
 
     def _make_finished(self, index: int):
         def finished():
-            self._queue.put(_SourceFinished(index))
+            self._queue.put(SourceFinished(index))
 
         return finished
 
@@ -245,7 +172,7 @@ class Recorder:
     def stop(self, reason: str = "stopped") -> RecorderStopped:
         self._stop_reason = self._stop_reason or reason
         self._close_streams()
-        self._queue.put(_Stop(reason))
+        self._queue.put(Stop(reason))
         if self._thread is not None:
             self._thread.join()
         return self.result
@@ -284,13 +211,13 @@ class Recorder:
                     item = self._queue.get(timeout=0.05)
                 except queue.Empty:
                     item = None
-                if isinstance(item, _Stop):
+                if isinstance(item, Stop):
                     self._drain(watches)
                     reason = self._stop_reason or item.reason
                     break
-                if isinstance(item, _SourceFinished):
+                if isinstance(item, SourceFinished):
                     self._states[item.source].finished = True
-                elif isinstance(item, _Block):
+                elif isinstance(item, Block):
                     if item.overflowed:
                         self.overflows += 1
                         self._emit(RecorderWarning("overflow", f"input overflow #{self.overflows}: audio "
@@ -342,11 +269,11 @@ class Recorder:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
-            if isinstance(item, _Block):
+            if isinstance(item, Block):
                 self._accept(self._states[item.source], item.frames, item.captured_at)
         self._flush(watches, final=True)
 
-    def _accept(self, state: _SourceState, block: np.ndarray, captured_at: float) -> None:
+    def _accept(self, state: SourceState, block: np.ndarray, captured_at: float) -> None:
         state.last_block_at = time.monotonic()
         if state.lost:
             return  # a source that came back after being given up is not spliced in mid-file
@@ -374,7 +301,7 @@ class Recorder:
         self._append(state, block)
 
     @staticmethod
-    def _append(state: _SourceState, block: np.ndarray) -> None:
+    def _append(state: SourceState, block: np.ndarray) -> None:
         if len(block):
             state.buffer.append(block)
             state.buffered += len(block)
@@ -430,7 +357,7 @@ class Recorder:
                 self.tap_drops += 1
 
     @staticmethod
-    def _take(state: _SourceState, count: int) -> np.ndarray:
+    def _take(state: SourceState, count: int) -> np.ndarray:
         parts, needed = [], count
         while needed > 0 and state.buffer:
             block = state.buffer[0]
