@@ -416,3 +416,31 @@ async def test_the_start_screen_remembers_the_last_guide(study):
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert again.screen.query_one("#guide").value == str(study.guides_dir / english)
+
+
+@pytest.mark.audio
+@needs_pulse
+async def test_resuming_without_the_sessions_device_offers_the_closest(study):
+    """Failure 2, the other half: the device the session recorded with is gone — the app names it
+    and offers the closest one, recording into the same file."""
+    from interview_tui.core.interview import Interview
+    from interview_tui.session.model import AudioSetup
+
+    interview = Interview.new(study, study.default_guide(), Settings(), pseudonym="Veileder A")
+    interview.store.set_audio(f"{interview.session.id}.wav", ["mixed"], AudioSetup(mic="pulse-headset:1"))
+    interview.close()
+    app = make_app(study, audio=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        deadline = time.monotonic() + 10
+        while "Record from" not in str(getattr(app.screen, "question", "")) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert "'pulse-headset'" in app.screen.question and "'pulse'" in app.screen.question
+        await pilot.press("y")
+        deadline = time.monotonic() + 15
+        while app.rec_state != "rec" and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert app.rec_state == "rec" and app.interview.recording_path.exists()
+        app.interview.close()
+    assert load_session(session_file(study)).audio_setup.mic == "pulse:1"

@@ -67,6 +67,17 @@ class DeviceMissing(AudioUnavailable):
         super().__init__(f"the input device '{name}' this session recorded with is not there{hint}")
 
 
+def setup_with(setup: AudioSetup, missing: str, replacement: str) -> AudioSetup:
+    """The same setup (same channels) with one device exchanged for another."""
+    def swap(spec: str | None) -> str | None:
+        name, channel = parse_device_spec(spec)
+        if name != missing:
+            return spec
+        return replacement if channel is None else f"{replacement}:{channel}"
+
+    return AudioSetup(mic=swap(setup.mic), line=swap(setup.line))
+
+
 def reopen_sources(setup: AudioSetup) -> list[Source]:
     """The session's own sources again; a device that is gone is named, with the closest match."""
     present = [device.name for device in list_input_devices()]

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.audio import repair_unfinished, start_level_preview
+from ..core.audio import DeviceMissing, repair_unfinished, setup_with, start_level_preview
 from ..core.events import (LevelEvent, RecorderStopped, RecorderWarning, RecordingFailed, RecordingStarted,
                            SaveFailed)
 from ..core.interview import Interview
@@ -26,7 +26,7 @@ from ..session.store import SessionStore, unfinished_sessions
 from ..settings import Settings
 from ..study import Study
 from .dialogs.confirm import ConfirmDialog
-from .dialogs.help_screen import HelpScreen
+from .dialogs.help_screen import HelpScreen, help_rows
 from .messages import (RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan, SessionSaveProblem,
                        TranscriptionFinished, TranscriptionProgress)
 from .screens.briefing import BriefingScreen
@@ -35,9 +35,6 @@ from .screens.debriefing import DebriefingScreen
 from .screens.start import StartScreen
 from .screens.summary import SummaryScreen
 from .widgets.rec_status import RecStatus
-
-KEY_NAMES = {"question_mark": "?", "comma": ",", "full_stop": ".", "space": "Space", "enter": "Enter",
-             "escape": "Esc", "right": "→", "left": "←", "up": "↑", "down": "↓"}
 
 PHASE_SCREENS = {"briefing": BriefingScreen, "conduct": ConductScreen, "debriefing": DebriefingScreen}
 
@@ -220,12 +217,33 @@ class InterviewApp(App):
                 interview.resume_recording(setup)
             else:
                 interview.start_recording(setup)
+        except DeviceMissing as exc:
+            self.call_from_thread(self._offer_closest_device, interview, exc)
+            return
         except UserError as exc:
             self.post_message(RecorderEnded(None, f"NOT RECORDING: {exc} — the interview goes on; "
                                                   "Ctrl+R tries the audio again"))
             return
         if setup is None and not resume:
             self.call_from_thread(setattr, self, "rec_state", "none")
+
+    def _offer_closest_device(self, interview: Interview, missing: DeviceMissing) -> None:
+        """The device the session recorded with is gone: say which, and offer the closest one."""
+        self.rec_state = interview.rec_state = "none"
+        if missing.closest is None or interview.session.audio_setup is None:
+            self.notify(f"NOT RECORDING: {missing}", severity="error", timeout=20)
+            return
+        replacement = setup_with(interview.session.audio_setup, missing.name, missing.closest)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run_recorder(interview, replacement, False)
+            else:
+                self.notify(f"NOT RECORDING: {missing}", severity="warning", timeout=15)
+
+        self.push_screen(ConfirmDialog(f"The input device '{missing.name}' this interview recorded with is not "
+                                       f"there.\nRecord from '{missing.closest}' instead (the same channels, into "
+                                       "the same file)?", yes="Record from it", no="Not now"), answered)
 
     def action_toggle_pause(self) -> None:
         if self.interview is None:
@@ -365,17 +383,5 @@ class InterviewApp(App):
 
     # --- help --------------------------------------------------------------------------------
     def action_help(self) -> None:
-        rows, seen = [], set()
-        for owner in (self.screen, self):
-            for binding in owner.BINDINGS:
-                key, _, description = binding if isinstance(binding, tuple) else \
-                    (binding.key, binding.action, binding.description)
-                keys = [k.strip() for k in key.split(",")]
-                if seen & set(keys):
-                    continue  # the screen's own use of the key wins (Ctrl+R resumes on the start screen)
-                if key == "ctrl+r" and not self.interview:
-                    continue  # reconnecting means something only during an interview
-                seen.update(keys)
-                rows.append((", ".join(KEY_NAMES.get(k, k.replace("ctrl+", "Ctrl+")) for k in keys), description))
-        rows += [("↑ ↓ / mouse", "move through the list or the guide"), ("Enter", "open / close, or choose")]
-        self.push_screen(HelpScreen(rows))
+        # Reconnecting means something only during an interview.
+        self.push_screen(HelpScreen(help_rows([self.screen, self], hide={"ctrl+r"} if not self.interview else set())))

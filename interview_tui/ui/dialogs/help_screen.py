@@ -9,6 +9,26 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
+KEY_NAMES = {"question_mark": "?", "comma": ",", "full_stop": ".", "space": "Space", "enter": "Enter",
+             "escape": "Esc", "right": "→", "left": "←", "up": "↑", "down": "↓"}
+
+
+def help_rows(owners, hide: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """(keys, what they do) for the screen's bindings, then the app's; a key the screen uses
+    itself (Ctrl+R resumes on the start screen) is listed once, with the screen's meaning."""
+    rows, seen = [], set()
+    for owner in owners:
+        for binding in owner.BINDINGS:
+            key, _, description = binding if isinstance(binding, tuple) else \
+                (binding.key, binding.action, binding.description)
+            keys = [k.strip() for k in key.split(",")]
+            if seen & set(keys) or key in hide:
+                continue
+            seen.update(keys)
+            rows.append((", ".join(KEY_NAMES.get(k, k.replace("ctrl+", "Ctrl+")) for k in keys), description))
+    return rows + [("↑ ↓ / mouse", "move through the list or the guide"), ("Enter", "open / close, or choose")]
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [("escape,question_mark,q", "dismiss", "Close")]
 
