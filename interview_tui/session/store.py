@@ -235,8 +235,9 @@ class SessionStore:
 
     @_locked
     def set_current(self, item_id: str | None) -> None:
+        # Where the cursor is: saved with the next change (marks, notes, the theme clock every
+        # ten seconds), not on every arrow key — an fsync per key made a long guide sluggish.
         self.session.current_item = item_id
-        self.save()
 
     @_locked
     def set_audio(self, name: str, roles: Iterable[str], setup: AudioSetup) -> None:

@@ -19,6 +19,10 @@ from ..widgets.guide_tree import GuideTree
 from ..widgets.question_panel import QuestionPanel
 from ..widgets.rec_status import RecStatus
 
+OPEN_LISTED = 60
+"""The panel shows a few lines; listing a thousand open ids would only cost time on every key."""
+
+
 class ConductScreen(Screen):
     # The footer shows what fits at 80 columns; `?` lists every key. ← → are the screen's (priority),
     # not the tree's sideways scroll: a theme jump that scrolled instead once got the wrong item marked.
@@ -93,8 +97,15 @@ class ConductScreen(Screen):
         self.refresh_uncovered()
         self.refresh_notes()
 
-    def refresh_all(self) -> None:
-        self.query_one(GuideTree).refresh_labels(self.store.session)
+    def refresh_all(self, changed: str | None = None) -> None:
+        """After a mark: only the marked item and the lines that count it (its question, its theme)
+        are redrawn — a guide of a thousand questions stays quick to mark."""
+        tree = self.query_one(GuideTree)
+        if changed is None:
+            tree.refresh_labels(self.store.session)
+        else:
+            item = self.store.session.guide.item(changed)
+            tree.refresh_items(self.store.session, {changed, item.question_id, item.theme_id} - {None, ""})
         item_id = self.selected_item()
         if item_id:
             self.query_one(QuestionPanel).show(self.store.session.guide, self.store.session, item_id)
@@ -120,7 +131,7 @@ class ConductScreen(Screen):
             tree.urgent = urgent
             tree.refresh_labels(session)
         text = Text(f"Still open: {len(open_questions)} questions  ", style="bold")
-        for question in open_questions:
+        for question in open_questions[:OPEN_LISTED]:
             if question.must_cover:
                 text.append(f"★{question.id} ", style="bold black on yellow" if question.id in urgent else "bold yellow")
             else:
@@ -160,7 +171,7 @@ class ConductScreen(Screen):
             self.notify("Marks go on questions and follow-ups; open the theme with Enter.", severity="warning")
             return
         self.interview.mark(item_id, state)
-        self.refresh_all()
+        self.refresh_all(item_id)
 
     def action_undo(self) -> None:
         undone = self.interview.undo()
@@ -168,7 +179,7 @@ class ConductScreen(Screen):
             self.notify("Nothing to undo.")
             return
         self.query_one(GuideTree).select_item(undone)
-        self.refresh_all()
+        self.refresh_all(undone)
         self.notify(f"Undone: the last mark on {undone}.")
 
     def action_note(self) -> None:

@@ -61,8 +61,13 @@ class GuideTree(Tree):
         return label
 
     def refresh_labels(self, session: Session) -> None:
-        for item_id, node in self.nodes_by_id.items():
-            node.set_label(self._label(session, item_id))
+        self.refresh_items(session, self.nodes_by_id)
+
+    def refresh_items(self, session: Session, item_ids) -> None:
+        for item_id in item_ids:
+            node = self.nodes_by_id.get(item_id)
+            if node is not None:
+                node.set_label(self._label(session, item_id))
 
     def select_item(self, item_id: str) -> None:
         node = self.nodes_by_id.get(item_id)
