@@ -160,6 +160,7 @@ def test_formats_follow_their_consumers(reviewed_session, tmp_path):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Note: informanten ler" in text and "check the audio" in text
     txt = files["txt"].read_text()
+    assert f"Transcript of {store.session.id}.wav" in txt  # an id of digits and dashes is no phone number
     assert "(note: informanten ler)" in txt and "(note: (marker))" in txt
     assert txt.index("(note: informanten ler)") < txt.index("[00:00:0", txt.index("(note: informanten ler)"))
     assert "Notes from the call" in files["coverage.md"].read_text()

@@ -26,7 +26,8 @@ TABLE_NAME = "pseudonyms.yaml"
 _CAPITALISED = re.compile(r"\b([A-ZÆØÅ][a-zæøåéü]+(?:[-\s][A-ZÆØÅ][a-zæøåéü]+)?)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"“(]\s*)$")
 _WORD = re.compile(r"\w+")
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d .()-]{6,}\d(?!\w)")
+_PHONE = re.compile(r"(?<![\w+-])\+?\d[\d .()-]{6,}\d(?![-.]?\w)")
+"""Not inside a longer token: a session id such as 20261127-1941-e816 is not a phone number."""
 PHONE_REPLACEMENT = "[phone number]"
 _SEPARATOR = r"[\s\-‐‑–.]?"
 _GENITIVE = r"(?:['’]s|['’]|s)?"

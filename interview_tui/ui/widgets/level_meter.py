@@ -7,7 +7,8 @@ from textual.widgets import Static
 
 from ...core.events import ChannelLevel
 
-BAR_WIDTH = 10
+BAR_WIDTH = 6
+"""Short enough that the status line (state, time, two meters, theme time) fits 80 columns."""
 METER_NAMES = {"interviewer": "You", "informant": "Phone", "mixed": "Mic"}
 """Short and whole at every width: the interviewer's own voice, the phone line, one mixed source."""
 FLOOR_DB = -60.0

@@ -10,8 +10,8 @@ from textual.widgets import DataTable
 from ...model.timefmt import hms
 from ...model.transcript import Segment
 
-FIXED_COLUMNS = 1 + 1 + 8 + 12 + 4 * 2 + 2
-"""Cursor, checked, time, speaker, the cells' padding and the scrollbar: the rest is text."""
+FIXED_COLUMNS = 1 + 1 + 8 + 12 + 5 * 2 + 2
+"""Cursor, checked, time, speaker, the five cells' padding and the scrollbar: the rest is text."""
 LOOP_MARK = " ⟳ loop? check the audio"
 
 
