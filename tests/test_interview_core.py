@@ -208,3 +208,16 @@ def test_refused_consent_deletes_the_recording_and_closes_the_session(study):
     assert not wav.exists()
     saved = load_session(interview.store.path)
     assert saved.consent == "refused" and saved.ended and saved.audio_files == [] and saved.audio_setup is None
+
+
+def test_the_guides_words_are_given_only_in_the_guides_language(study):
+    from interview_tui.core.transcription import options_for
+    from interview_tui.guide.loader import load_guide
+    from interview_tui.transcribe.targets import TranscriptionTarget
+
+    guide = load_guide(SEED_GUIDE_NB)
+    target = TranscriptionTarget(study.root / "x.wav", study.transcripts_dir / "x.json", ("A", "B"), guide)
+    norwegian = options_for(target, Settings())
+    assert norwegian.language == "no" and "aktivitetsplan" in norwegian.vocabulary
+    english = options_for(target, Settings(language="en"))
+    assert english.language == "en" and english.vocabulary is None

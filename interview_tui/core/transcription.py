@@ -37,7 +37,10 @@ def options_for(target: TranscriptionTarget, settings: Settings, *, model: str |
     if language is None:
         # A language chosen in the settings wins; otherwise the guide's (nb → Whisper's "no").
         language = settings.language if "language" in settings.model_fields_set or guide is None else guide.language
-    vocabulary = ", ".join(guide.vocabulary()) if guide else None
+    # The guide's words help only in the guide's own language: Norwegian keywords given to an English
+    # transcription came out as words nobody said ("kontakt" for "contact").
+    same_language = guide is not None and whisper_language(guide.language) == whisper_language(language)
+    vocabulary = ", ".join(guide.vocabulary()) if guide and same_language else None
     return TranscribeOptions(model=model or settings.model, language=whisper_language(language),
                              speakers=speakers or target.speakers, vocabulary=vocabulary or None,
                              device=settings.device, compute_type=settings.compute_type, cpu_threads=threads)
