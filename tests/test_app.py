@@ -444,3 +444,27 @@ async def test_resuming_without_the_sessions_device_offers_the_closest(study):
         assert app.rec_state == "rec" and app.interview.recording_path.exists()
         app.interview.close()
     assert load_session(session_file(study)).audio_setup.mic == "pulse:1"
+
+
+async def test_a_transcript_finishing_after_the_next_interview_began_goes_to_its_own_session(study):
+    """"Transcribe now", then a new interview at once: the first session gets its transcript, the
+    new one does not."""
+    from interview_tui.ui.messages import TranscriptionFinished
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        first = app.interview.session.id
+        app.end_session()
+        await pilot.pause()
+        app.new_interview()
+        await pilot.pause()
+        await start_interview(pilot, pseudonym="Veileder B")
+        second = app.interview.session.id
+        assert second != first
+        app.post_message(TranscriptionFinished(True, f"{first}.json: 3 segments", f"{first}.json", first))
+        await pilot.pause()
+        app.interview.close()
+    sessions = {s.id: s for s in (load_session(p) for p in study.recordings_dir.glob("*.session.json"))}
+    assert sessions[first].transcript_file == f"{first}.json"
+    assert sessions[second].transcript_file is None

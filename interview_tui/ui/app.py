@@ -333,7 +333,7 @@ class InterviewApp(App):
 
         result = transcribe_in_background(self.study.root, session_id,
                                           lambda f: self.post_message(TranscriptionProgress(f)), cancel)
-        self.post_message(TranscriptionFinished(result.ok, result.message, result.transcript_file))
+        self.post_message(TranscriptionFinished(result.ok, result.message, result.transcript_file, session_id))
 
     def cancel_transcription(self) -> None:
         self._transcribe_cancel.set()
@@ -343,9 +343,22 @@ class InterviewApp(App):
             self.screen.show_progress(message.fraction)
 
     def on_transcription_finished(self, message: TranscriptionFinished) -> None:
-        if message.transcript_file and self.store is not None:
-            self.store.set_transcript(message.transcript_file)
-        if isinstance(self.screen, SummaryScreen):
+        # The transcript belongs to the session it was started for — by now the researcher may
+        # have begun the next interview, whose session must not be given it.
+        showing_it = self.store is not None and self.store.session.id == message.session_id
+        if message.transcript_file:
+            try:
+                if showing_it:
+                    self.store.set_transcript(message.transcript_file)
+                else:
+                    from ..session.lookup import find_interview
+
+                    found = find_interview(message.session_id, self.study.recordings_dir, self.study.transcripts_dir)
+                    found.store.set_transcript(message.transcript_file)
+            except UserError as exc:
+                self.notify(f"The transcript was written, but its session could not be updated: {exc}",
+                            severity="error", timeout=20)
+        if showing_it and isinstance(self.screen, SummaryScreen):
             self.screen.show_result(message.ok, message.text)
         self.notify(message.text, severity="information" if message.ok else "error",
                     timeout=8 if message.ok else 20)

@@ -53,8 +53,9 @@ class TranscriptionProgress(Message):
 
 
 class TranscriptionFinished(Message):
-    def __init__(self, ok: bool, text: str, transcript_file: str | None = None) -> None:
+    def __init__(self, ok: bool, text: str, transcript_file: str | None = None, session_id: str = "") -> None:
         super().__init__()
         self.ok = ok
         self.text = text
         self.transcript_file = transcript_file
+        self.session_id = session_id
