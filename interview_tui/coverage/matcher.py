@@ -21,16 +21,15 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from ..guide.model import Guide, GuideItem
-from ..session.model import Session
+from ..session.model import Session, conduct_spans
 from ..model.transcript import Segment, Transcript
-from .report import CoverageReport, CoverageStatus, Evidence, ItemCoverage
+from .embeddings import TextEmbedder, VectorCache, load_text_embedder, unavailable_reason
+from .report import CoverageReport
+from .semantic import REPORT, CoverageTracker, OperatingPoint
+from .statuses import ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, FOLLOWUP_ASK_THRESHOLD, Found, decide
 from .text import Analyzer, normalise
 
 ASK_THRESHOLD = 0.5
-FOLLOWUP_ASK_THRESHOLD = 0.5
-EARLY_ANSWER_THRESHOLD = 0.75
-ANSWER_MIN_WORDS = 3
-""""Nei, ikkje for denne gruppa." answers; "Hmm." and "Nja." do not."""
 ANSWER_WINDOW_SECONDS = 180.0
 SCORE_CAP_WORDS = 2.5
 """A segment carrying this many of an item's distinctive words scores 1.0."""
@@ -73,15 +72,15 @@ class SegmentView:
     text: str
 
 
-@dataclass
-class _Found:
-    asked: list[tuple[float, SegmentView]] = field(default_factory=list)
-    answered: list[tuple[float, SegmentView]] = field(default_factory=list)
-
-
 class CoverageMatcher:
-    def __init__(self, guide: Guide):
+    def __init__(self, guide: Guide, embedder: TextEmbedder | None | str = "auto",
+                 point: OperatingPoint = REPORT):
+        """``embedder``: "auto" loads the semantic scorer where it is installed; None is keywords only."""
         self.guide = guide
+        self.wants_semantic = embedder is not None
+        self.embedder = load_text_embedder() if embedder == "auto" else embedder
+        self.point = point
+        self._tracker_vectors = None
         self.analyzer = Analyzer(guide.language)
         self.items = [item for item in guide.items() if item.kind != "theme"]
         self.profiles = {item.id: self._profile(item) for item in self.items}
@@ -212,7 +211,8 @@ class CoverageMatcher:
             questions[segment.speaker] += segment.text.count("?")
         return max(speakers, key=lambda s: questions[s])
 
-    def match(self, transcript: Transcript, session: Session | None = None) -> CoverageReport:
+    def match(self, transcript: Transcript, session: Session | None = None,
+              vectors: VectorCache | None = None) -> CoverageReport:
         if not hasattr(self, "_idf_done"):
             self._apply_idf()
             self._vocabulary_set = set(self.vocabulary)
@@ -221,12 +221,16 @@ class CoverageMatcher:
         warnings: list[str] = []
         interviewer = self.interviewer_label(transcript)
         segments = sorted(transcript.segments, key=lambda s: s.start)
-        views = [self._view(i, s) for i, s in enumerate(segments)]
+        spans = conduct_spans(session) if session is not None else None
+        # The briefing and debriefing are never evidence: their words are the guide's topics.
+        views = [self._view(i, s) for i, s in enumerate(segments)
+                 if spans is None or any(a <= s.start < b for a, b in spans)]
+        all_views = views if spans is None else [self._view(i, s) for i, s in enumerate(segments)]
         asking = [v for v in views if interviewer is None or v.segment.speaker == interviewer]
         answering = [v for v in views if interviewer is None or v.segment.speaker != interviewer]
         if not any(v.words for v in views):
             warnings.append("the transcript has no text: nothing can be covered")
-        found: dict[str, _Found] = defaultdict(_Found)
+        found: dict[str, Found] = defaultdict(Found)
         questions = [p for p in self.profiles.values() if p.item.kind == "question"]
         followups = [p for p in self.profiles.values() if p.item.kind == "followup"]
 
@@ -237,7 +241,7 @@ class CoverageMatcher:
                 candidates.append(view.stems | asking[position + 1].stems)
             for stems in candidates:
                 for profile, score in self._attribute(questions, stems):
-                    found[profile.item.id].asked.append((score, view))
+                    found[profile.item.id].asked.append((score, view, "keywords"))
         # 1b. generic questions, by their wording, right after their neighbour in the guide
         order = [p.item.id for p in questions]
         for profile in questions:
@@ -245,33 +249,83 @@ class CoverageMatcher:
                 continue
             position = order.index(profile.item.id)
             neighbours = [order[i] for i in (position - 1, position + 1) if 0 <= i < len(order)]
-            near = [v.segment.start for n in neighbours for _, v in found[n].asked]
+            near = [v.segment.start for n in neighbours for _, v, _ in found[n].asked]
             for view in asking:
                 if near and min(abs(view.segment.start - t) for t in near) <= ANSWER_WINDOW_SECONDS and \
-                        not any(view in [v for _, v in f.asked] for f in found.values()):
+                        not any(view in [v for _, v, _ in f.asked] for f in found.values()):
                     similarity = fuzz.token_set_ratio(profile.phrase, view.text) / 100.0
                     if similarity >= GENERIC_PHRASE_MATCH:
-                        found[profile.item.id].asked.append((similarity, view))
+                        found[profile.item.id].asked.append((similarity, view, "keywords"))
+        # 1c. by meaning: every turn in order, as live coverage sees them
+        if self.embedder is not None:
+            self._semantic_pass(views, asking, found, vectors)
         # 2. each time a question is asked, its answer lies until another question is asked
-        events = sorted({(v.segment.start, item_id) for item_id, f in found.items() for _, v in f.asked})
+        events = sorted({(v.segment.start, item_id) for item_id, f in found.items()
+                         if self.profiles[item_id].item.kind == "question" for _, v, _ in f.asked})
         windows: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for order, (start, item_id) in enumerate(events):
             later = [time for time, other in events[order + 1:] if time > start and other != item_id]
             windows[item_id].append((start, later[0] if later else start + ANSWER_WINDOW_SECONDS))
-        for item_id, spans in windows.items():
+        for item_id, spans_of in windows.items():
             for view in answering:
-                if view.words >= 2 and any(a <= view.segment.start < b + 0.01 for a, b in spans):
-                    found[item_id].answered.append((0.0, view))
+                if view.words >= 2 and any(a <= view.segment.start < b + 0.01 for a, b in spans_of):
+                    found[item_id].answered.append((0.0, view, "answer"))
         # 3. early answers: the informant on an item's topic, strongly enough on its own
         for view in answering:
             for profile, score in self._attribute(questions, view.stems):
                 if score >= EARLY_ANSWER_THRESHOLD and view.words >= ANSWER_MIN_WORDS:
-                    found[profile.item.id].answered.append((score, view))
+                    found[profile.item.id].answered.append((score, view, "keywords"))
         # 4. follow-ups: posed, or their topic raised, within their question's answer (or early)
+        self._followups(followups, views, asking, answering, interviewer, found, windows)
+        # 5. the researcher's own coding (tags set in the review screen) is evidence too
+        tagged: dict[str, list[SegmentView]] = defaultdict(list)
+        for view in views:
+            for tag in view.segment.tags:
+                if tag in self.profiles:
+                    tagged[tag].append(view)
+                    found[tag].answered.append((1.0, view, "coding"))
+        report_items = decide(self.guide, found, session, tagged, all_views, interviewer)
+        asked_questions = sum(1 for p in questions if found[p.item.id].asked)
+        if len(views) >= 10 and questions and asked_questions / len(questions) < 0.2:
+            warnings.append(f"only {asked_questions} of {len(questions)} questions of '{self.guide.title}' "
+                            "were found: is this transcript from another guide?")
+        if interviewer is None and len({s.speaker for s in segments}) < 2 and segments:
+            warnings.append("one speaker only: questions and answers were told apart by content alone")
+        if self.embedder is None and self.wants_semantic:
+            warnings.append(unavailable_reason())
+        return CoverageReport(guide_title=self.guide.title, guide_sha256=self.guide.sha256(),
+                              transcript=transcript.audio_file, interviewer=interviewer,
+                              items=report_items, warnings=warnings,
+                              scorer=f"keywords + meaning ({self.embedder.name})" if self.embedder else "keywords")
+
+    def _semantic_pass(self, views, asking, found, vectors: VectorCache | None) -> None:
+        tracker = CoverageTracker.for_guide(self.guide, self.embedder, self.point) if self._tracker_vectors is None \
+            else CoverageTracker(self._tracker_vectors, self.embedder, self.point)
+        self._tracker_vectors = tracker.vectors
+        cache = vectors or VectorCache(None)
+        matrix = cache.lookup(self.embedder, [v.segment.text for v in views])
+        cache.save()
+        lexical = {}
+        for item_id, f in found.items():
+            for score, view, _ in f.asked:
+                if self.profiles[item_id].item.kind == "question" and score > lexical.get(view.index, ("", 0))[1]:
+                    lexical[view.index] = (item_id, score)
+        asking_ids = {id(v) for v in asking}
+        for row, view in enumerate(views):
+            hint = lexical.get(view.index, (None, 0))[0]
+            for suggestion in tracker.add_turn(view.segment, view.index, interviewer=id(view) in asking_ids,
+                                               vector=matrix[row], lexical_question=hint):
+                entry = found[suggestion.item_id]
+                if suggestion.role == "asked":
+                    entry.asked.append((suggestion.score, view, "semantic"))
+                else:
+                    entry.answered.append((max(EARLY_ANSWER_THRESHOLD, suggestion.score), view, "semantic"))
+
+    def _followups(self, followups, views, asking, answering, interviewer, found, windows) -> None:
         questions_at: dict[int, set[str]] = defaultdict(set)
         for item_id, f in found.items():
             if self.profiles[item_id].item.kind == "question":
-                for _, v in f.asked:
+                for _, v, _ in f.asked:
                     questions_at[v.index].update(self.profiles[item_id].weights)
         siblings: dict[str, list[ItemProfile]] = defaultdict(list)
         for profile in followups:
@@ -286,37 +340,20 @@ class CoverageMatcher:
                         score = 0.0  # a question's own words do not pose a follow-up (distractor)
                     phrase = self._phrase_match(profile, view) if in_window else 0.0
                     if (in_window and score >= FOLLOWUP_ASK_THRESHOLD) or phrase >= 0.9 or score >= 0.9:
-                        found[profile.item.id].asked.append((max(score, phrase), view))
+                        found[profile.item.id].asked.append((max(score, phrase), view, "keywords"))
                 elif view.words >= 3:
                     for chosen, score in self._attribute(siblings[profile.item.question_id], view.stems):
                         early = score >= EARLY_ANSWER_THRESHOLD and \
                             self.matched(profile, view.stems) >= 2 * self.min_matched
                         if chosen is profile and ((in_window and score >= FOLLOWUP_ASK_THRESHOLD) or early):
-                            found[profile.item.id].answered.append((score, view))
-            asked_at = [v for _, v in found[profile.item.id].asked]
+                            found[profile.item.id].answered.append((score, view, "keywords"))
+            asked_at = [v for _, v, _ in found[profile.item.id].asked]
             if asked_at:
                 first = min(v.segment.start for v in asked_at)
                 nxt = [v.segment.start for v in asking if v.segment.start > first + 0.01]
                 stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
-                found[profile.item.id].answered += [(0.0, v) for v in answering
+                found[profile.item.id].answered += [(0.0, v, "answer") for v in answering
                                                     if first <= v.segment.start < stop and v.words >= 2]
-        # 5. the researcher's own coding (tags set in the review screen) is evidence too
-        tagged: dict[str, list[SegmentView]] = defaultdict(list)
-        for view in views:
-            for tag in view.segment.tags:
-                if tag in self.profiles:
-                    tagged[tag].append(view)
-                    found[tag].answered.append((1.0, view))
-        report_items = self._statuses(found, session, tagged)
-        asked_questions = sum(1 for p in questions if found[p.item.id].asked)
-        if len(views) >= 10 and questions and asked_questions / len(questions) < 0.2:
-            warnings.append(f"only {asked_questions} of {len(questions)} questions of '{self.guide.title}' "
-                            "were found: is this transcript from another guide?")
-        if interviewer is None and len({s.speaker for s in segments}) < 2 and segments:
-            warnings.append("one speaker only: questions and answers were told apart by content alone")
-        return CoverageReport(guide_title=self.guide.title, guide_sha256=self.guide.sha256(),
-                              transcript=transcript.audio_file, interviewer=interviewer,
-                              items=report_items, warnings=warnings)
 
     def _adjacent(self, first: SegmentView, second: SegmentView, views: list[SegmentView]) -> bool:
         between = views[first.index + 1: second.index]
@@ -337,77 +374,3 @@ class CoverageMatcher:
                 accepted.append((profile, score))
                 explained |= set(profile.weights)
         return accepted
-
-    def _statuses(self, found: dict[str, _Found], session: Session | None,
-                  tagged: dict[str, list] | None = None) -> list[ItemCoverage]:
-        results: dict[str, ItemCoverage] = {}
-        for item in self.guide.items():
-            if item.kind == "theme":
-                continue
-            f = found.get(item.id, _Found())
-            answer_words = sum(v.words for _, v in f.answered)
-            early = max((s for s, _ in f.answered), default=0.0)
-            best_ask = max((s for s, _ in f.asked), default=0.0)
-            if f.asked and answer_words >= ANSWER_MIN_WORDS:
-                status: CoverageStatus = "covered"
-            elif early >= EARLY_ANSWER_THRESHOLD or (item.kind == "followup" and early >= FOLLOWUP_ASK_THRESHOLD):
-                status = "covered"
-            elif f.asked or f.answered:
-                status = "partly"
-            else:
-                status = "not_covered"
-            evidence = self._evidence(f)
-            results[item.id] = ItemCoverage(id=item.id, kind=item.kind, text=item.text, status=status,
-                                            auto_status=status, score=round(max(best_ask, early), 3),
-                                            must_cover=item.must_cover, evidence=evidence)
-        for item_id in tagged or {}:
-            entry = results[item_id]
-            entry.disagreement = entry.auto_status != "covered"
-            entry.status, entry.source = "covered", "interviewer"
-        if session is not None:
-            for item_id, record in session.items.items():
-                manual = record.latest("interviewer")
-                if manual is None or item_id not in results:
-                    continue
-                entry = results[item_id]
-                entry.manual_state = manual.state
-                decided = {"covered": "covered", "skipped": "not_covered", "asked": None,
-                           "not_yet": None}[manual.state]
-                if manual.state == "asked" and entry.status == "not_covered":
-                    decided = "partly"
-                if decided is not None:
-                    entry.disagreement = decided != entry.auto_status
-                    entry.status = decided
-                    entry.source = "interviewer"
-        ordered = []
-        for theme in self.guide.themes:
-            children = [results[q.id] for q in theme.questions]
-            statuses = {c.status for c in children}
-            if statuses == {"covered"}:
-                status = "covered"
-            elif statuses & {"covered", "partly"}:
-                status = "partly"
-            else:
-                status = "not_covered"
-            score = sum(c.status == "covered" for c in children) / len(children) if children else 0.0
-            ordered.append(ItemCoverage(id=theme.id, kind="theme", text=theme.title, status=status,
-                                        auto_status=status, score=round(score, 3), must_cover=theme.must_cover))
-            for question in theme.questions:
-                ordered.append(results[question.id])
-                ordered += [results[f.id] for f in question.followups]
-        return ordered
-
-    @staticmethod
-    def _evidence(found: _Found) -> list[Evidence]:
-        seen, evidence = set(), []
-        for role, pairs in (("asked", found.asked), ("answered", found.answered)):
-            for score, view in sorted(pairs, key=lambda pair: pair[1].segment.start):
-                key = (role, view.index)
-                if key in seen:
-                    continue
-                seen.add(key)
-                segment = view.segment
-                evidence.append(Evidence(start=segment.start, end=segment.end, speaker=segment.speaker,
-                                         text=segment.text, role=role, score=round(score, 3),
-                                         segment=view.index))
-        return evidence

@@ -90,6 +90,11 @@ class Note(_Model):
     """The guide item the interviewer was on when the note was written."""
 
 
+class PhaseChange(_Model):
+    phase: SessionPhase
+    call_time: float | None = None
+
+
 class AudioSetup(_Model):
     """The sources a session records from, by device name (indices change between runs), so a
     resumed session reopens exactly them."""
@@ -121,6 +126,9 @@ class Session(_Model):
     """When the recording (or, without one, the conduct) began: call time 0."""
     ended_at: datetime | None = None
     phase: SessionPhase = "start"
+    phase_changes: list[PhaseChange] = Field(default_factory=list)
+    """When the call moved between briefing, conduct and debriefing: talk outside the conduct is
+    never evidence for a guide item (the briefing mentions the guide's topics)."""
     guide: Guide
     guide_file: str = ""
     guide_sha256: str = ""
@@ -191,3 +199,21 @@ class Session(_Model):
             if item.kind != "theme":
                 totals[self.item_state(item.id)] += 1
         return totals
+
+
+def conduct_spans(session: Session) -> list[tuple[float, float]] | None:
+    """The call-time stretches spent in the conduct phase; None when the session never recorded
+    its phase changes with call times (older sessions): then all talk counts."""
+    changes = [c for c in session.phase_changes if c.call_time is not None]
+    if not any(c.phase == "conduct" for c in changes):
+        return None
+    spans, opened = [], None
+    for change in changes:
+        if change.phase == "conduct" and opened is None:
+            opened = change.call_time
+        elif change.phase != "conduct" and opened is not None:
+            spans.append((opened, change.call_time))
+            opened = None
+    if opened is not None:
+        spans.append((opened, float("inf")))
+    return spans

@@ -15,7 +15,8 @@ from ..errors import UserError
 from ..fileio import atomic_write_text
 from . import lock as session_lock
 from ..guide.model import Guide
-from .model import AudioSetup, Check, ItemRecord, ItemState, Mark, MarkSource, Note, Session, utc_now
+from .model import AudioSetup, Check, ItemRecord, ItemState, Mark, MarkSource, Note, PhaseChange, Session,
+                    utc_now
 
 SESSION_SUFFIX = ".session.json"
 
@@ -170,6 +171,8 @@ class SessionStore:
 
     @_locked
     def set_phase(self, phase: str) -> None:
+        if phase != self.session.phase:
+            self.session.phase_changes.append(PhaseChange(phase=phase, call_time=self.call_time()))
         self.session.phase = phase
         self.save()
 

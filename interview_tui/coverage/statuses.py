@@ -1,0 +1,134 @@
+"""From evidence to a status per guide item: automatic evidence, the researcher's own marks made
+during the call, and the tags set in the review — each piece of evidence says which it was.
+
+A mark made during the call at call time t gets the interviewer's turn around t (and the reply
+to it) as its evidence, so the researcher's marks reach the coverage report and the .qdpx as
+coded segments. Where the researcher and the automatic check disagree, the item says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..guide.model import Guide
+from ..session.model import Session
+from .report import CoverageStatus, Evidence, EvidenceReason, ItemCoverage
+
+EARLY_ANSWER_THRESHOLD = 0.75
+FOLLOWUP_ASK_THRESHOLD = 0.5
+ANSWER_MIN_WORDS = 3
+""""Nei, ikkje for denne gruppa." answers; "Hmm." and "Nja." do not."""
+MARK_REACH_SECONDS = 90.0
+"""A mark is made while or soon after the question is asked; a turn further back is not its evidence."""
+MARK_LEEWAY_SECONDS = 3.0
+"""The key is often pressed as the question is still being asked."""
+
+
+@dataclass
+class Found:
+    asked: list[tuple[float, object, EvidenceReason]] = field(default_factory=list)
+    answered: list[tuple[float, object, EvidenceReason]] = field(default_factory=list)
+    """(score, SegmentView, reason); a SegmentView has .index, .segment and .words."""
+
+
+def decide(guide: Guide, found: dict[str, Found], session: Session | None, tagged: dict[str, list],
+           views: list, interviewer: str | None) -> list[ItemCoverage]:
+    results: dict[str, ItemCoverage] = {}
+    for item in guide.items():
+        if item.kind == "theme":
+            continue
+        f = found.get(item.id, Found())
+        answer_words = sum(v.words for _, v, _ in f.answered)
+        early = max((s for s, _, _ in f.answered), default=0.0)
+        best_ask = max((s for s, _, _ in f.asked), default=0.0)
+        if f.asked and answer_words >= ANSWER_MIN_WORDS:
+            status: CoverageStatus = "covered"
+        elif early >= EARLY_ANSWER_THRESHOLD or (item.kind == "followup" and early >= FOLLOWUP_ASK_THRESHOLD):
+            status = "covered"
+        elif f.asked or f.answered:
+            status = "partly"
+        else:
+            status = "not_covered"
+        unasked = not f.asked and any(s >= EARLY_ANSWER_THRESHOLD for s, _, _ in f.answered) and status == "covered"
+        results[item.id] = ItemCoverage(id=item.id, kind=item.kind, text=item.text, status=status,
+                                        auto_status=status, score=round(max(best_ask, early), 3),
+                                        must_cover=item.must_cover, evidence=evidence_of(f),
+                                        answered_unasked=unasked)
+    for item_id in tagged:
+        entry = results[item_id]
+        entry.disagreement = entry.auto_status != "covered"
+        entry.status, entry.source = "covered", "interviewer"
+    if session is not None:
+        _apply_marks(session, results, views, interviewer)
+    return _in_guide_order(guide, results)
+
+
+def _apply_marks(session: Session, results: dict[str, ItemCoverage], views: list, interviewer: str | None) -> None:
+    for item_id, record in session.items.items():
+        manual = record.latest("interviewer")
+        if manual is None or item_id not in results:
+            continue
+        entry = results[item_id]
+        entry.manual_state = manual.state
+        decided = {"covered": "covered", "skipped": "not_covered", "asked": None, "not_yet": None}[manual.state]
+        if manual.state == "asked" and entry.status == "not_covered":
+            decided = "partly"
+        if decided is not None:
+            entry.disagreement = decided != entry.auto_status
+            entry.status = decided
+            entry.source = "interviewer"
+        if manual.state in ("covered", "asked") and manual.call_time is not None:
+            entry.evidence = sorted(entry.evidence + mark_evidence(manual.call_time, views, interviewer),
+                                    key=lambda e: (e.start, e.role))
+
+
+def mark_evidence(call_time: float, views: list, interviewer: str | None) -> list[Evidence]:
+    """The interviewer's turn at (or just before) the moment of the mark, and the reply to it."""
+    asking = [v for v in views if (interviewer is None or v.segment.speaker == interviewer)
+              and v.segment.start <= call_time + MARK_LEEWAY_SECONDS
+              and v.segment.end >= call_time - MARK_REACH_SECONDS]
+    if not asking:
+        return []
+    turn = asking[-1]
+    evidence = [_evidence(turn, "asked", 1.0, "mark")]
+    reply = next((v for v in views if v.index > turn.index), None)
+    if reply is not None and interviewer is not None and reply.segment.speaker != interviewer:
+        evidence.append(_evidence(reply, "answered", 1.0, "mark"))
+    return evidence
+
+
+def _in_guide_order(guide: Guide, results: dict[str, ItemCoverage]) -> list[ItemCoverage]:
+    ordered = []
+    for theme in guide.themes:
+        children = [results[q.id] for q in theme.questions]
+        statuses = {c.status for c in children}
+        if statuses == {"covered"}:
+            status = "covered"
+        elif statuses & {"covered", "partly"}:
+            status = "partly"
+        else:
+            status = "not_covered"
+        score = sum(c.status == "covered" for c in children) / len(children) if children else 0.0
+        ordered.append(ItemCoverage(id=theme.id, kind="theme", text=theme.title, status=status,
+                                    auto_status=status, score=round(score, 3), must_cover=theme.must_cover))
+        for question in theme.questions:
+            ordered.append(results[question.id])
+            ordered += [results[f.id] for f in question.followups]
+    return ordered
+
+
+def _evidence(view, role, score: float, reason: EvidenceReason) -> Evidence:
+    segment = view.segment
+    return Evidence(start=segment.start, end=segment.end, speaker=segment.speaker, text=segment.text, role=role,
+                    score=round(score, 3), segment=view.index, reason=reason)
+
+
+def evidence_of(found: Found) -> list[Evidence]:
+    best: dict[tuple[str, int], Evidence] = {}
+    for role, entries in (("asked", found.asked), ("answered", found.answered)):
+        for score, view, reason in entries:
+            key = (role, view.index)
+            # one line per segment and role: the strongest reason wins (a mark over keywords…)
+            if key not in best or score > best[key].score:
+                best[key] = _evidence(view, role, score, reason)
+    return sorted(best.values(), key=lambda e: (e.start, e.role))
