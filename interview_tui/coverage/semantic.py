@@ -155,15 +155,20 @@ class CoverageTracker:
         margin = float(similarity[best] - similarity[runner_up]) if runner_up is not None else lift
         if lift < self.point.ask_lift or margin < self.point.ask_margin:
             return []
+        suggestions = []
         if item.kind == "followup" and item.question_id != self.current_question:
             # A follow-up only means something inside its question's stretch; outside it, a turn
-            # this close to one of a question's follow-ups is asking that question.
+            # this close to one of a question's follow-ups is asking that question — and the
+            # follow-up itself only when it is unmistakable.
+            if lift >= 2 * self.point.ask_lift:
+                suggestions.append(self._suggestion(item, "asked", lift, segment, index))
             item = self.vectors.items[self.vectors.index[item.question_id]]
-        if lexical_question is not None and item.kind == "question" and item.id != lexical_question:
-            return []  # the keywords name another question: a word of this one is a distractor
+        if lexical_question is not None and item.kind == "question" and item.id != lexical_question and \
+                similarity[best] - similarity[self.vectors.index[lexical_question]] < self.point.ask_lift:
+            return []  # the keywords name another question, and meaning does not clearly disagree
         if item.kind == "question":
             self._asked(item.id, segment.start)
-        return [self._suggestion(item, "asked", lift, segment, index)]
+        return [self._suggestion(item, "asked", lift, segment, index)] + suggestions
 
     def _informant_turn(self, segment, index, similarity, baseline) -> list[Suggestion]:
         questions = np.flatnonzero(self.vectors.questions)
