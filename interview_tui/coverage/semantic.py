@@ -5,7 +5,9 @@ Sentence vectors put a reworded question ("how did you end up in this job?") nea
 e5 are compressed (unrelated sentences still score ~0.85), so a turn is never judged by a fixed
 threshold on its similarity. It is judged the way a listener would: the item it is closest to
 must stand out from the guide as a whole (``lift`` over the turn's median similarity to all
-questions) and from the runner-up (``margin``).
+questions), from the runner-up (``margin``), and come closer to the item than any of a set of
+unrelated turns does (fillers, line checks, small talk: ``data/background.txt``) — short filler
+turns otherwise land near short guide items ("Ach, tatsächlich?" near "The first time?").
 
 Structure decides what may compete:
 - an interviewer turn competes among all questions, the follow-ups of the question being
@@ -23,6 +25,7 @@ turn in order (``coverage/matcher.py``), live coverage feeds it each turn as it 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -65,6 +68,11 @@ class Suggestion:
     reason: str = "semantic"
 
 
+def background_talk() -> list[str]:
+    text = (Path(__file__).parent / "data" / "background.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def item_phrasings(item: GuideItem) -> list[str]:
     """The item whole and each of its sentences: guide questions are often several in one ("What
     is it for? How do you experience it? Challenges?"), and an interviewer asks one of them."""
@@ -93,6 +101,9 @@ class GuideVectors:
             if item.kind == "followup":
                 self.followups_of.setdefault(item.question_id, []).append(position)
         self.competitors = np.arange(len(self.items), len(self.items) + len(self.others))
+        # How close talk about nothing comes to each item (fillers, line checks, small talk).
+        unrelated = np.stack([self.similarity(v) for v in embedder.encode(background_talk())])
+        self.unrelated_max = unrelated.max(axis=0)
 
     def similarity(self, vector: np.ndarray) -> np.ndarray:
         """Per item (then per briefing/debriefing entry): its best phrasing's cosine."""
@@ -155,6 +166,8 @@ class CoverageTracker:
         margin = float(similarity[best] - similarity[runner_up]) if runner_up is not None else lift
         if lift < self.point.ask_lift or margin < self.point.ask_margin:
             return []
+        if similarity[best] <= self.vectors.unrelated_max[best]:
+            return []  # no closer to the item than a filler or small talk is
         suggestions = []
         if item.kind == "followup" and item.question_id != self.current_question:
             # A follow-up only means something inside its question's stretch; outside it, a turn
@@ -179,7 +192,8 @@ class CoverageTracker:
         lift = float(similarity[best]) - baseline
         margin = float(similarity[best] - similarity[ranked[1]])
         item = self.vectors.items[best]
-        if item.id in self.asked or lift < self.point.answer_lift or margin < self.point.answer_margin:
+        if item.id in self.asked or lift < self.point.answer_lift or margin < self.point.answer_margin or \
+                similarity[best] <= self.vectors.unrelated_max[best]:
             return []
         return [self._suggestion(item, "answered", lift, segment, index)]
 

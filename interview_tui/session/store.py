@@ -15,8 +15,8 @@ from ..errors import UserError
 from ..fileio import atomic_write_text
 from . import lock as session_lock
 from ..guide.model import Guide
-from .model import AudioSetup, Check, ItemRecord, ItemState, Mark, MarkSource, Note, PhaseChange, Session,
-                    utc_now
+from .model import (AudioSetup, Check, ItemRecord, ItemState, Mark, MarkSource, Note, PhaseChange, Session,
+                    utc_now)
 
 SESSION_SUFFIX = ".session.json"
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...coverage.embeddings import VectorCache, vectors_path
 from ...coverage.matcher import CoverageMatcher
 from ...coverage.report import STATUS_SYMBOLS
 from ...errors import UserError
@@ -58,6 +59,7 @@ class ReviewScreen(Screen):
         self.editor, self.guide, self.store = editor, guide, store
         self.player, self.player_error = player, player_error
         self.report = None
+        self._coverage = None  # (matcher, segment vectors): made once, in the coverage worker
         self._last_turn: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
@@ -118,13 +120,17 @@ class ReviewScreen(Screen):
 
     def refresh_coverage(self) -> None:
         if self.guide is not None:
-            self._check_coverage()
+            session = self.store.session.model_copy(deep=True) if self.store else None
+            self._check_coverage(self.editor.transcript.model_copy(deep=True), session)
 
     @work(thread=True, exclusive=True, group="coverage", exit_on_error=False)
-    def _check_coverage(self) -> None:
-        """The coverage check takes a few hundred ms on an hour: off the UI thread."""
-        report = CoverageMatcher(self.guide).match(self.editor.transcript.model_copy(deep=True),
-                                                   self.store.session if self.store else None)
+    def _check_coverage(self, transcript, session) -> None:
+        """Off the UI thread: the first check of an hour embeds every segment (seconds; the
+        vectors are kept beside the transcript), later ones only the segments edited since."""
+        if self._coverage is None:
+            self._coverage = (CoverageMatcher(self.guide), VectorCache(vectors_path(self.editor.path)))
+        matcher, vectors = self._coverage
+        report = matcher.match(transcript, session, vectors=vectors)
         self.app.call_from_thread(self._show_coverage, report)
 
     def _show_coverage(self, report) -> None:
