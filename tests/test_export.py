@@ -224,3 +224,25 @@ def test_qualcoder_imports_the_qdpx_with_every_coding_on_its_text(reviewed_sessi
     # each coding has its own reason as its memo, naming its own code (one description per code)
     assert all(c["memo"] and c["memo"].split(":")[0] == c["code"].split()[0] for c in codings)
     assert "Kari Nordmann" not in text
+
+
+def test_a_mark_made_during_the_call_reaches_the_qdpx_as_a_coded_segment(reviewed_session, tmp_path):
+    """1.3 was never asked in words the check recognises; the researcher marked it during the call
+    while 2.1 was being talked about: the turn at that moment is coded 1.3, saying why."""
+    study, store = reviewed_session
+    transcript = Transcript.model_validate_json((study.transcripts_dir / f"{store.session.id}.json").read_text())
+    at = next(s for s in transcript.segments if s.text.startswith("Det skal vi komme tilbake til"))
+    store.mark("1.3", "covered", call_time=at.start + 1.5)
+    source = resolve_input(store.session.id, study)
+    path = export(source, study.root, tmp_path, ["qdpx", "report"]).files[0]
+    with zipfile.ZipFile(path) as archive:
+        project = etree.fromstring(archive.read("project.qde"))
+        text = archive.read(next(n for n in archive.namelist() if n.startswith("sources/"))).decode("utf-8")
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    codes = {c.get("guid"): c.get("name").split()[0] for c in project.iterfind(".//q:Code", ns)}
+    marked = [(text[int(s.get("startPosition")): int(s.get("endPosition"))], s.findtext("q:Description", "", ns))
+              for s in project.findall(".//q:PlainTextSelection", ns)
+              if any(codes[r.get("targetGUID")] == "1.3" for r in s.iterfind(".//q:CodeRef", ns))]
+    assert any("Det skal vi komme tilbake til" in quote and "researcher's mark" in why for quote, why in marked)
+    report = (tmp_path / f"{store.session.id}.coverage.md").read_text()
+    assert "You and the check disagree on:** 1.3 (you: covered · check: not covered)" in report

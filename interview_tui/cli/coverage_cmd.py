@@ -29,7 +29,7 @@ def run_coverage(args) -> int:
     from rich.table import Table
 
     from ..coverage.check import check, resolve_input
-    from ..coverage.report import STATUS_SYMBOLS, STATUS_WORDS
+    from ..coverage.report import REASON_WORDS, STATUS_SYMBOLS, STATUS_WORDS, disagreement_words
     from ..model.timefmt import hms
     from ..study import Study
 
@@ -40,10 +40,11 @@ def run_coverage(args) -> int:
         print(report.model_dump_json(indent=1))
         return 0
     console = Console()
-    table = Table(title=f"{source.name} — {report.guide_title}")
+    table = Table(title=f"{source.name} — {report.guide_title}", caption=f"found by {report.scorer}")
     table.add_column("item", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("time", no_wrap=True)
+    table.add_column("why", no_wrap=True)
     table.add_column("evidence")
     colours = {"covered": "green", "partly": "yellow", "not_covered": "red"}
     for item in report.items:
@@ -54,12 +55,21 @@ def run_coverage(args) -> int:
             status += " (marked)"
         if item.must_cover and item.status != "covered":
             status += " [bold]★[/]"
+        if item.answered_unasked:
+            status += " (answered unasked)"
+        if item.disagreement:
+            status += f"\n[magenta]≠ {disagreement_words(item)}[/]"
+        why = f"{REASON_WORDS[first.reason]} {first.score:.2f}" if first else ""
         indent = {"theme": "", "question": " ", "followup": "   "}[item.kind]
-        table.add_row(f"{indent}{item.id}", status, hms(first.start) if first else "", quote,
+        table.add_row(f"{indent}{item.id}", status, hms(first.start) if first else "", why, quote,
                       style="bold" if item.kind == "theme" else None)
     console.print(table)
     missed = [i.id for i in report.items if i.kind == "question" and i.status == "not_covered"]
     console.print(f"not covered: {', '.join(missed) if missed else 'none'}", highlight=False)
+    differ = report.disagreements()
+    if differ:
+        console.print("you and the check disagree on: " +
+                      "; ".join(f"{i.id} ({disagreement_words(i)})" for i in differ), highlight=False)
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     return 0

