@@ -122,6 +122,10 @@ async def test_guide_panel_jumps_to_the_evidence(study):
     async with app.run_test(size=(120, 30)) as pilot:
         await open_review(pilot, store)
         panel = app.screen.query_one("#coverage")
+        for _ in range(300):  # the first check embeds the transcript: a second or two
+            if app.screen.report is not None:
+                break
+            await pilot.pause(0.05)
         index = next(i for i in range(panel.option_count) if panel.get_option_at_index(i).id == "3.4")
         await pilot.press("g")
         panel.highlighted = index

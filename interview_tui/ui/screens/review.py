@@ -69,7 +69,7 @@ class ReviewScreen(Screen):
             if self.guide is not None:
                 with Vertical(id="guide-panel"):
                     yield Static("Guide coverage (Enter jumps to the evidence)", classes="section")
-                    yield OptionList(id="coverage")
+                    yield OptionList(Option("checking the guide's coverage…", disabled=True), id="coverage")
         yield Static(id="review-status")
         yield Footer()
 
