@@ -155,12 +155,19 @@ class CoverageTracker:
         return self._informant_turn(segment, index, similarity, baseline)
 
     def _interviewer_turn(self, segment, index, similarity, baseline, lexical_question) -> list[Suggestion]:
-        ranked = sorted(range(len(similarity)), key=lambda c: -similarity[c])
+        # Candidates: every question, the follow-ups of the question being discussed (a follow-up
+        # only means something inside its question's stretch: "Why not?" is close to any "Why/why
+        # not?"), and the briefing and debriefing (a turn closest to them is not a guide item).
+        items = len(self.vectors.items)
+        candidates = [c for c in range(items) if self.vectors.items[c].kind == "question"]
+        candidates += self.vectors.followups_of.get(self.current_question or "", [])
+        candidates += list(self.vectors.competitors)
+        ranked = sorted(candidates, key=lambda c: -similarity[c])
         best = ranked[0]
-        if best >= len(self.vectors.items):
-            return []  # closest to the briefing or debriefing: not a guide item
+        if best >= items:
+            return []
         item = self.vectors.items[best]
-        runner_up = next((c for c in ranked[1:] if c >= len(self.vectors.items)
+        runner_up = next((c for c in ranked[1:] if c >= items
                           or self.vectors.items[c].question_id != item.question_id), None)
         lift = float(similarity[best]) - baseline
         margin = float(similarity[best] - similarity[runner_up]) if runner_up is not None else lift
@@ -168,20 +175,12 @@ class CoverageTracker:
             return []
         if similarity[best] <= self.vectors.unrelated_max[best]:
             return []  # no closer to the item than a filler or small talk is
-        suggestions = []
-        if item.kind == "followup" and item.question_id != self.current_question:
-            # A follow-up only means something inside its question's stretch; outside it, a turn
-            # this close to one of a question's follow-ups is asking that question — and the
-            # follow-up itself only when it is unmistakable.
-            if lift >= 2 * self.point.ask_lift:
-                suggestions.append(self._suggestion(item, "asked", lift, segment, index))
-            item = self.vectors.items[self.vectors.index[item.question_id]]
         if lexical_question is not None and item.kind == "question" and item.id != lexical_question and \
                 similarity[best] - similarity[self.vectors.index[lexical_question]] < self.point.ask_lift:
             return []  # the keywords name another question, and meaning does not clearly disagree
         if item.kind == "question":
             self._asked(item.id, segment.start)
-        return [self._suggestion(item, "asked", lift, segment, index)] + suggestions
+        return [self._suggestion(item, "asked", lift, segment, index)]
 
     def _informant_turn(self, segment, index, similarity, baseline) -> list[Suggestion]:
         questions = np.flatnonzero(self.vectors.questions)
