@@ -84,7 +84,6 @@ class CoverageMatcher:
         self.wants_semantic = embedder is not None
         self.embedder = load_text_embedder() if embedder == "auto" else embedder
         self.point = point
-        self._tracker_vectors = None
         self.analyzer = Analyzer(guide.language)
         self.items = [item for item in guide.items() if item.kind != "theme"]
         self.profiles = {item.id: self._profile(item) for item in self.items}
@@ -303,9 +302,7 @@ class CoverageMatcher:
                               scorer=f"keywords + meaning ({self.embedder.name})" if self.embedder else "keywords")
 
     def _semantic_pass(self, views, asking, found, vectors: VectorCache | None) -> None:
-        tracker = CoverageTracker.for_guide(self.guide, self.embedder, self.point) if self._tracker_vectors is None \
-            else CoverageTracker(self._tracker_vectors, self.embedder, self.point)
-        self._tracker_vectors = tracker.vectors
+        tracker = CoverageTracker.for_guide(self.guide, self.embedder, self.point)
         cache = vectors or VectorCache(None)
         matrix = cache.lookup(self.embedder, [v.segment.text for v in views])
         cache.save()

@@ -110,6 +110,17 @@ class GuideVectors:
         return np.maximum.reduceat(self.rows @ vector, self.starts)
 
 
+_GUIDES: dict[tuple[str, str], GuideVectors] = {}
+
+
+def guide_vectors(guide: Guide, embedder: TextEmbedder) -> GuideVectors:
+    """Once per guide and process: the matrix checks every interview against the same guide."""
+    key = (guide.sha256(), embedder.name)
+    if key not in _GUIDES:
+        _GUIDES[key] = GuideVectors(guide, embedder)
+    return _GUIDES[key]
+
+
 def usable(segment: Segment) -> bool:
     """Loops and low-confidence text are not evidence: that is where invented words live."""
     if "repetition" in segment.flags or len(segment.text.split()) < 2:
@@ -135,7 +146,7 @@ class CoverageTracker:
 
     @classmethod
     def for_guide(cls, guide: Guide, embedder: TextEmbedder, point: OperatingPoint = REPORT) -> "CoverageTracker":
-        return cls(GuideVectors(guide, embedder), embedder, point)
+        return cls(guide_vectors(guide, embedder), embedder, point)
 
     def add_turn(self, segment: Segment, index: int, *, interviewer: bool, vector: np.ndarray | None = None,
                  lexical_question: str | None = None) -> list[Suggestion]:
