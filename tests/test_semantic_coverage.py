@@ -88,6 +88,12 @@ def test_loops_and_unsure_words_are_not_evidence():
     unsure = turns(asked, answer)
     unsure.segments[0].words = [Word(word=w, start=10, end=11, probability=0.2) for w in asked.split()]
     assert CoverageMatcher(guide).match(unsure).item("1.1").status == "not_covered"
+    # the guide's own words, invented into a silence with low confidence, are no evidence either
+    invented = turns("Can you tell me how you go about getting in contact with clients who use drugs?", answer)
+    assert CoverageMatcher(guide, embedder=None).match(invented).item("1.1").status == "covered"
+    invented.segments[0].words = [Word(word=w, start=10, end=11, probability=0.25) for w in invented.segments[0].text.split()]
+    for scorer in (None, "auto"):
+        assert CoverageMatcher(guide, embedder=scorer).match(invented).item("1.1").status == "not_covered"
 
 
 def test_briefing_and_debriefing_are_never_evidence(study):

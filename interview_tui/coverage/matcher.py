@@ -25,7 +25,7 @@ from ..session.model import Session, conduct_spans
 from ..model.transcript import Segment, Transcript
 from .embeddings import TextEmbedder, VectorCache, load_text_embedder, unavailable_reason
 from .report import CoverageReport
-from .semantic import REPORT, CoverageTracker, OperatingPoint
+from .semantic import REPORT, CoverageTracker, OperatingPoint, usable
 from .statuses import ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, FOLLOWUP_ASK_THRESHOLD, Found, decide
 from .text import Analyzer, normalise
 
@@ -226,9 +226,11 @@ class CoverageMatcher:
         segments = sorted(transcript.segments, key=lambda s: s.start)
         spans = conduct_spans(session) if session is not None else None
         # The briefing and debriefing are never evidence: their words are the guide's topics.
+        # Nor are loops and words Whisper was unsure of: that is where invented words (the guide's
+        # vocabulary hallucinated into silence) live.
         views = [self._view(i, s) for i, s in enumerate(segments)
-                 if spans is None or any(a <= s.start < b for a, b in spans)]
-        all_views = views if spans is None else [self._view(i, s) for i, s in enumerate(segments)]
+                 if (spans is None or any(a <= s.start < b for a, b in spans)) and usable(s)]
+        all_views = [self._view(i, s) for i, s in enumerate(segments)]
         asking = [v for v in views if interviewer is None or v.segment.speaker == interviewer]
         answering = [v for v in views if interviewer is None or v.segment.speaker != interviewer]
         if not any(v.words for v in views):
@@ -282,7 +284,7 @@ class CoverageMatcher:
         self._followups(followups, views, asking, answering, interviewer, found, windows)
         # 5. the researcher's own coding (tags set in the review screen) is evidence too
         tagged: dict[str, list[SegmentView]] = defaultdict(list)
-        for view in views:
+        for view in all_views:  # the researcher's own judgement, wherever the segment is
             for tag in view.segment.tags:
                 if tag in self.profiles:
                     tagged[tag].append(view)
