@@ -36,6 +36,7 @@ sys.path.insert(0, str(REPO))
 from interview_tui.coverage.embeddings import VectorCache, load_text_embedder  # noqa: E402
 from interview_tui.coverage.matcher import CoverageMatcher  # noqa: E402
 from interview_tui.coverage.plain_text import parse_plain_text, read_any_transcript  # noqa: E402
+from interview_tui.core.live import suggest_live  # noqa: E402
 from interview_tui.coverage.semantic import LIVE, CoverageTracker  # noqa: E402
 from interview_tui.guide.loader import load_guide, parse_guide_yaml  # noqa: E402
 from interview_tui.model.transcript import Segment, Transcript  # noqa: E402
@@ -68,18 +69,19 @@ def print_scores(label: str, rows) -> None:
 
 
 def live_precision(interviews, embedder) -> tuple[int, int, int, int]:
-    """Suggestions made turn by turn at the live operating point: made, right, distinct items
-    rightly suggested, items covered."""
+    """Suggestions made turn by turn as during the call (meaning at the live operating point, and
+    the guide's words): made, right, distinct items rightly suggested, items covered."""
     made = right = 0
     found = total = 0
     for interview in interviews:
         tracker = CoverageTracker.for_guide(interview.guide, embedder, LIVE)
+        keywords = CoverageMatcher(interview.guide, embedder=None)
         truth = interview.covered | interview.covered_followups
         transcript = parse_plain_text(interview.text_transcript())
         interviewer = transcript.segments[0].speaker
         suggested = set()
         for index, segment in enumerate(transcript.segments):
-            for suggestion in tracker.add_turn(segment, index, interviewer=segment.speaker == interviewer):
+            for suggestion in suggest_live(tracker, keywords, segment, index, asking=segment.speaker == interviewer):
                 made += 1
                 right += suggestion.item_id in truth
                 suggested.add(suggestion.item_id)

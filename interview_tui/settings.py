@@ -37,6 +37,10 @@ class Settings(BaseModel):
     """Where the review screen plays the recording (default: the system's output)."""
     silence_warning_seconds: float = Field(20.0, ge=1.0, le=3600.0)
     unsure_word_probability: float = Field(0.5, ge=0.0, le=1.0)
+    live: bool = True
+    """Transcribe during the call and suggest the guide items heard (L switches it off and on)."""
+    live_model: str | None = None
+    """The live transcriber's model during the call (default: tiny.en for English guides, base otherwise)."""
 
     @field_validator("language")
     @classmethod

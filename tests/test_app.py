@@ -468,3 +468,37 @@ async def test_a_transcript_finishing_after_the_next_interview_began_goes_to_its
     sessions = {s.id: s for s in (load_session(p) for p in study.recordings_dir.glob("*.session.json"))}
     assert sessions[first].transcript_file == f"{first}.json"
     assert sessions[second].transcript_file is None
+
+
+async def test_live_suggestions_show_apart_from_marks_and_one_key_decides_each(study):
+    """What the live transcriber heard arrives as a suggestion: its own symbol on the item and a
+    line with the words; y makes it the interviewer's mark (at the suggestion's call time), r
+    rejects it; the session keeps both the suggestion and the decision."""
+    from interview_tui.core.live import LiveStatus, LiveSuggested, LiveTurn
+    from interview_tui.model.transcript import Segment
+    from interview_tui.session.model import LiveSuggestion
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        screen = app.screen
+        screen.show_live(LiveStatus("on", "base, two channels"))
+        screen.show_live(LiveTurn(Segment(start=61.0, end=64.0, speaker="Intervjuer",
+                                          text="Hvilke kanaler på nett bruker dere mest?")))
+        for item_id, at in (("1.2", 64.0), ("2.1", 90.0)):
+            suggestion = LiveSuggestion(item_id=item_id, call_time=at, text="…", score=0.7)
+            screen.show_live(LiveSuggested(app.interview.suggest(suggestion), suggestion))
+        await pilot.pause()
+        tree = screen.query_one("GuideTree")
+        assert str(tree.nodes_by_id["1.2"].label).startswith("◇ 1.2")
+        assert str(tree.nodes_by_id["2.1"].label).startswith("◇ 2.1")
+        live_text = str(screen.query_one("#live").render())
+        assert "live on" in live_text and "Hvilke kanaler på nett" in live_text and "◇ 2.1" in live_text
+        await pilot.press("r")   # the newest (2.1) was not asked
+        await pilot.press("y")   # 1.2 was
+        await pilot.pause()
+        assert "◇" not in str(tree.nodes_by_id["1.2"].label)
+        session = load_session(session_file(study))
+    assert [(s.item_id, s.decision) for s in session.suggestions] == [("1.2", "accepted"), ("2.1", "rejected")]
+    assert session.item_state("1.2") == "covered" and session.items["1.2"].history[-1].call_time == 64.0
+    assert session.item_state("2.1") == "not_yet"

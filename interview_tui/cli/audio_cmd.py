@@ -38,6 +38,10 @@ def add_parser(subparsers) -> None:
     record.add_argument("--session", metavar="ID", help="record into this session (resumes it)")
     record.add_argument("--guide", type=Path, help="guide for a new session (default: the study's first)")
     record.add_argument("--pseudonym", default="Informant", help="informant's pseudonym for a new session")
+    record.add_argument("--live", action="store_true",
+                        help="transcribe during the call and suggest the guide items asked (as the app does)")
+    record.add_argument("--live-model", metavar="MODEL",
+                        help="the live transcriber's model (default: tiny.en for English guides, else base)")
     record.set_defaults(handler=run_record)
 
     repair = subparsers.add_parser("repair", help="repair recordings left unfinished by a crash")
@@ -73,6 +77,33 @@ def _open_interview(args, study, settings, on_event):
     if guide_path is None:
         raise UserError(f"no guide in {study.guides_dir} — copy guides/template.yaml there, or pass --guide")
     return Interview.new(study, guide_path, settings, pseudonym=args.pseudonym, on_event=on_event)
+
+
+def _start_live(interview, args):
+    from ..core.live import LiveStatus, LiveSuggested, LiveTurn
+    from ..model.timefmt import hms
+
+    def show(event) -> None:
+        if isinstance(event, LiveTurn):
+            print(f"[{hms(event.segment.start)}] {event.segment.speaker}: {event.segment.text}", flush=True)
+        elif isinstance(event, LiveSuggested):
+            s = event.suggestion
+            print(f"  ◇ suggested {s.item_id} at {hms(s.call_time)} ({s.role}, score {s.score:.2f})", flush=True)
+        elif isinstance(event, LiveStatus):
+            print(f"live transcription: {event.state}" + (f" — {event.detail}" if event.detail else ""),
+                  file=sys.stderr, flush=True)
+
+    return interview.start_live(show, model=args.live_model)
+
+
+def _live_summary(interview, live) -> None:
+    suggestions = interview.session.suggestions
+    print(f"live: {len(live.turns)} turns transcribed, {len(suggestions)} items suggested "
+          f"({', '.join(s.item_id for s in suggestions) or 'none'}), {live.skipped_seconds:.0f} s skipped to keep up; "
+          f"draft in {live.draft_path}")
+    open_items = live.summary()
+    if open_items:
+        print("must-cover, neither marked nor suggested: " + "; ".join(open_items))
 
 
 def run_record(args) -> int:
@@ -118,6 +149,7 @@ def run_record(args) -> int:
     roles = " + ".join(speaker_label(role) for role in recorder.roles)
     print(f"recording session {interview.session.id} ({roles}, {recorder.rate} Hz) into {recorder.path} "
           "— Ctrl+C stops", file=sys.stderr)
+    live = _start_live(interview, args) if args.live else None
     previous = signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
         while not done.wait(0.2):
@@ -126,7 +158,12 @@ def run_record(args) -> int:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if live is not None:
+        interview.live = None  # this command waits for the last words itself, below
     result = interview.stop_recording() or recorder.result
+    if live is not None:
+        live.stop()
+        _live_summary(interview, live)
     if not args.session and result.reason in ("stopped", "seconds_reached"):
         interview.end()  # a setup check is finished; an interrupted one stays resumable
     interview.close()

@@ -19,7 +19,7 @@ from ..record.events import RecorderStopped
 from ..record.recorder import Recorder
 from ..record.wavfile import WavError, read_wav_info, repair_wav
 from ..session.lookup import find_interview
-from ..session.model import AudioSetup, ItemState, Note, Session
+from ..session.model import AudioSetup, ItemState, LiveSuggestion, Note, Session
 from ..session.store import SessionStore
 from ..settings import Settings
 from ..study import Study
@@ -39,6 +39,8 @@ class Interview:
         self.settings = settings
         self.on_event = on_event or (lambda event: None)
         self.recorder: Recorder | None = None
+        self.live = None
+        """The live transcription (core/live.py) while it runs."""
         self.rec_state: RecState = "off"
         self._recording_lock = threading.Lock()
         store.on_save_failed = self._save_failed
@@ -186,6 +188,22 @@ class Interview:
             raise UserError("this interview has no recording to reconnect")
         return self.start_recording(self.session.audio_setup)
 
+    # --- live coverage -------------------------------------------------------------------------
+    def start_live(self, on_event=None, *, model: str | None = None):
+        """Live transcription and suggestions while recording (core/live.py); its status says
+        when it cannot run (no model, no recording) — the interview goes on either way."""
+        from .live import LiveCoverage
+
+        self.stop_live()
+        self.live = LiveCoverage(self, model=model, on_event=on_event)
+        self.live.start()
+        return self.live
+
+    def stop_live(self, reason: str = "the call ended") -> None:
+        live, self.live = self.live, None
+        if live is not None:
+            live.stop(timeout=10, reason=reason)
+
     def stop_recording(self) -> RecorderStopped | None:
         with self._recording_lock:
             recorder, self.recorder = self.recorder, None
@@ -217,6 +235,14 @@ class Interview:
         return total
 
     # --- the guide during the call -----------------------------------------------------------
+    def suggest(self, suggestion: LiveSuggestion) -> int:
+        """A live suggestion: recorded in the session (the interview core is its one writer)."""
+        return self.store.add_suggestion(suggestion)
+
+    def decide_suggestion(self, index: int, accepted: bool) -> LiveSuggestion:
+        """One key accepts (it becomes the interviewer's mark, with its evidence), one rejects."""
+        return self.store.decide_suggestion(index, accepted)
+
     def set_phase(self, phase: str) -> None:
         self.store.set_phase(phase)
 
@@ -252,6 +278,7 @@ class Interview:
         """The interview is over: the recording is closed and the session free for the commands
         that come after (transcribe, coverage, review), also while the app shows the summary."""
         result = self.stop_recording()
+        self.stop_live()  # the last words are transcribed and suggested before the session closes
         self.store.end()
         self.store.close()
         return result
@@ -259,8 +286,12 @@ class Interview:
     def refuse_consent(self) -> None:
         """No consent to record: the recording is deleted, the notes stay, the session closes."""
         self.stop_recording()
+        self.stop_live()
         for name in self.session.audio_files:
             (self.store.folder / name).unlink(missing_ok=True)
+        # what the live transcriber wrote down goes with the recording
+        self.store.folder.joinpath(f"{self.session.id}.live.jsonl").unlink(missing_ok=True)
+        self.session.suggestions.clear()
         self.store.forget_audio()
         self.store.refuse_consent()
         self.store.end()
@@ -272,5 +303,6 @@ class Interview:
         free for another writer."""
         try:
             self.stop_recording()
+            self.stop_live()
         finally:
             self.store.close()

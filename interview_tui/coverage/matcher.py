@@ -216,11 +216,7 @@ class CoverageMatcher:
 
     def match(self, transcript: Transcript, session: Session | None = None,
               vectors: VectorCache | None = None) -> CoverageReport:
-        if not hasattr(self, "_idf_done"):
-            self._apply_idf()
-            self._vocabulary_set = set(self.vocabulary)
-            self._phrases = sorted({s[len(KEYWORD_MARK):] for s in self.vocabulary if s.startswith(KEYWORD_MARK)})
-            self._idf_done = True
+        self._prepare()
         warnings: list[str] = []
         interviewer = self.interviewer_label(transcript)
         segments = sorted(transcript.segments, key=lambda s: s.start)
@@ -357,6 +353,20 @@ class CoverageMatcher:
                 stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
                 found[profile.item.id].answered += [(0.0, v, "answer") for v in answering
                                                     if first <= v.segment.start < stop and v.words >= 2]
+
+    def _prepare(self) -> None:
+        if not hasattr(self, "_idf_done"):
+            self._apply_idf()
+            self._vocabulary_set = set(self.vocabulary)
+            self._phrases = sorted({s[len(KEYWORD_MARK):] for s in self.vocabulary if s.startswith(KEYWORD_MARK)})
+            self._idf_done = True
+
+    def question_asked_in(self, segment: Segment) -> tuple[str, float] | None:
+        """The question one interviewer turn asks by the guide's words, for live use: (id, score)."""
+        self._prepare()
+        questions = [p for p in self.profiles.values() if p.item.kind == "question"]
+        found = self._attribute(questions, self._view(0, segment).stems)
+        return (found[0][0].item.id, found[0][1]) if found else None
 
     def _adjacent(self, first: SegmentView, second: SegmentView, views: list[SegmentView]) -> bool:
         between = views[first.index + 1: second.index]

@@ -90,6 +90,22 @@ class Note(_Model):
     """The guide item the interviewer was on when the note was written."""
 
 
+class LiveSuggestion(_Model):
+    """A guide item the live transcription suggested during the call, and what the interviewer
+    decided; both are kept, so the summary can say where the final coverage differs."""
+
+    item_id: str
+    call_time: float
+    """When the words that triggered it ended."""
+    text: str
+    role: Literal["asked", "answered"] = "asked"
+    speaker: Role = "interviewer"
+    score: float = 0.0
+    reason: Literal["semantic", "keywords"] = "semantic"
+    decision: Literal["pending", "accepted", "rejected"] = "pending"
+    decided_at: float | None = None
+
+
 class PhaseChange(_Model):
     phase: SessionPhase
     call_time: float | None = None
@@ -127,6 +143,7 @@ class Session(_Model):
     ended_at: datetime | None = None
     phase: SessionPhase = "start"
     phase_changes: list[PhaseChange] = Field(default_factory=list)
+    suggestions: list[LiveSuggestion] = Field(default_factory=list)
     """When the call moved between briefing, conduct and debriefing: talk outside the conduct is
     never evidence for a guide item (the briefing mentions the guide's topics)."""
     guide: Guide

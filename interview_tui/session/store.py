@@ -15,8 +15,8 @@ from ..errors import UserError
 from ..fileio import atomic_write_text
 from . import lock as session_lock
 from ..guide.model import Guide
-from .model import (AudioSetup, Check, ItemRecord, ItemState, Mark, MarkSource, Note, PhaseChange, Session,
-                    utc_now)
+from .model import (AudioSetup, Check, ItemRecord, ItemState, LiveSuggestion, Mark, MarkSource, Note,
+                    PhaseChange, Session, utc_now)
 
 SESSION_SUFFIX = ".session.json"
 
@@ -194,6 +194,25 @@ class SessionStore:
         if source == "interviewer":
             self._undo.append((item_id, len(record.history) - 1))
         self.save()
+
+    @_locked
+    def add_suggestion(self, suggestion: LiveSuggestion) -> int:
+        self.session.suggestions.append(suggestion)
+        self.save()
+        return len(self.session.suggestions) - 1
+
+    @_locked
+    def decide_suggestion(self, index: int, accepted: bool) -> LiveSuggestion:
+        """Accepting makes the suggestion the interviewer's own mark, at the suggestion's call time
+        (so the turn that triggered it becomes its evidence)."""
+        suggestion = self.session.suggestions[index]
+        suggestion.decision = "accepted" if accepted else "rejected"
+        suggestion.decided_at = self.call_time()
+        if accepted:
+            self.mark(suggestion.item_id, "covered", call_time=suggestion.call_time)  # an RLock: re-entered
+        else:
+            self.save()
+        return suggestion
 
     @_locked
     def undo(self) -> str | None:

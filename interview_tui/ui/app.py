@@ -27,8 +27,8 @@ from ..settings import Settings
 from ..study import Study
 from .dialogs.confirm import ConfirmDialog
 from .dialogs.help_screen import HelpScreen, help_rows
-from .messages import (RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan, SessionSaveProblem,
-                       TranscriptionFinished, TranscriptionProgress)
+from .messages import (LiveUpdate, RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan,
+                       SessionSaveProblem, TranscriptionFinished, TranscriptionProgress)
 from .screens.briefing import BriefingScreen
 from .screens.conduct import ConductScreen
 from .screens.debriefing import DebriefingScreen
@@ -193,6 +193,23 @@ class InterviewApp(App):
     def on_recording_began(self, message: RecordingBegan) -> None:
         self.rec_state = "rec"
         self.last_warning = ""  # a warning from before a reconnect is no longer true
+        if self.settings.live and self.interview is not None:
+            self._run_live(self.interview)
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False, description="Live transcription")
+    def _run_live(self, interview: Interview) -> None:
+        """Loads the embedding model and starts the transcriber process; it then runs on its own
+        threads and posts what it hears (see on_live_update)."""
+        interview.start_live(lambda event: self.post_message(LiveUpdate(event)))
+
+    def on_live_update(self, message: LiveUpdate) -> None:
+        event = message.event
+        if getattr(event, "state", "") == "off" and event.detail not in ("the call ended",) and \
+                not event.detail.startswith("switched off"):
+            self.notify(f"Live transcription is off: {event.detail} — the recording goes on.", severity="warning",
+                        timeout=12)
+        if hasattr(self.screen, "show_live"):
+            self.screen.show_live(event)
 
     def on_recorder_ended(self, message: RecorderEnded) -> None:
         if message.error:

@@ -59,3 +59,11 @@ class TranscriptionFinished(Message):
         self.text = text
         self.transcript_file = transcript_file
         self.session_id = session_id
+
+
+class LiveUpdate(Message):
+    """From the live transcription (core/live.py): a status, a final turn or a suggestion."""
+
+    def __init__(self, event) -> None:
+        super().__init__()
+        self.event = event

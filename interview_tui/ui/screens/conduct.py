@@ -17,6 +17,7 @@ from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.note_dialog import NoteDialog
 from ..widgets.guide_tree import GuideTree
 from ..widgets.question_panel import QuestionPanel
+from ..widgets.live_pane import LivePane
 from ..widgets.rec_status import RecStatus
 
 OPEN_LISTED = 60
@@ -37,6 +38,9 @@ class ConductScreen(Screen):
         Binding("ctrl+e", "debrief", "Debrief"),
         Binding("right,l", "next_theme", "Next theme", show=False, priority=True),
         Binding("left,h", "previous_theme", "Prev theme", show=False, priority=True),
+        Binding("y", "decide_suggestion(True)", "Accept ◇", show=False),
+        Binding("r", "decide_suggestion(False)", "Reject ◇", show=False),
+        Binding("L", "toggle_live", "Live on/off", show=False),
         Binding("question_mark", "app.help", "Keys"),
     ]
 
@@ -54,6 +58,7 @@ class ConductScreen(Screen):
                 yield QuestionPanel(id="question")
                 yield Static(id="notes")
                 yield Static(id="uncovered")
+                yield LivePane(id="live")
         yield Footer()
 
     @property
@@ -74,6 +79,53 @@ class ConductScreen(Screen):
         self.show_item(current)
         self.call_after_refresh(tree.select_item, current)  # the tree has its lines only after a refresh
         self.set_interval(1.0, self.tick)
+        live = self.interview.live
+        if live is not None:  # it started with the recording, before this screen
+            pane = self.query_one(LivePane)
+            pane.set_status(live.status.state, live.status.detail)
+            for turn in live.turns[-4:]:
+                pane.add_turn(turn.start, turn.speaker, turn.text)
+
+    # --- live coverage ---------------------------------------------------------------------------
+    def show_live(self, event) -> None:
+        from ...core.live import LiveStatus, LiveSuggested, LiveTurn
+
+        pane = self.query_one(LivePane)
+        if isinstance(event, LiveStatus):
+            pane.set_status(event.state, event.detail)
+        elif isinstance(event, LiveTurn):
+            pane.add_turn(event.segment.start, event.segment.speaker, event.segment.text)
+        elif isinstance(event, LiveSuggested):
+            item = self.store.session.guide.item(event.suggestion.item_id)
+            pane.set_suggestion(f"◇ {item.id} {item.text[:50]} — heard: “{event.suggestion.text[:50]}”  y accept · r reject")
+            self.query_one(GuideTree).refresh_items(self.store.session, [item.id])
+            self.refresh_uncovered()
+
+    def pending_suggestion(self) -> int | None:
+        pending = [i for i, s in enumerate(self.store.session.suggestions) if s.decision == "pending"]
+        return pending[-1] if pending else None
+
+    def action_decide_suggestion(self, accepted: bool) -> None:
+        index = self.pending_suggestion()
+        if index is None:
+            self.notify("No suggestion to decide.", timeout=3)
+            return
+        suggestion = self.interview.decide_suggestion(index, accepted)
+        self.query_one(GuideTree).refresh_items(self.store.session, [suggestion.item_id])
+        following = self.pending_suggestion()
+        self.query_one(LivePane).set_suggestion(
+            "" if following is None else f"◇ {self.store.session.suggestions[following].item_id} still to decide (y / r)")
+        self.refresh_uncovered()
+
+    def action_toggle_live(self) -> None:
+        if self.interview.live is not None:
+            self.app.run_worker(lambda: self.interview.stop_live("switched off — L switches it on"), thread=True,
+                                group="live-stop", exit_on_error=False, description="Stopping live transcription")
+            self.query_one(LivePane).set_status("off", "switched off — L switches it on")
+        elif self.interview.recording:
+            self.app._run_live(self.interview)
+        else:
+            self.notify("Live transcription needs the recording.", severity="warning")
 
     # --- what is shown -----------------------------------------------------------------------
     def selected_item(self) -> str | None:

@@ -13,7 +13,12 @@ class DebriefingScreen(ChecklistScreen):
                 ("p", "app.toggle_pause", "Pause rec"), ("question_mark", "app.help", "Keys")]
 
     def hint(self) -> str:
-        return "Ctrl+E: stop the recording and end the interview. Ctrl+B: back to the guide."
+        text = "Ctrl+E: stop the recording and end the interview. Ctrl+B: back to the guide."
+        live = self.app.interview.live if self.app.interview is not None else None
+        missing = live.summary() if live is not None else []
+        if missing:  # the informant is still on the line: the last chance to ask
+            text += "\nMust-cover, neither marked nor heard: " + "; ".join(line[:60] for line in missing)
+        return text
 
     def action_back(self) -> None:
         self.app.go_to_phase("conduct")

@@ -51,7 +51,12 @@ class GuideTree(Tree):
             mark = "●" if total and done == total else ("◐" if done else "○")
             return Text.assemble((f"{mark} {item.id} ", "bold"), (item.text, "bold"), (f"  {done}/{total}", "cyan"))
         state = session.item_state(item_id)
-        label = Text(f"{ITEM_STATE_SYMBOLS[state]} {item.id} ", style=STATE_STYLES[state])
+        pending = state in ("not_yet", "asked") and any(
+            s.item_id == item_id and s.decision == "pending" for s in session.suggestions)
+        # A live suggestion takes the symbol's place (◇: heard, not yet decided; y accepts, r
+        # rejects) — first on the line, where a narrow column still shows it.
+        symbol = ("◇", "bold magenta") if pending else (ITEM_STATE_SYMBOLS[state], STATE_STYLES[state])
+        label = Text.assemble(symbol, (f" {item.id} ", STATE_STYLES[state]))
         label.append(item.text, style=STATE_STYLES[state])
         if item.must_cover and rules.is_open(session, item_id):
             if item_id in self.urgent:

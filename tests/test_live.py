@@ -1,0 +1,89 @@
+"""Live coverage during the call, headless: `record --live` with real speech played into the
+PulseAudio null sink in real time, the real Whisper model in its own process, the real embedding
+model — as the app runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from interview_tui.session.store import load_session
+from interview_tui.transcribe.utterances import RATE, UtteranceCutter
+
+from .audio_helpers import needs_pulse, play, pulse_env, wait_for_file_audio
+from .conftest import REPO, SEED_GUIDE_EN
+from .speech_fixtures import speak_interview
+
+import numpy as np
+
+pytestmark = [pytest.mark.audio, pytest.mark.whisper]
+
+CALL = [
+    ("Interviewer", "Is it OK that I record this call?"),
+    ("Informant", "Yes, that is fine."),
+    ("Interviewer", "So, when somebody on your caseload has a substance problem, how do you reach them in the first place?"),
+    ("Informant", "I phone them, mostly, and I send a text message when they do not answer."),
+    ("Interviewer", "Was it hard in the beginning, when all this was rolled out?"),
+    ("Informant", "Yes, there was a lot to learn at once, and the courses were short."),
+]
+ASKED = {"1.1", "3.4"}
+
+
+def test_utterances_are_cut_at_pauses_and_timed_in_call_time():
+    rng = np.random.default_rng(3)
+    tone = lambda seconds: (0.2 * np.sin(2 * np.pi * 220 * np.arange(int(seconds * RATE)) / RATE)).astype(np.float32)
+    quiet = lambda seconds: rng.normal(0, 0.001, int(seconds * RATE)).astype(np.float32)
+    audio = np.concatenate([quiet(1.0), tone(1.5), quiet(1.0), tone(0.1), quiet(1.0), tone(2.0), quiet(1.0)])
+    cutter = UtteranceCutter(1, started_at=100.0)
+    found = []
+    for start in range(0, len(audio), 4800):  # 0.3 s blocks, as the recorder's tap delivers them
+        found += cutter.feed(audio[start: start + 4800])
+    found += cutter.flush()
+    assert [u.channel for u in found] == [1, 1]  # the 0.1 s click is not an utterance
+    assert abs(found[0].start - 101.0) < 0.1 and abs(found[1].start - 104.6) < 0.1
+    assert 1.5 <= len(found[0].audio) / RATE <= 2.0
+
+
+@needs_pulse
+def test_record_live_suggests_the_questions_asked_as_they_are_asked(study, tmp_path):
+    spoken = speak_interview(CALL, tmp_path, language="en")
+    seconds = spoken.turns[-1][3] + 8
+    command = [sys.executable, "-m", "interview_tui", "--project", str(study.root), "record", "--live",
+               "--guide", str(SEED_GUIDE_EN), "--mic", "pulse:1", "--line", "pulse:2", "--seconds", str(seconds)]
+    proc = subprocess.Popen(command, cwd=REPO, env={**pulse_env("adapter.monitor"), "HF_HUB_OFFLINE": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wav = wait_for_file_audio(study.recordings_dir, 0.3)
+    play(spoken.path, sink="adapter")
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    assert "live transcription: on" in err and "0 overflows" in out
+    session = load_session(next(study.recordings_dir.glob("*.session.json")))
+    suggested = {s.item_id for s in session.suggestions}
+    assert suggested and suggested <= ASKED | {f"{q}.{f}" for q in ASKED for f in "abc"}, (suggested, out)
+    # which of the two the telephone-band espeak voice lets tiny.en hear varies from run to run
+    draft = [json.loads(line) for line in wav.with_name(f"{session.id}.live.jsonl").read_text().splitlines()]
+    # call time = where the played file began in the recording + time in the file
+    began = min(line["start"] for line in draft if line["role"] == "interviewer") - spoken.turns[0][2]
+    for suggestion in session.suggestions:
+        question = next(turn for turn in spoken.turns if turn[0] == "Interviewer" and suggestion.item_id.startswith(
+            "1.1" if "substance" in turn[1] else "3.4" if "beginning" in turn[1] else "-"))
+        assert abs(suggestion.call_time - (began + question[3])) <= 1.5, (suggestion, question)
+        assert suggestion.decision == "pending" and suggestion.speaker == "interviewer"
+    assert {line["role"] for line in draft} == {"interviewer", "informant"}
+    # the informant's channel is transcribed too (words vary: a telephone-band espeak voice and tiny.en)
+    assert sum(len(line["text"].split()) >= 3 for line in draft if line["role"] == "informant") >= 2
+
+
+@needs_pulse
+def test_a_live_model_that_is_missing_is_said_and_the_recording_goes_on(study, tmp_path):
+    command = [sys.executable, "-m", "interview_tui", "--project", str(study.root), "record", "--live",
+               "--live-model", "no-such-model", "--guide", str(SEED_GUIDE_EN), "--seconds", "4"]
+    result = subprocess.run(command, cwd=REPO, env={**pulse_env("phone.monitor"), "HF_HUB_OFFLINE": "1"},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "live transcription: off — model 'no-such-model'" in result.stderr
+    assert "stopped: seconds_reached" in result.stdout and "Traceback" not in result.stderr
