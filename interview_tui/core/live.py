@@ -142,14 +142,19 @@ class LiveCoverage:
     # --- threads -----------------------------------------------------------------------------
     def _cut(self, tap, rate: int, roles: list[str], started_at: float) -> None:
         cutters = [UtteranceCutter(channel, started_at=started_at) for channel in range(len(roles))]
-        while not self._stop.is_set():
-            try:
-                block = tap.get(timeout=0.2)
-            except queue.Empty:
-                continue
+
+        def feed(block) -> None:
             for channel, cutter in enumerate(cutters):
                 for utterance in cutter.feed(to_16k(block[:, channel], rate)):
                     self._offer(utterance, roles)
+
+        while not self._stop.is_set():
+            try:
+                feed(tap.get(timeout=0.2))
+            except queue.Empty:
+                continue
+        while not tap.empty():  # what the recorder handed over before it stopped is still heard
+            feed(tap.get_nowait())
         for cutter in cutters:
             for utterance in cutter.flush():
                 self._offer(utterance, roles)
