@@ -224,6 +224,8 @@ class LiveCoverage:
 
     def _suggest(self, suggestion, role: str) -> None:
         session = self.interview.session
+        if session.phase in ("briefing", "debriefing", "ended"):
+            return  # the briefing names the guide's topics: only the conduct is heard for the guide
         if any(s.item_id == suggestion.item_id for s in session.suggestions):
             return  # once per item: the interviewer already saw it
         record = session.items.get(suggestion.item_id)
