@@ -90,6 +90,8 @@ class LiveCoverage:
         self._threads: list[threading.Thread] = []
         self._child: subprocess.Popen | None = None
         self._tracker: CoverageTracker | None = None
+        self._keywords: CoverageMatcher | None = None
+        self._untap = lambda: None
 
     # --- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -110,6 +112,7 @@ class LiveCoverage:
                                        env={**os.environ, "OMP_NUM_THREADS": "1"})
         self._set(LiveStatus("starting", f"loading {self.model}"))
         tap = recorder.tap(max_blocks=400)
+        self._untap = lambda: recorder.untap(tap)
         started_at = recorder.position
         for target, args in ((self._cut, (tap, recorder.rate, roles, started_at)), (self._send, ()),
                              (self._read, (roles,))):
@@ -121,6 +124,7 @@ class LiveCoverage:
         """After the recording stopped: the last utterances are cut, sent and transcribed (up to
         ``timeout`` seconds), then the transcriber exits."""
         self._stop.set()
+        self._untap()  # switched off mid-call: the recorder stops feeding it
         cut, sender, reader = (self._threads + [None, None, None])[:3]
         for thread in (cut, sender):
             if thread is not None:

@@ -107,8 +107,11 @@ class Recorder:
     def tap(self, max_blocks: int = 200) -> queue.Queue:
         """A queue of the recorded frames for live transcription; dropped when full, never waited on."""
         tap: queue.Queue = queue.Queue(maxsize=max_blocks)
-        self._taps.append(tap)
+        self._taps = [*self._taps, tap]  # a new list: the writer thread iterates the old one safely
         return tap
+
+    def untap(self, tap: queue.Queue) -> None:
+        self._taps = [t for t in self._taps if t is not tap]
 
     def start(self) -> None:
         sd = sounddevice_module()
