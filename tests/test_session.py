@@ -151,3 +151,15 @@ def test_cli_sessions_lists_unfinished(study):
     result = run_cli("--project", str(study.root), "sessions")
     assert result.returncode == 0, result.stderr
     assert store.session.id in result.stdout and "unfinished" in result.stdout
+
+
+def test_accepting_a_suggestion_for_an_item_the_guide_lacks_is_refused_with_the_reason(study):
+    from interview_tui.errors import UserError
+    from interview_tui.session.model import LiveSuggestion
+
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB))
+    store.add_suggestion(LiveSuggestion(item_id="9.9", call_time=3.0, text="…"))  # a hand-edited file
+    with pytest.raises(UserError, match="'9.9', which the session's guide does not have"):
+        store.decide_suggestion(0, True)
+    assert store.decide_suggestion(0, False).decision == "rejected"
+    assert "9.9" not in store.session.items

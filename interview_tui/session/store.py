@@ -206,6 +206,9 @@ class SessionStore:
         """Accepting makes the suggestion the interviewer's own mark, at the suggestion's call time
         (so the turn that triggered it becomes its evidence)."""
         suggestion = self.session.suggestions[index]
+        if accepted and suggestion.item_id not in self.session.guide.item_ids():
+            raise UserError(f"{self.path}: suggestion {index + 1} names item '{suggestion.item_id}', which the "
+                            "session's guide does not have — reject it (r) or mark the item by hand")
         suggestion.decision = "accepted" if accepted else "rejected"
         suggestion.decided_at = self.call_time()
         if accepted:

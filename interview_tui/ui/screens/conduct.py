@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
 from ...core import rules
+from ...errors import UserError
 from ...model.timefmt import hms
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.note_dialog import NoteDialog
@@ -110,7 +111,11 @@ class ConductScreen(Screen):
         if index is None:
             self.notify("No suggestion to decide.", timeout=3)
             return
-        suggestion = self.interview.decide_suggestion(index, accepted)
+        try:
+            suggestion = self.interview.decide_suggestion(index, accepted)
+        except UserError as exc:  # a hand-edited session: said, nothing changed
+            self.notify(str(exc), severity="warning", timeout=10)
+            return
         self.query_one(GuideTree).refresh_items(self.store.session, [suggestion.item_id])
         following = self.pending_suggestion()
         self.query_one(LivePane).set_suggestion(
