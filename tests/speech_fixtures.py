@@ -80,11 +80,20 @@ def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
 def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = True,
                     gap: float = 0.8, lead: float = 1.0, name: str = "interview",
                     voice: str = "espeak") -> SpokenInterview:
-    """Render the script; mono=False mixes both voices into one channel (phone on speaker)."""
+    """Render the script; stereo=False mixes both voices into one channel (phone on speaker).
+
+    An entry is ``(speaker, text)`` — it starts ``gap`` seconds after the previous turn — or
+    ``(speaker, text, when)`` for natural turn-taking: ``when`` a number is the gap after the
+    previous turn's end (negative: it starts while that turn is still going, an overlap);
+    ``when == "during"`` is a back-channel ("mm", "ja") on the other side, in the middle of the
+    previous turn, which goes on as if it had not happened."""
     work.mkdir(parents=True, exist_ok=True)
     voices = {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
     pieces, turns, position = [], [], lead
-    for index, (speaker, text) in enumerate(script):
+    main_start = lead
+    for index, entry in enumerate(script):
+        speaker, text = entry[0], entry[1]
+        when = entry[2] if len(entry) > 2 else gap
         if voice == "piper":  # the informant: the same neural voice, a few semitones lower
             audio = _piper(text, work / f"turn{index}.wav", 0 if speaker == "Interviewer" else -350)
         else:
@@ -92,10 +101,17 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
                             150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav")
         if speaker != "Interviewer":
             audio = _phone(audio, work)
-        turns.append((speaker, text, position, position + len(audio) / RATE))
-        pieces.append((speaker, int(position * RATE), audio))
-        position += len(audio) / RATE + gap
-    total = int((position + lead) * RATE)
+        seconds = len(audio) / RATE
+        if when == "during":
+            start = main_start + max(0.3, (position - gap - main_start) / 2 - seconds / 2)
+        else:
+            start = max(lead, position - gap + float(when)) if index else lead
+        turns.append((speaker, text, start, start + seconds))
+        pieces.append((speaker, int(start * RATE), audio))
+        if when != "during":
+            main_start = start
+            position = start + seconds + gap
+    total = int((max(end for *_, end in turns) + lead) * RATE)
     out = np.zeros((total, 2), dtype=np.float32)
     for speaker, start, audio in pieces:
         column = 0 if speaker == "Interviewer" else 1
@@ -106,3 +122,27 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
     else:
         sf.write(path, out.sum(axis=1), RATE, subtype="PCM_16")
     return SpokenInterview(path, turns)
+
+
+# Natural turn-taking: short gaps, answers that start before the question has quite ended,
+# back-channels on the other side while one speaks ("during"), a question cut into.
+NATURAL_ENGLISH = [
+    ("Interviewer", "So, to start with, could you tell me a little about how you reach the people you follow up?", 0.0),
+    ("Informant", "Sure. Mostly I call them, and if they do not pick up I leave a message in the activity plan.", 0.3),
+    ("Interviewer", "Mm.", "during"),
+    ("Interviewer", "And do they answer those messages?", 0.4),
+    ("Informant", "Some do, some never open them. It depends a lot on the person.", -0.2),
+    ("Interviewer", "Right.", 0.2),
+    ("Informant", "A few of them prefer to just walk into the office without an appointment.", 0.3),
+    ("Interviewer", "Yeah.", "during"),
+    ("Interviewer", "When you started using the digital tools, what was the hardest part?", 0.5),
+    ("Informant", "Honestly, learning the new system while the queue kept growing. It took weeks before it felt normal.", 0.4),
+    ("Interviewer", "Okay.", "during"),
+    ("Interviewer", "And now?", 0.2),
+    ("Informant", "Now it works quite well, I would say.", 0.2),
+    ("Interviewer", "Is there anything you miss from the old way of working?", 0.6),
+    ("Informant", "Seeing people. On the phone you cannot tell whether someone is having a bad day.", 0.3),
+    ("Interviewer", "Mm, yes.", "during"),
+    ("Informant", "You hear it sometimes, but you do not see it.", 0.3),
+    ("Interviewer", "Thank you, that was the last of my questions.", 0.5),
+]

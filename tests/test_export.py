@@ -135,6 +135,10 @@ def test_formats_follow_their_consumers(reviewed_session, tmp_path):
     transcript = Transcript.model_validate_json(transcript_path.read_text())
     transcript.segments[0].text += " <viktig> kl. 10:30"
     transcript.segments[2].flags = ["repetition"]
+    unsure = transcript.segments[3]
+    unsure.checked = False
+    unsure.draft_text = None
+    unsure.words = [w.model_copy(update={"probability": 0.2}) for w in unsure.words] or unsure.words
     transcript.save(transcript_path)
     store.add_note("informanten ler", call_time=3.0)
     store.add_note("marker", kind="marker", call_time=9.0)
@@ -159,6 +163,11 @@ def test_formats_follow_their_consumers(reviewed_session, tmp_path):
     assert "lnNumType" in section._sectPr.xml
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Note: informanten ler" in text and "check the audio" in text
+    # what Whisper repeated or was unsure of is marked in every format, for checking before quoting
+    for name in ("txt", "docx", "srt", "maxqda.txt", "nvivo.txt"):
+        content = text if name == "docx" else files[name].read_text()
+        assert "[⟳ repeated words: check the audio]" in content, name
+        assert "[? unsure words: check the audio]" in content, name
     txt = files["txt"].read_text()
     assert f"Transcript of {store.session.id}.wav" in txt  # an id of digits and dashes is no phone number
     assert "(note: informanten ler)" in txt and "(note: (marker))" in txt

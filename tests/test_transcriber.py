@@ -4,6 +4,7 @@ speech: espeak-ng voices, the informant through a telephone band."""
 from __future__ import annotations
 
 
+import re
 import shutil
 import subprocess
 import sys
@@ -112,17 +113,89 @@ def test_exports_parse_back_with_real_readers(english_transcript):
     assert nvivo[0] == ["Timespan", "Speaker", "Content"] and all(len(row) == 3 for row in nvivo)
 
 
-def test_silence_and_noise_give_no_text(tmp_path, tiny):
+def test_silence_and_noise_give_no_text_even_with_the_guide_as_prompt(tmp_path, tiny):
+    """The guide's words given as the prompt must not come out where nobody spoke: a minute each
+    of silence, white noise, mains hum, line noise through a phone band and breath-like bursts."""
+    from .speech_fixtures import _phone
+
     rate = 16000
     rng = np.random.default_rng(7)
-    for name, audio in {"silence": np.zeros(rate * 60, np.float32),
-                        "noise": (rng.normal(0, 0.02, rate * 60)).astype(np.float32),
-                        "hum": (0.05 * np.sin(2 * np.pi * 50 * np.arange(rate * 60) / rate)).astype(np.float32)}.items():
+    noise = rng.normal(0, 0.02, rate * 60).astype(np.float32)
+    hum = (0.05 * np.sin(2 * np.pi * 50 * np.arange(rate * 60) / rate)).astype(np.float32)
+    bursts = noise / 8
+    for start in range(rate, rate * 59, int(4.3 * rate)):
+        bursts[start: start + 8000] += (rng.normal(0, 0.03, 8000) * np.hanning(8000)).astype(np.float32)
+    vocabulary = ", ".join(load_guide(SEED_GUIDE_EN).vocabulary())
+    for name, audio in {"silence": np.zeros(rate * 60, np.float32), "noise": noise, "hum": hum,
+                        "line": _phone(noise / 4 + hum / 10, tmp_path), "bursts": bursts}.items():
         path = tmp_path / f"{name}.wav"
-        sf.write(path, np.stack([audio, audio], axis=1), rate)
-        job = TranscriptionJob(path, tmp_path / f"{name}.json", TranscribeOptions(model="tiny.en", language="en"), model=tiny)
+        sf.write(path, np.stack([audio, audio / 2], axis=1), rate)
+        options = TranscribeOptions(model="tiny.en", language="en", vocabulary=vocabulary)
+        job = TranscriptionJob(path, tmp_path / f"{name}.json", options, model=tiny)
         list(job.run())
         assert job.transcript.segments == [], (name, job.transcript.text)
+
+
+def test_a_phone_band_informant_gets_no_guide_words_nobody_said(tmp_path, tiny):
+    script = [("Interviewer", "Tell me about your week."),
+              ("Informant", "The weather was cold, so we stayed inside and baked bread with the children."),
+              ("Interviewer", "And the weekend?"),
+              ("Informant", "My brother came to visit. We walked along the river and fed the ducks.")]
+    spoken = speak_interview(script * 2, tmp_path)
+    guide = load_guide(SEED_GUIDE_EN)
+    job = TranscriptionJob(spoken.path, tmp_path / "week.json",
+                           TranscribeOptions(model="tiny.en", language="en", vocabulary=", ".join(guide.vocabulary())),
+                           model=tiny)
+    list(job.run())
+    informant = " ".join(s.text for s in job.transcript.segments if s.channel == 1).lower()
+    assert "brother" in informant  # it was heard…
+    invented = [term for term in guide.vocabulary() if re.search(r"\b" + re.escape(term.lower()) + r"\b", informant)]
+    assert invented == []  # …and nothing of the guide was put in its mouth
+
+
+def test_natural_turn_taking_keeps_back_channels_and_overlaps_on_their_speaker(tmp_path, tiny):
+    """Short gaps, an answer that starts before the question ends, "mm" / "yeah" / "okay" said
+    on the other side during a turn: each stays in the transcript, on its speaker, in time order."""
+    from .speech_fixtures import NATURAL_ENGLISH
+
+    spoken = speak_interview(NATURAL_ENGLISH, tmp_path, gap=0.4)
+    job = TranscriptionJob(spoken.path, tmp_path / "natural.json", TranscribeOptions(model="tiny.en", language="en"),
+                           model=tiny)
+    list(job.run())
+    segments = job.transcript.segments
+    assert [s.start for s in segments] == sorted(s.start for s in segments)
+    back_channels = [(speaker, start, end) for (speaker, _, when), (_, _, start, end)
+                     in zip(NATURAL_ENGLISH, spoken.turns) if when == "during"]
+    heard = [any(s.speaker == speaker and s.start < end + 0.5 and s.end > start - 0.5 for s in segments)
+             for speaker, start, end in back_channels]
+    assert sum(heard) >= len(back_channels) - 1, heard
+    overlap = next(turn for (_, _, when), turn in zip(NATURAL_ENGLISH, spoken.turns) if when == -0.2)
+    assert any(s.speaker == "Informant" and abs(s.start - overlap[2]) < 0.6 for s in segments)
+    # with overlaps a moment can have two speakers: a segment is right when its speaker talks then
+    right = sum(any(who == s.speaker and start < s.end + 0.3 and end > s.start - 0.3
+                    for who, _, start, end in spoken.turns) for s in segments)
+    assert right == len(segments)
+
+
+def test_a_48_khz_recording_is_read_a_window_at_a_time(tmp_path, tiny, english):
+    """What the recorder writes (48 kHz) is decoded once into a 16 kHz copy inside the study —
+    never held whole in memory — and the copy is gone when the run ends."""
+    import subprocess as sp
+
+    high = tmp_path / "transcripts" / "call48k.wav"
+    high.parent.mkdir()
+    sp.run(["sox", str(english.path), "-r", "48000", str(high)], check=True)
+    options = TranscribeOptions(model="tiny.en", language="en", window_seconds=10)
+    job = TranscriptionJob(high, tmp_path / "transcripts" / "call48k.json", options, model=tiny)
+    copies = []
+    for _ in job.run():
+        copies.append(sorted(p.name for p in high.parent.glob(".*.16k.wav")))
+    assert [".call48k.16k.wav"] in copies
+    assert not list(high.parent.glob(".*16k.wav*"))
+    direct = TranscriptionJob(english.path, tmp_path / "direct.json", options, model=tiny)
+    list(direct.run())
+    assert "contact" in job.transcript.text.lower()
+    assert abs(len(job.transcript.text.split()) - len(direct.transcript.text.split())) <= 3
 
 
 def test_mono_recording_gets_one_speaker(tmp_path, tiny):
@@ -236,12 +309,38 @@ def test_truncated_recording_is_transcribed_up_to_the_cut(study, tmp_path, engli
 def test_model_folder_errors(tmp_path):
     with pytest.raises(ModelUnavailable, match="has no model.bin"):
         load_whisper(str(tmp_path))
-    folder = tmp_path / "no-tokenizer"
-    shutil.copytree(bundled_model_dir("tiny.en"), folder)
-    (folder / "tokenizer.json").unlink()
-    with pytest.raises(ModelUnavailable, match="no tokenizer.json"):
+    folder = tmp_path / "not-whisper"
+    folder.mkdir()
+    for name in ("model.bin", "config.json"):
+        (folder / name).write_text("{}")
+    (folder / "vocabulary.json").write_text('["a", "b"]')
+    with pytest.raises(ModelUnavailable, match="no tokenizer.json — convert again with `--copy_files"):
         load_whisper(str(folder))
 
+
+def test_a_folder_as_the_converter_writes_it_loads_offline(tmp_path, monkeypatch, english):
+    """``ct2-transformers-converter`` without --copy_files writes model.bin, config.json and
+    vocabulary.json — NB-Whisper's folder as a researcher converts it. It loads with nothing
+    downloaded, the researcher's folder untouched, and transcribes."""
+    import json
+
+    monkeypatch.setenv("INTERVIEW_TUI_MODELS", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    for name in ("tiny.en", "base"):
+        source = bundled_model_dir(name)
+        folder = tmp_path / f"converted-{name}"
+        folder.mkdir()
+        (folder / "model.bin").symlink_to(source / "model.bin")
+        shutil.copy(source / "config.json", folder / "config.json")
+        tokens = (source / "vocabulary.txt").read_text(encoding="utf-8").split("\n")[:-1]
+        (folder / "vocabulary.json").write_text(json.dumps(tokens), encoding="utf-8")
+        model = load_whisper(str(folder), "cpu")
+        assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.bin", "vocabulary.json"]
+        original = json.loads((source / "tokenizer.json").read_text(encoding="utf-8"))
+        assert [t["content"] for t in original["added_tokens"]] == \
+            [model.hf_tokenizer.id_to_token(t["id"]) for t in original["added_tokens"]]
+        segments, _ = model.transcribe(str(english.path), language="en")
+        assert "contact" in " ".join(s.text for s in segments).lower()
 
 
 def test_transcription_in_another_process_reports_progress(study, english, monkeypatch):

@@ -12,13 +12,23 @@ from pathlib import Path
 from typing import Callable
 
 from ..fileio import atomic_write_text
-from ..model.transcript import Segment, Transcript
+from ..model.transcript import Segment, Transcript, is_unsure
 from ..model.timefmt import hms, srt_time, vtt_time
 
 SHORT_PAUSE = 0.5
 LONG_PAUSE = 1.0
 LOOP_MARK = "[⟳ repeated words: check the audio]"
 """After a segment Whisper kept repeating: the researcher should listen before quoting it."""
+UNSURE_MARK = "[? unsure words: check the audio]"
+"""After a segment Whisper was unsure of (see ``is_unsure``); gone once the researcher corrects it."""
+
+
+def check_marks(segment: Segment) -> str:
+    """What the researcher should check before quoting this segment, as text after it."""
+    marks = [LOOP_MARK] if "repetition" in segment.flags else []
+    if is_unsure(segment):
+        marks.append(UNSURE_MARK)
+    return " ".join(marks)
 
 Notes = list[tuple[float, str]]
 """The interviewer's timed notes and markers, (call time, text), placed among the turns."""
@@ -59,8 +69,7 @@ def turn_text(turn: Turn, rewrite: Callable[[str], str] = lambda text: text, pau
             if mark:
                 parts.append(mark)
         parts.append(rewrite(segment.text))
-        if "repetition" in segment.flags:
-            parts.append(LOOP_MARK)
+        parts.append(check_marks(segment))
     return " ".join(part for part in parts if part)
 
 
@@ -115,11 +124,15 @@ def _srt_text(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 
+def _marked(segment: Segment, rewrite) -> str:
+    return " ".join(part for part in (rewrite(segment.text), check_marks(segment)) if part)
+
+
 def to_srt(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) -> str:
     blocks = []
     for index, segment in enumerate(sorted(transcript.segments, key=lambda s: s.start), start=1):
         blocks.append(f"{index}\n{srt_time(segment.start)} --> {srt_time(segment.end)}\n"
-                      f"{_srt_text(segment.speaker)}: {_srt_text(rewrite(segment.text))}\n")
+                      f"{_srt_text(segment.speaker)}: {_srt_text(_marked(segment, rewrite))}\n")
     return "\n".join(blocks)
 
 
@@ -131,7 +144,7 @@ def to_vtt(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) -> st
     lines = ["WEBVTT", "", "NOTE", f"{transcript.software}; audio {transcript.audio_file}", ""]
     for index, segment in enumerate(sorted(transcript.segments, key=lambda s: s.start), start=1):
         lines += [str(index), f"{vtt_time(segment.start)} --> {vtt_time(segment.end)}",
-                  f"<v {_vtt_escape(segment.speaker)}>{_vtt_escape(rewrite(segment.text))}", ""]
+                  f"<v {_vtt_escape(segment.speaker)}>{_vtt_escape(_marked(segment, rewrite))}", ""]
     return "\n".join(lines)
 
 
@@ -150,9 +163,8 @@ def to_maxqda(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) ->
         if segment.speaker != current:
             out.append(f"\n\n{segment.speaker}\n")
             current = segment.speaker
-        text = _CLOCK_TIME.sub(r"\1.\2", rewrite(segment.text))
-        if "repetition" in segment.flags:
-            text += f" {LOOP_MARK}"
+        text = " ".join(part for part in (_CLOCK_TIME.sub(r"\1.\2", rewrite(segment.text)),
+                                          check_marks(segment)) if part)
         out.append(f"[{hms(segment.start)}] - {text} ")
     return "".join(out).rstrip() + "\n"
 

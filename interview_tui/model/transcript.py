@@ -57,6 +57,21 @@ class Segment(BaseModel):
     checked: bool = False
 
 
+UNSURE_WORD = 0.4
+"""A word Whisper gave less than this probability is one it was unsure of."""
+
+
+def is_unsure(segment: Segment) -> bool:
+    """Whisper was unsure of this segment: a third of its words or more below UNSURE_WORD, or
+    their mean below it. Text the researcher corrected or checked against the audio is no longer
+    in doubt."""
+    if segment.draft_text is not None or segment.checked or not segment.words:
+        return False
+    probabilities = [word.probability for word in segment.words]
+    low = sum(p < UNSURE_WORD for p in probabilities)
+    return low * 3 >= len(probabilities) or sum(probabilities) / len(probabilities) < UNSURE_WORD
+
+
 class Transcript(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     format: Literal["interview-tui/transcript"] = "interview-tui/transcript"

@@ -1,8 +1,16 @@
-"""Reading a recording into 16 kHz channels for Whisper, with clear errors for bad files."""
+"""Reading a recording into 16 kHz channels for Whisper, with clear errors for bad files.
+
+A recording is read a window at a time, never whole: a two-hour stereo interview is 460 MB as
+16 kHz floats, and holding it (as the first version did, 1.28 GB for one hour with the decoder's
+copies) made the transcriber's memory grow with the interview. A 16 kHz WAV or FLAC is read in
+place; anything else (the recorder's 48 kHz WAV, an MP3 or M4A a researcher brings) is decoded
+once, frame by frame, into a 16 kHz copy beside the transcript — inside the study, like the
+recording itself — that is deleted when the run ends."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -40,24 +48,91 @@ def channel_count(path: Path) -> int:
                              "give a recording (WAV, FLAC, MP3, M4A…)")
 
 
-def load_channels(path: Path) -> list[np.ndarray]:
-    """One float32 array per channel (mono or the two sides of a stereo recording), 16 kHz."""
-    from faster_whisper.audio import decode_audio
+class Recording:
+    """A recording opened for reading by windows: ``read(channel, start, end)`` gives 16 kHz
+    float32 samples of one channel. Use it as a context manager (it may own a decoded copy)."""
 
-    path = Path(path)
+    def __init__(self, path: Path, scratch_dir: Path):
+        import soundfile as sf
+
+        self.path = Path(path)
+        _check_readable(self.path)
+        self.channels = channel_count(self.path)
+        if self.channels > 2:
+            raise AudioFileError(f"{self.path}: has {self.channels} channels; interview-tui transcribes mono or stereo")
+        self._copy: Path | None = None
+        try:
+            info = sf.info(str(self.path))
+            direct = info.samplerate == SAMPLE_RATE and info.channels == self.channels
+        except Exception:
+            direct = False  # not a format libsndfile reads (M4A, some MP3s): decode a copy
+        source = self.path
+        if not direct:
+            self._copy = Path(scratch_dir) / f".{self.path.stem}.16k.wav"
+            _decode_to_wav(self.path, self._copy, self.channels)
+            source = self._copy
+        self._file = sf.SoundFile(str(source))
+        self.frames = self._file.frames
+        if self.frames == 0:
+            self.close()
+            raise AudioFileError(f"{self.path}: contains no audio (0 seconds) — nothing to transcribe")
+        self.seconds = self.frames / SAMPLE_RATE
+
+    def read(self, channel: int, start: float, end: float) -> np.ndarray:
+        first = max(0, int(start * SAMPLE_RATE))
+        last = min(self.frames, int(end * SAMPLE_RATE))
+        if last <= first:
+            return np.zeros(0, dtype=np.float32)
+        self._file.seek(first)
+        block = self._file.read(last - first, dtype="float32", always_2d=True)
+        return np.ascontiguousarray(block[:, channel])
+
+    def close(self) -> None:
+        file = getattr(self, "_file", None)
+        if file is not None:
+            file.close()
+        if self._copy is not None:
+            self._copy.unlink(missing_ok=True)
+
+    def __enter__(self) -> "Recording":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _check_readable(path: Path) -> None:
     if not path.is_file():
         raise AudioFileError(f"{path}: no such recording — `interview-tui sessions` lists the study's recordings")
     if path.stat().st_size == 0:
         raise AudioFileError(f"{path}: the file is empty (0 bytes) — nothing to transcribe")
-    channels = channel_count(path)
-    if channels > 2:
-        raise AudioFileError(f"{path}: has {channels} channels; interview-tui transcribes mono or stereo")
+
+
+def _decode_to_wav(path: Path, target: Path, channels: int) -> None:
+    """Decode and resample frame by frame (memory stays flat), written under a temporary name so
+    a half-written copy is never read."""
+    import av
+    import soundfile as sf
+
+    partial = target.with_name(target.name + ".partial")
     try:
-        decoded = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=channels == 2)
+        with av.open(str(path)) as container, \
+                sf.SoundFile(str(partial), "w", SAMPLE_RATE, channels, "PCM_16", format="WAV") as out:
+            resampler = av.AudioResampler(format="s16", layout="stereo" if channels == 2 else "mono",
+                                          rate=SAMPLE_RATE)
+            stream = container.streams.audio[0]
+            for frame in _frames_then_flush(container.decode(stream)):
+                for resampled in resampler.resample(frame):
+                    out.write(resampled.to_ndarray().reshape(-1, channels))
+        os.replace(partial, target)
+    except AudioFileError:
+        raise
     except Exception as exc:
+        partial.unlink(missing_ok=True)
         raise AudioFileError(f"{path}: the audio could not be decoded ({type(exc).__name__}: {exc}) — "
                              "if the recorder crashed, run `interview-tui repair` first")
-    arrays = list(decoded) if channels == 2 else [decoded]
-    if not arrays or len(arrays[0]) == 0:
-        raise AudioFileError(f"{path}: contains no audio (0 seconds) — nothing to transcribe")
-    return arrays
+
+
+def _frames_then_flush(frames):
+    yield from frames
+    yield None  # the resampler gives what it still holds

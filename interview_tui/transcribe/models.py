@@ -4,7 +4,9 @@ faster-whisper name that is downloaded once (needs internet) and then works offl
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import os
 import shutil
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 from platformdirs import user_cache_dir
 
 from ..errors import UserError
+from ..fileio import atomic_write_text
 
 NB_WHISPER_ADVICE = (
     "for Norwegian, NB-Whisper from the National Library of Norway is far more accurate: "
@@ -61,15 +64,65 @@ def bundled_model_dir(name: str) -> Path | None:
 
 
 def check_model_folder(folder: Path) -> Path:
+    """A CTranslate2 Whisper folder faster-whisper can load offline. A folder as it comes out of
+    ``ct2-transformers-converter`` without ``--copy_files tokenizer.json`` (NB-Whisper's, say) is
+    completed with a tokenizer rebuilt from its own vocabulary (see ``converted_model_view``)."""
     missing = [name for name in ("model.bin", "config.json") if not (folder / name).is_file()]
     if missing:
         raise ModelUnavailable(f"model folder {folder} has no {' or '.join(missing)} — it must be a "
-                               "CTranslate2 conversion (see the README, 'Models')")
+                               "CTranslate2 conversion (see the README, 'Norwegian model')")
     if not (folder / "tokenizer.json").is_file():
-        raise ModelUnavailable(f"model folder {folder} has no tokenizer.json — copy the tokenizer.json "
-                               "of the original model into it (faster-whisper would otherwise try to "
-                               "download one)")
+        return converted_model_view(folder)
     return folder
+
+
+def _vocabulary(folder: Path) -> list[str] | None:
+    if (folder / "vocabulary.json").is_file():
+        return json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+    if (folder / "vocabulary.txt").is_file():
+        return (folder / "vocabulary.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    return None
+
+
+def converted_model_view(folder: Path) -> Path:
+    """faster-whisper fetches a tokenizer from the hub when the folder has none — not allowed
+    here. Whisper's tokenizers differ only in their special tokens (large-v3 adds one, which moves
+    the rest), and the converter writes every token to ``vocabulary.json``: so the bundled
+    tokenizer of the same family (multilingual or English-only) gets its special tokens from
+    that vocabulary. The user's folder is left as it is; a view of it (links to its files plus
+    the tokenizer) lives in the model cache."""
+    vocabulary = _vocabulary(folder)
+    advice = (f"model folder {folder} has no tokenizer.json — convert again with `--copy_files "
+              "tokenizer.json preprocessor_config.json`, or copy the original model's tokenizer.json into it")
+    if not vocabulary or "<|endoftext|>" not in vocabulary:
+        raise ModelUnavailable(advice)
+    first_special = vocabulary.index("<|endoftext|>")
+    family = "tiny.en" if first_special == 50256 else "base"
+    source = bundled_model_dir(family)
+    if source is None:
+        raise ModelUnavailable(advice + f" (the tokenizer could be rebuilt with the '{family}' model "
+                               "package installed: `./scripts/setup.sh` installs it)")
+    tokenizer = json.loads((source / "tokenizer.json").read_text(encoding="utf-8"))
+    vocab = tokenizer["model"]["vocab"]
+    by_id = {index: token for token, index in vocab.items()}
+    if any(by_id.get(index) != vocabulary[index] for index in range(0, first_special, 97)):
+        raise ModelUnavailable(advice + " (its vocabulary is not Whisper's)")
+    last_special = next((i for i, token in enumerate(vocabulary) if token == "<|0.00|>"), len(vocabulary))
+    template = tokenizer["added_tokens"][0]
+    tokenizer["added_tokens"] = [{**template, "id": index, "content": vocabulary[index]}
+                                 for index in range(first_special, last_special)]
+    digest = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]
+    view = models_cache_dir() / "converted" / f"{folder.name}-{digest}"
+    view.mkdir(parents=True, exist_ok=True)
+    for item in folder.iterdir():
+        link = view / item.name
+        if not link.exists() and item.is_file():
+            try:
+                link.symlink_to(item.resolve())
+            except OSError:
+                raise ModelUnavailable(advice + " (links could not be made in the model cache on this system)")
+    atomic_write_text(view / "tokenizer.json", json.dumps(tokenizer, ensure_ascii=False))
+    return view
 
 
 def resolve_model(name_or_dir: str) -> str:
@@ -99,9 +152,9 @@ def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "de
     if compute_type == "default":
         compute_type = "int8" if device in ("cpu", "auto") else "default"
     try:
-        return WhisperModel(resolved, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
-                            download_root=str(models_cache_dir()),
-                            local_files_only=local or not allow_download)
+        model = WhisperModel(resolved, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
+                             download_root=str(models_cache_dir()),
+                             local_files_only=local or not allow_download)
     except ValueError as exc:
         if "compute type" in str(exc) or "compute_type" in str(exc):
             raise ModelUnavailable(f"--compute-type {compute_type} is not supported on {device}: {exc}")
@@ -121,3 +174,16 @@ def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "de
             f"(needs internet): `interview-tui transcribe --download-model --model {name_or_dir} …`; or use a "
             "model you have: --model tiny.en or base (from the PyPI model packages), or "
             "--model /path/to/a/ctranslate2-model-folder; " + NB_WHISPER_ADVICE)
+    return _with_matching_features(model)
+
+
+def _with_matching_features(model):
+    """A converted folder without preprocessor_config.json gets faster-whisper's 80 mel bands;
+    large-v3 models (NB-Whisper large among them) need 128 — the model itself says how many."""
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    wanted = getattr(model.model, "n_mels", 80)
+    if model.feat_kwargs.get("feature_size", 80) != wanted:
+        model.feat_kwargs = {**model.feat_kwargs, "feature_size": wanted}
+        model.feature_extractor = FeatureExtractor(**model.feat_kwargs)
+    return model

@@ -1,10 +1,11 @@
 """Transcribing an interview: per channel, speech only, batched, resumable, with loop guards.
 
 Why it is faster than plain faster-whisper on a phone interview: each channel is cut to its
-speech (Silero VAD, tuned not to drop narrowband phone voices) and decoded by faster-whisper's
-batched pipeline; the other speaker's time and the silences cost nothing. The channel is the
-speaker, so no diarization model is needed. Each channel is worked through in windows of a few
-minutes, cut in silences: a window is the unit of checkpoints, so an interrupted run continues.
+speech (``speech_regions``: Silero VAD or the channel's own loudness) and decoded by
+faster-whisper's batched pipeline; the other speaker's time and the silences cost nothing. The
+channel is the speaker, so no diarization model is needed. Each channel is read and worked
+through in windows of a few minutes, cut in silences: a window is the unit of memory, of
+checkpoints and of cancelling, so memory stays flat and an interrupted run continues.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import numpy as np
 
 from .. import __version__
 from ..fileio import atomic_write_text
-from .audio_input import SAMPLE_RATE, file_sha256, load_channels
+from .audio_input import SAMPLE_RATE, Recording, file_sha256
 from ..model.transcript import Segment, Transcript, Word
+from .speech_regions import SpeechOnly, lay_end_to_end, speech_regions
 
 # Phone voices score lower in Silero than studio voices; a low threshold and generous padding
 # keep quiet, band-limited speech (dropped words are lost data), while silence still scores ~0.
@@ -31,7 +33,9 @@ VAD_MIN_SILENCE_MS = 600
 VAD_SPEECH_PAD_MS = 300
 CHUNK_MAX_SECONDS = 28.0
 WINDOW_SECONDS = 300.0
-BATCH_SIZE = 8
+BATCH_SIZE = 2
+"""Measured on 2 cores (tiny.en, a 2-minute interview): 2 as fast as 4 or 8, and each chunk in a
+batch holds ~80 MB while it is decoded; 1 was 45 % slower."""
 SEGMENT_SPLIT_PAUSE = 1.0
 
 
@@ -90,27 +94,20 @@ def vad_options():
                       speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=CHUNK_MAX_SECONDS)
 
 
-def speech_spans(audio: np.ndarray) -> list[tuple[float, float]]:
-    from faster_whisper.vad import get_speech_timestamps
-
-    return [(span["start"] / SAMPLE_RATE, span["end"] / SAMPLE_RATE)
-            for span in get_speech_timestamps(audio, vad_options())]
-
-
-def plan_windows(audio: np.ndarray, channel: int, window_seconds: float = WINDOW_SECONDS) -> list[Window]:
+def plan_windows(recording: Recording, channel: int, window_seconds: float = WINDOW_SECONDS) -> list[Window]:
     """Windows of about ``window_seconds``, each cut at the quietest moment near its boundary so
-    no word is split. (The VAD runs once, inside the decoder, per window.)"""
-    total = len(audio) / SAMPLE_RATE
+    no word is split. Only the stretches around the cuts are read."""
+    total = recording.seconds
     windows: list[Window] = []
     start = 0.0
     hop = int(0.05 * SAMPLE_RATE)
     reach = min(15.0, window_seconds / 4)
     while total - start > window_seconds * 1.2:
-        search_from = int((start + window_seconds - reach) * SAMPLE_RATE)
-        search = audio[search_from: search_from + int(2 * reach * SAMPLE_RATE)]
+        search_from = start + window_seconds - reach
+        search = recording.read(channel, search_from, search_from + 2 * reach)
         frames = search[: len(search) // hop * hop].reshape(-1, hop)
         quietest = int(np.argmin((frames.astype(np.float64) ** 2).mean(axis=1)))
-        cut = (search_from + quietest * hop + hop // 2) / SAMPLE_RATE
+        cut = round(search_from + (quietest * hop + hop // 2) / SAMPLE_RATE, 3)
         windows.append(Window(channel, start, cut, cut - start))
         start = cut
     windows.append(Window(channel, start, total, total - start))
@@ -118,6 +115,11 @@ def plan_windows(audio: np.ndarray, channel: int, window_seconds: float = WINDOW
 
 
 _REPEAT = re.compile(r"\b((?:\w+\W+){1,4}?)\1{3,}", re.IGNORECASE | re.UNICODE)
+
+
+def _no_speech(result) -> bool:
+    """Whisper's own test for a window that held no speech (it decodes noise into words)."""
+    return result.no_speech_prob > 0.6 and result.avg_logprob < -1.0
 
 
 def looks_like_a_loop(text: str) -> bool:
@@ -130,15 +132,16 @@ def looks_like_a_loop(text: str) -> bool:
     return len(encoded) > 60 and len(encoded) / len(zlib.compress(encoded)) > 2.6
 
 
-def snap_turn_starts(segments: list[Segment], audio: np.ndarray) -> None:
+def snap_turn_starts(segments: list[Segment], audio: np.ndarray, offset: float = 0.0) -> None:
     """Whisper places the first word after a silence late (by up to half a second on phone
-    voices); the channel's energy shows where the speech really starts."""
+    voices); the channel's energy shows where the speech really starts. ``audio`` begins at
+    ``offset`` seconds of the channel."""
     hop = int(0.01 * SAMPLE_RATE)
     previous_end = -10.0
     for segment in segments:
         if segment.start - previous_end >= SEGMENT_SPLIT_PAUSE:
-            lo = max(int((segment.start - 0.8) * SAMPLE_RATE), int(previous_end * SAMPLE_RATE), 0)
-            hi = int((segment.start + 0.2) * SAMPLE_RATE)
+            lo = max(int((segment.start - offset - 0.8) * SAMPLE_RATE), int((previous_end - offset) * SAMPLE_RATE), 0)
+            hi = int((segment.start - offset + 0.2) * SAMPLE_RATE)
             region = audio[lo:hi]
             if len(region) >= hop * 4:
                 frames = region[: len(region) // hop * hop].reshape(-1, hop).astype(np.float64)
@@ -146,7 +149,7 @@ def snap_turn_starts(segments: list[Segment], audio: np.ndarray) -> None:
                 floor = max(float(np.percentile(rms, 10)), 1e-5)
                 loud = np.flatnonzero(rms > max(floor * 10, 10 ** (-45 / 20)))
                 if len(loud):
-                    onset = round((lo + loud[0] * hop) / SAMPLE_RATE, 3)
+                    onset = round(offset + (lo + loud[0] * hop) / SAMPLE_RATE, 3)
                     if onset < segment.start:
                         segment.start = onset
                         if segment.words:
@@ -223,23 +226,26 @@ class TranscriptionJob:
         atomic_write_text(self.checkpoint_path, partial.model_dump_json())
 
     def run(self) -> Iterator[Progress]:
+        started = time.perf_counter()
+        with Recording(self.audio_path, self.output_path.parent) as recording:
+            yield from self._run(recording, started)
+
+    def _run(self, recording: Recording, started: float) -> Iterator[Progress]:
         from faster_whisper import BatchedInferencePipeline
 
-        started = time.perf_counter()
-        channels = load_channels(self.audio_path)
         audio_hash = file_sha256(self.audio_path)
         speakers = list(self.options.speakers)
-        if len(channels) == 1:
+        if recording.channels == 1:
             speakers = speakers[:1] if len(speakers) == 1 else ["Speaker"]
         elif len(speakers) < 2:
             speakers = ["Interviewer", "Informant"]
-        length = max(len(c) for c in channels)
-        windows = sorted((w for index, audio in enumerate(channels) for w in plan_windows(audio, index)),
+        windows = sorted((w for channel in range(recording.channels)
+                          for w in plan_windows(recording, channel, self.options.window_seconds)),
                          key=lambda w: (w.start, w.channel))
         total = sum(w.seconds for w in windows)
         base = Transcript(audio_file=self.audio_path.name, audio_sha256=audio_hash,
-                          audio_seconds=round(length / SAMPLE_RATE, 3),
-                          speakers=speakers[: len(channels)], session_id=self.session_id,
+                          audio_seconds=round(recording.seconds, 3),
+                          speakers=speakers[: recording.channels], session_id=self.session_id,
                           model=self.options.model, language=whisper_language(self.options.language),
                           software=f"interview-tui {__version__}")
         done, segments = self._read_checkpoint(audio_hash)
@@ -252,30 +258,37 @@ class TranscriptionJob:
             batched = BatchedInferencePipeline(self._load_model())
         for index in pending:
             window = windows[index]
-            audio = channels[window.channel][int(window.start * SAMPLE_RATE): int(window.end * SAMPLE_RATE)]
-            decoded, info = batched.transcribe(
-                audio, language=base.language, vad_filter=True, vad_parameters=vad_options(),
-                word_timestamps=True, beam_size=self.options.beam_size, batch_size=self.options.batch_size,
-                initial_prompt=self.options.vocabulary)
+            audio = recording.read(window.channel, window.start, window.end)
+            speech = lay_end_to_end(audio, speech_regions(audio, vad_options()))
             speaker = speakers[window.channel]
-            for result in decoded:
+            info = None
+            if speech.chunks:
+                decoded, info = batched.transcribe(
+                    speech.audio, language=base.language, clip_timestamps=speech.chunks,
+                    word_timestamps=True, beam_size=self.options.beam_size, batch_size=self.options.batch_size,
+                    initial_prompt=self.options.vocabulary)
+            for result in (decoded if info else []):
                 if self.cancel.is_set():
                     return
-                if looks_like_a_loop(result.text):
-                    segments.extend(self._redecode(audio, result.start, result.end, window, speaker,
+                words = [Word(word=w.word, start=start, end=end, probability=round(w.probability, 4))
+                         for w in (result.words or [])
+                         for start, end in [self._to_channel_time(speech, w.start, w.end, window)]]
+                if not words or _no_speech(result):
+                    pass
+                elif looks_like_a_loop(result.text):
+                    segments.extend(self._redecode(audio, words[0].start - window.start,
+                                                   words[-1].end - window.start, window, speaker,
                                                    base.language or info.language))
                 else:
-                    words = [Word(word=w.word, start=round(w.start + window.start, 3),
-                                  end=round(w.end + window.start, 3), probability=round(w.probability, 4))
-                             for w in (result.words or [])]
                     new = split_into_segments(words, speaker, window.channel)
-                    snap_turn_starts(new, channels[window.channel])
+                    snap_turn_starts(new, audio, window.start)
                     segments.extend(new)
-                within = min(1.0, result.end / max(window.end - window.start, 1e-6))
+                reached = speech.original_time(result.end, speech.region_of(max(result.end - 0.01, 0.0)))
+                within = min(1.0, reached / max(window.end - window.start, 1e-6))
                 fraction = (done_seconds + within * window.seconds) / total
                 yield Progress(min(fraction, 1.0), done_seconds + within * window.seconds, total,
                                len(segments))
-            base.language = base.language or info.language
+            base.language = base.language or (info.language if info else None)
             done.add(index)
             done_seconds += window.seconds
             segments.sort(key=lambda s: (s.start, s.channel))
@@ -291,14 +304,21 @@ class TranscriptionJob:
         self.transcript = base
         yield Progress(1.0, total, total, len(base.segments), "done")
 
+    @staticmethod
+    def _to_channel_time(speech: SpeechOnly, start: float, end: float, window: Window) -> tuple[float, float]:
+        region = speech.region_of((start + end) / 2)  # both ends in one region, as faster-whisper does
+        return (round(window.start + speech.original_time(start, region), 3),
+                round(window.start + speech.original_time(end, region), 3))
+
     def _redecode(self, audio: np.ndarray, start: float, end: float, window: Window, speaker: str,
                   language: str | None) -> list[Segment]:
         """Decode a looping stretch again with sampling; flag it if the loop survives."""
         piece = audio[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)]
         decoded, _ = self.model.transcribe(piece, language=language, beam_size=self.options.beam_size,
                                            temperature=(0.2, 0.4, 0.6, 0.8), compression_ratio_threshold=2.0,
-                                           condition_on_previous_text=False, word_timestamps=True,
-                                           initial_prompt=self.options.vocabulary)
+                                           condition_on_previous_text=False, word_timestamps=True)
+        # No guide words here: a loop is where the model has lost the audio, and sampling with
+        # the guide's words as the prompt is how they get invented.
         offset = window.start + start
         words = [Word(word=w.word, start=round(w.start + offset, 3), end=round(w.end + offset, 3),
                       probability=round(w.probability, 4)) for result in decoded for w in (result.words or [])]
