@@ -79,14 +79,15 @@ def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
 
 def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = True,
                     gap: float = 0.8, lead: float = 1.0, name: str = "interview",
-                    voice: str = "espeak") -> SpokenInterview:
+                    voice: str = "espeak", phone: bool = True) -> SpokenInterview:
     """Render the script; stereo=False mixes both voices into one channel (phone on speaker).
 
     An entry is ``(speaker, text)`` — it starts ``gap`` seconds after the previous turn — or
     ``(speaker, text, when)`` for natural turn-taking: ``when`` a number is the gap after the
     previous turn's end (negative: it starts while that turn is still going, an overlap);
     ``when == "during"`` is a back-channel ("mm", "ja") on the other side, in the middle of the
-    previous turn, which goes on as if it had not happened."""
+    previous turn, which goes on as if it had not happened. ``phone=False`` leaves the informant
+    full band (both in the room, or a wideband call: the harder case for telling voices apart)."""
     work.mkdir(parents=True, exist_ok=True)
     voices = {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
     pieces, turns, position = [], [], lead
@@ -99,7 +100,7 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
         else:
             audio = _espeak(text, voices[0] if speaker == "Interviewer" else voices[1],
                             150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav")
-        if speaker != "Interviewer":
+        if speaker != "Interviewer" and phone:
             audio = _phone(audio, work)
         seconds = len(audio) / RATE
         if when == "during":
@@ -145,4 +146,27 @@ NATURAL_ENGLISH = [
     ("Interviewer", "Mm, yes.", "during"),
     ("Informant", "You hear it sometimes, but you do not see it.", 0.3),
     ("Interviewer", "Thank you, that was the last of my questions.", 0.5),
+]
+
+
+# Held out for the speaker labels: written before they were tuned, scored once at the end.
+NATURAL_ENGLISH_HELD_OUT = [
+    ("Interviewer", "Before we begin, is it all right that I record our conversation?", 0.0),
+    ("Informant", "Yes, that is fine with me.", 0.3),
+    ("Interviewer", "Good. How long have you worked as a counsellor?", 0.5),
+    ("Informant", "About eleven years now, first in Bergen and then here in the north.", 0.3),
+    ("Interviewer", "Mm.", "during"),
+    ("Informant", "I started just before the big reform, so I have seen a lot of changes.", 0.4),
+    ("Interviewer", "What changed most for the people you meet?", 0.5),
+    ("Informant", "They write to us much more than they call. Young people especially.", -0.2),
+    ("Interviewer", "Right.", "during"),
+    ("Interviewer", "And the older ones?", 0.3),
+    ("Informant", "They still want a voice on the phone, and some of them want to come in person.", 0.3),
+    ("Interviewer", "Is that a problem for you?", 0.4),
+    ("Informant", "Not a problem, but it takes time we do not always have.", 0.3),
+    ("Interviewer", "Yes.", "during"),
+    ("Interviewer", "If you could change one thing, what would it be?", 0.6),
+    ("Informant", "Fewer forms. Honestly, fewer forms and more time to talk.", 0.4),
+    ("Interviewer", "That is a good place to stop. Thank you so much.", 0.5),
+    ("Informant", "Thank you, it was nice to talk.", 0.2),
 ]

@@ -29,8 +29,12 @@ CALL = [
     ("Informant", "I phone them, mostly, and I send a text message when they do not answer."),
     ("Interviewer", "Was it hard in the beginning, when all this was rolled out?"),
     ("Informant", "Yes, there was a lot to learn at once, and the courses were short."),
+    # a third question, near the guide's words, so one poorly heard question (espeak through a
+    # telephone band, tiny.en, live) does not leave the test without any suggestion
+    ("Interviewer", "What do digital services give you, and what do you lose with digital services?"),
+    ("Informant", "They give me more contact, but I lose the body language."),
 ]
-ASKED = {"1.1", "3.4"}
+ASKED = {"1.1", "3.4", "3.2"}
 
 
 def test_utterances_are_cut_at_pauses_and_timed_in_call_time():
@@ -64,13 +68,14 @@ def test_record_live_suggests_the_questions_asked_as_they_are_asked(study, tmp_p
     session = load_session(next(study.recordings_dir.glob("*.session.json")))
     suggested = {s.item_id for s in session.suggestions}
     assert suggested and suggested <= ASKED | {f"{q}.{f}" for q in ASKED for f in "abc"}, (suggested, out)
-    # which of the two the telephone-band espeak voice lets tiny.en hear varies from run to run
+    # which of the three the telephone-band espeak voice lets tiny.en hear varies from run to run
     draft = [json.loads(line) for line in wav.with_name(f"{session.id}.live.jsonl").read_text().splitlines()]
     # call time = where the played file began in the recording + time in the file
     began = min(line["start"] for line in draft if line["role"] == "interviewer") - spoken.turns[0][2]
     for suggestion in session.suggestions:
-        question = next(turn for turn in spoken.turns if turn[0] == "Interviewer" and suggestion.item_id.startswith(
-            "1.1" if "substance" in turn[1] else "3.4" if "beginning" in turn[1] else "-"))
+        asked_in = {"1.1": "substance", "3.4": "beginning", "3.2": "lose"}[suggestion.item_id.split(".")[0] + "."
+                                                                            + suggestion.item_id.split(".")[1]]
+        question = next(turn for turn in spoken.turns if turn[0] == "Interviewer" and asked_in in turn[1])
         assert abs(suggestion.call_time - (began + question[3])) <= 1.5, (suggestion, question)
         assert suggestion.decision == "pending" and suggestion.speaker == "interviewer"
     assert {line["role"] for line in draft} == {"interviewer", "informant"}

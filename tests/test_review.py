@@ -300,3 +300,39 @@ async def test_the_review_at_80_columns_wraps_text_marks_the_cursor_and_loops(st
         await pilot.press("h")
         await pilot.pause()
         assert not app.screen.query_one("#guide-panel").display
+
+
+async def test_uncertain_speakers_are_shown_found_and_a_whole_speaker_relabelled(study):
+    """A one-channel recording's labels come with doubts: "?" after the name, `w` goes there, `k`
+    settles it; `S` swaps two speakers in the whole transcript (roles the wrong way round), `u`
+    undoes it."""
+    from interview_tui.model.transcript import UNCERTAIN_SPEAKER
+
+    store, path = make_transcript(study)
+    transcript = load_transcript(path)
+    transcript.segments[3].flags = [UNCERTAIN_SPEAKER]
+    for segment in transcript.segments:
+        for word in segment.words:
+            word.probability = 0.99  # no unsure words: `w` has only the speaker to find
+    transcript.save(path)
+    before = [s.speaker for s in transcript.segments]
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, store)
+        table = app.screen.query_one("#segments")
+        assert str(table.get_cell_at((3, 3))).endswith("?")
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen.row == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert UNCERTAIN_SPEAKER not in load_transcript(path).segments[3].flags
+        assert not str(table.get_cell_at((3, 3))).endswith("?")
+        await pilot.press("k")  # back to who it was
+        await pilot.press("S")
+        await pilot.pause()
+        swapped = [s.speaker for s in load_transcript(path).segments]
+        assert swapped == [{"Interviewer": "Informant", "Informant": "Interviewer"}[s] for s in before]
+        await pilot.press("u")
+        await pilot.pause()
+        assert [s.speaker for s in load_transcript(path).segments] == before

@@ -195,15 +195,74 @@ def test_a_48_khz_recording_is_read_a_window_at_a_time(tmp_path, tiny, english):
     direct = TranscriptionJob(english.path, tmp_path / "direct.json", options, model=tiny)
     list(direct.run())
     assert "contact" in job.transcript.text.lower()
-    assert abs(len(job.transcript.text.split()) - len(direct.transcript.text.split())) <= 3
+    # the same speech, resampled twice: the words may differ a little, not the amount of text
+    assert abs(len(job.transcript.text.split()) - len(direct.transcript.text.split())) <= 0.1 * len(direct.transcript.text.split())
 
 
-def test_mono_recording_gets_one_speaker(tmp_path, tiny):
-    mono = speak_interview(ENGLISH_INTERVIEW[:2], tmp_path, stereo=False)
-    job = TranscriptionJob(mono.path, tmp_path / "mono.json", TranscribeOptions(model="tiny.en", language="en"), model=tiny)
+def _words_on_their_speaker(segments, turns) -> float:
+    right = total = 0
+    for segment in segments:
+        for word in segment.words:
+            middle = (word.start + word.end) / 2
+            gold = {who for who, _, start, end in turns if start - 0.15 <= middle <= end + 0.15}
+            total += 1
+            right += segment.speaker in gold
+    return right / max(total, 1)
+
+
+@pytest.fixture(scope="module")
+def mono_phone(tmp_path_factory):
+    """A speakerphone beside the microphone: both voices on one channel, the informant's through
+    the telephone band."""
+    from .speech_fixtures import NATURAL_ENGLISH
+
+    return speak_interview(NATURAL_ENGLISH, tmp_path_factory.mktemp("mono"), stereo=False, gap=0.4)
+
+
+def test_a_mono_phone_recording_gets_interviewer_and_informant(mono_phone, tiny, tmp_path):
+    job = TranscriptionJob(mono_phone.path, tmp_path / "mono.json", TranscribeOptions(model="tiny.en", language="en"),
+                           model=tiny)
+    list(job.run())
+    transcript = job.transcript
+    assert transcript.speakers == ["Interviewer", "Informant"]
+    assert {s.speaker for s in transcript.segments} == {"Interviewer", "Informant"}
+    assert _words_on_their_speaker(transcript.segments, mono_phone.turns) >= 0.95  # roles named right, too
+    assert [s.start for s in transcript.segments] == sorted(s.start for s in transcript.segments)
+
+
+def test_a_mono_recording_saved_as_stereo_is_treated_as_mono(mono_phone, tiny, tmp_path):
+    samples, rate = sf.read(mono_phone.path, dtype="float32")
+    both = tmp_path / "both.wav"
+    sf.write(both, np.stack([samples, samples], axis=1), rate, subtype="PCM_16")
+    job = TranscriptionJob(both, tmp_path / "both.json", TranscribeOptions(model="tiny.en", language="en"), model=tiny)
+    list(job.run())
+    assert {s.channel for s in job.transcript.segments} == {0}  # not the same words twice
+    assert _words_on_their_speaker(job.transcript.segments, mono_phone.turns) >= 0.95
+
+
+def test_one_voice_gives_one_speaker_and_silence_none(tmp_path, tiny):
+    from .speech_fixtures import NATURAL_ENGLISH
+
+    alone = speak_interview([turn for turn in NATURAL_ENGLISH if turn[0] == "Informant"], tmp_path / "alone",
+                            stereo=False, gap=0.4)
+    job = TranscriptionJob(alone.path, tmp_path / "alone.json", TranscribeOptions(model="tiny.en", language="en"),
+                           model=tiny)
+    list(job.run())
+    assert job.transcript.speakers == ["Informant"]  # one voice, answering: named by what it does
+    assert {s.speaker for s in job.transcript.segments} == {"Informant"}
+    silence = tmp_path / "silence.wav"
+    sf.write(silence, np.zeros(16000 * 20, np.float32), 16000)
+    job = TranscriptionJob(silence, tmp_path / "silence.json", TranscribeOptions(model="tiny.en", language="en"),
+                           model=tiny)
+    list(job.run())
+    assert job.transcript.segments == []
+
+
+def test_one_label_asked_for_means_no_speaker_labelling(mono_phone, tiny, tmp_path):
+    job = TranscriptionJob(mono_phone.path, tmp_path / "one.json",
+                           TranscribeOptions(model="tiny.en", language="en", speakers=("Speaker",)), model=tiny)
     list(job.run())
     assert {s.speaker for s in job.transcript.segments} == {"Speaker"}
-    assert "contact" in job.transcript.text.lower()
 
 
 def test_interrupted_transcription_continues_from_its_checkpoint(english, tiny, tmp_path):

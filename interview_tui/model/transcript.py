@@ -57,6 +57,9 @@ class Segment(BaseModel):
     checked: bool = False
 
 
+UNCERTAIN_SPEAKER = "speaker?"
+"""Flag: on a one-channel recording, this segment's words sounded nearly as much like another
+speaker (set by the transcriber, cleared when the researcher sets the speaker)."""
 UNSURE_WORD = 0.4
 """A word Whisper gave less than this probability is one it was unsure of."""
 

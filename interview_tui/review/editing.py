@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..model.timefmt import hms
-from ..model.transcript import Segment, Transcript, Word, load_transcript
+from ..model.transcript import UNCERTAIN_SPEAKER, Segment, Transcript, Word, load_transcript
 
 UNSURE_PROBABILITY = 0.5
 
@@ -123,10 +123,26 @@ class TranscriptEditor:
         self.save()
 
     def set_speaker(self, first: int, last: int, speaker: str) -> None:
+        """The researcher decided who spoke: any doubt the transcriber flagged is settled."""
         self._checkpoint("the speaker change")
         for index in range(first, last + 1):
-            self._segment(index).speaker = speaker.strip()
+            segment = self._segment(index)
+            segment.speaker = speaker.strip()
+            segment.flags = [flag for flag in segment.flags if flag != UNCERTAIN_SPEAKER]
         self.save()
+
+    def swap_speakers(self, one: str, other: str) -> int:
+        """Every segment of one speaker becomes the other's and the other way round — the fix when
+        the transcriber told the voices apart on a one-channel recording but named the roles
+        the wrong way round. Returns how many segments changed."""
+        self._checkpoint("the speaker swap")
+        changed = 0
+        for index, segment in enumerate(self.segments):
+            if segment.speaker in (one, other):
+                self._segment(index).speaker = other if segment.speaker == one else one
+                changed += 1
+        self.save()
+        return changed
 
     def replace(self, find: str, replacement: str, whole_words: bool = True) -> int:
         if not find:
@@ -173,7 +189,8 @@ class TranscriptEditor:
         for step in range(1, count + 1):
             index = (after + step) % count
             segment = self.segments[index]
-            if segment.draft_text is None and any(w.probability < threshold for w in segment.words):
+            unsure_words = segment.draft_text is None and any(w.probability < threshold for w in segment.words)
+            if unsure_words or UNCERTAIN_SPEAKER in segment.flags:
                 return index
         return None
 

@@ -77,6 +77,24 @@ class Recording:
             self.close()
             raise AudioFileError(f"{self.path}: contains no audio (0 seconds) — nothing to transcribe")
         self.seconds = self.frames / SAMPLE_RATE
+        self.same_on_both = self.channels == 2 and self._channels_carry_the_same_signal()
+        if self.same_on_both:
+            self.channels = 1  # a mono recording saved as stereo: one channel, speakers told apart
+
+    def _channels_carry_the_same_signal(self) -> bool:
+        """Twenty one-second samples over the file: where there is sound, left and right differ by
+        less than -40 dB."""
+        heard = 0
+        for start in np.linspace(0, max(self.seconds - 1.0, 0.0), 20):
+            self._file.seek(int(start * SAMPLE_RATE))
+            block = self._file.read(SAMPLE_RATE, dtype="float32", always_2d=True)
+            level = float((block ** 2).sum())
+            if level < 1e-6:
+                continue
+            heard += 1
+            if float(((block[:, 0] - block[:, 1]) ** 2).sum()) > 1e-4 * level:
+                return False
+        return heard > 0
 
     def read(self, channel: int, start: float, end: float) -> np.ndarray:
         first = max(0, int(start * SAMPLE_RATE))

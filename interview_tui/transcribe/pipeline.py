@@ -24,6 +24,8 @@ from .. import __version__
 from ..fileio import atomic_write_text
 from .audio_input import SAMPLE_RATE, Recording, file_sha256
 from ..model.transcript import Segment, Transcript, Word
+from ..session.roles import MIXED_LABEL
+from .speakers import guide_question_score, label_speakers
 from .speech_regions import SpeechOnly, lay_end_to_end, speech_regions
 
 # Phone voices score lower in Silero than studio voices; a low threshold and generous padding
@@ -234,11 +236,11 @@ class TranscriptionJob:
         from faster_whisper import BatchedInferencePipeline
 
         audio_hash = file_sha256(self.audio_path)
-        speakers = list(self.options.speakers)
-        if recording.channels == 1:
-            speakers = speakers[:1] if len(speakers) == 1 else ["Speaker"]
-        elif len(speakers) < 2:
-            speakers = ["Interviewer", "Informant"]
+        labels = list(self.options.speakers)
+        if recording.channels == 1:  # one channel: who spoke is worked out at the end (speakers.py)
+            speakers = labels[:1] if len(labels) == 1 else [MIXED_LABEL]
+        else:
+            speakers = labels if len(labels) >= 2 else ["Interviewer", "Informant"]
         windows = sorted((w for channel in range(recording.channels)
                           for w in plan_windows(recording, channel, self.options.window_seconds)),
                          key=lambda w: (w.start, w.channel))
@@ -296,6 +298,10 @@ class TranscriptionJob:
             self._write_checkpoint(base, done)
             yield Progress(done_seconds / total if total else 1.0, done_seconds, total, len(segments))
         base.segments = sorted(segments, key=lambda s: (s.start, s.channel))
+        if recording.channels == 1 and len(labels) >= 2 and base.segments:
+            found = label_speakers(lambda start, end: recording.read(0, start, end), recording.seconds,
+                                   base.segments, tuple(labels), guide_question_score(self.options.vocabulary))
+            base.segments, base.speakers = found.segments, found.speakers
         base.settings = self.options.as_settings()
         base.speech_seconds = round(sum(s.end - s.start for s in base.segments), 3)
         base.processing_seconds = round(time.perf_counter() - started, 2)

@@ -36,6 +36,8 @@ def resolve_target(ref: str, study: Study, settings: Settings) -> TranscriptionT
         if found.audio is None:
             raise UserError(f"{found.store.path}: session {session.id} has no recording — nothing to transcribe")
         roles = session.audio_channels or ["interviewer", "informant"]
+        if roles == ["mixed"]:  # one channel, both voices: the transcriber tells them apart by role
+            roles = ["interviewer", "informant"]
         return TranscriptionTarget(found.audio, study.transcripts_dir / f"{session.id}.json",
                                    speaker_labels(roles, settings, session.pseudonym), session.guide, found.store)
     if found.kind != "recording":

@@ -48,6 +48,7 @@ class ReviewScreen(Screen):
         Binding("w", "next_unsure", "Next unsure", show=False), Binding("c", "checked", "Checked"),
         Binding("s", "split", "Split", show=False), Binding("j", "merge", "Merge next", show=False),
         Binding("k", "speaker", "Speaker", show=False), Binding("K", "turn_speaker", "Speaker of turn", show=False),
+        Binding("S", "swap_speakers", "Swap speakers everywhere", show=False),
         Binding("u", "undo", "Undo"), Binding("f", "find", "Find/replace", show=False),
         Binding("x", "export", "Export"), Binding("t", "tag", "Tag item", show=False),
         Binding("g", "guide", "Guide panel", show=False), Binding("h", "toggle_guide", "Hide/show guide", show=False),
@@ -272,6 +273,16 @@ class ReviewScreen(Screen):
         current = self.editor.segments[self.row].speaker
         self.editor.set_speaker(self.row, self.row, self._next_speaker(current))
         self.refresh_rows()
+
+    @needs_a_segment
+    def action_swap_speakers(self) -> None:
+        """This segment's speaker and the next swapped in the whole transcript (roles the wrong way round)."""
+        current = self.editor.segments[self.row].speaker
+        other = self._next_speaker(current)
+        changed = self.editor.swap_speakers(current, other)
+        self._last_turn = None
+        self.refresh_rows(reload=True)
+        self.notify(f"{current} ⇄ {other} in {changed} segments (u undoes it).")
 
     @needs_a_segment
     def action_turn_speaker(self) -> None:

