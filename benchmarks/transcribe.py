@@ -45,7 +45,7 @@ import soundfile as sf  # noqa: E402
 
 from interview_tui.guide.loader import load_guide  # noqa: E402
 from interview_tui.transcribe.models import resolve_model  # noqa: E402
-from tests.speech_fixtures import NATURAL_ENGLISH, _phone, piper_voice, speak_interview  # noqa: E402
+from tests.speech_fixtures import NATURAL_ENGLISH, NATURAL_ENGLISH_HELD_OUT, _phone, piper_voice, speak_interview  # noqa: E402
 
 GUIDE = REPO / "interview_tui" / "guides" / "nav-digital-services.en.yaml"
 UNRELATED = [  # the informant never uses a word of the guide
@@ -104,7 +104,9 @@ def plain(audio: Path, model: str, language: str, prompt: str | None = None) -> 
 
 
 def accuracy(voice: str, work: Path, study: Path, args) -> None:
-    spoken = speak_interview(NATURAL_ENGLISH * args.rounds, work / voice, voice=voice, gap=0.4)
+    # dev: the interview the speech regions were designed on; held-out: written afterwards
+    script = NATURAL_ENGLISH if args.script == "dev" else NATURAL_ENGLISH_HELD_OUT
+    spoken = speak_interview(script * args.rounds, work / voice, voice=voice, gap=0.4)
     shutil.copy(spoken.path, study / "recordings" / f"{voice}.wav")
     audio = study / "recordings" / f"{voice}.wav"
     turns = sorted(spoken.turns, key=lambda turn: turn[2])
@@ -126,7 +128,7 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
         our_wrong, our_words, our_inserted = our_wrong + e, our_words + n, our_inserted + i
     sa_wer = our_wrong / our_words
     p, o = statistics.median(plain_times), statistics.median(our_times)
-    print(f"\n{voice}: {duration / 60:.1f} min, {len(turns)} turns (back-channels and overlaps), {words} words, "
+    print(f"\n{voice}, {args.script} interview: {duration / 60:.1f} min, {len(turns)} turns (back-channels and overlaps), {words} words, "
           f"model {args.model}, median of {args.repeat}")
     print(f"  plain faster-whisper  {p:6.1f} s  WER    {plain_wer:.3f}  inserted {plain_inserted:3d}  peak {plain_rss:5.0f} MiB")
     print(f"  interview-tui         {o:6.1f} s  SA-WER {sa_wer:.3f}  inserted {our_inserted:3d}  peak {our_rss:5.0f} MiB")
@@ -202,6 +204,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the median time counts")
     parser.add_argument("--rounds", type=int, default=3, help="times the natural interview is repeated")
     parser.add_argument("--load", action="store_true", help="also time with one core busy")
+    parser.add_argument("--script", choices=["dev", "held-out"], default="dev",
+                        help="which natural interview (held-out: not used while designing)")
     parser.add_argument("--memory-minutes", type=float, default=0, help="e.g. 120; 0 skips it")
     parser.add_argument("--skip-accuracy", action="store_true")
     args = parser.parse_args()
