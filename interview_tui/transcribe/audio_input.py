@@ -71,7 +71,13 @@ class Recording:
             self._copy = Path(scratch_dir) / f".{self.path.stem}.16k.wav"
             _decode_to_wav(self.path, self._copy, self.channels)
             source = self._copy
-        self._file = sf.SoundFile(str(source))
+        try:
+            self._file = sf.SoundFile(str(source))
+        except Exception as exc:
+            if self._copy is not None:
+                self._copy.unlink(missing_ok=True)
+            raise AudioFileError(f"{self.path}: the audio could not be read ({type(exc).__name__}: {exc}) — "
+                                 "if the recorder crashed, run `interview-tui repair` first")
         self.frames = self._file.frames
         if self.frames == 0:
             self.close()
