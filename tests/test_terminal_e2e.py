@@ -8,6 +8,7 @@ end → "Transcribe now" completes → the summary shows the transcript.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -33,7 +34,11 @@ class Terminal:
 
     def __init__(self, name: str, study_root, width: int = 100, height: int = 30):
         self.name = name
-        command = (f"cd {study_root} && PULSE_SOURCE=adapter.monitor HF_HUB_OFFLINE=1 "
+        # A tmux server that is already running gives new sessions its own environment, not
+        # ours: the sound server's address is passed on explicitly.
+        pulse = " ".join(f"{key}={shlex.quote(value)}" for key, value in os.environ.items()
+                         if key == "XDG_RUNTIME_DIR" or key.startswith("PULSE_") and key != "PULSE_SOURCE")
+        command = (f"cd {study_root} && {pulse} PULSE_SOURCE=adapter.monitor HF_HUB_OFFLINE=1 "
                    f"exec {sys.executable} -m interview_tui")
         subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command],
                        check=True)
