@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from .audio_input import SAMPLE_RATE
+
 FRAME_SECONDS = 0.03
 ENERGY_OVER_FLOOR_DB = 15.0
 """A frame is loud when it is this much above the channel's floor (its quietest tenth)."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from .audio_input import SAMPLE_RATE
+
 FRAME = 400  # 25 ms
 HOP = 160  # 10 ms
 FFT = 512
