@@ -4,8 +4,10 @@ The recorder has priority. This reads the recorder's tap (which drops blocks rat
 cuts each channel into utterances, and hands them to a transcriber in a process of its own. When
 the transcriber falls behind by more than ``MAX_LAG`` seconds it skips to live audio — the
 informant's channel first, since the interviewer's questions matter most — and says so. Text
-comes back per utterance, final when shown (no flicker); each turn is scored against the guide by
-the semantic tracker at the live operating point (precision first), and a suggestion reaches the
+comes back per utterance, final when shown (no flicker); utterances are joined into whole turns
+(``live_turns``) and each turn is scored against the guide by the semantic tracker at the live
+operating point (precision first). On one channel, who speaks comes from the telephone band
+(``band_roles``). A suggestion reaches the
 session through the interview core, its one writer. The live draft is appended, line by line,
 to ``<session>.live.jsonl`` beside the session, so a crash keeps it.
 """
@@ -24,12 +26,18 @@ from typing import Callable
 from ..coverage.embeddings import load_text_embedder, unavailable_reason
 from ..coverage.matcher import CoverageMatcher
 from ..coverage.semantic import LIVE, CoverageTracker, Suggestion
+from .live_turns import TurnAssembler
 from ..model.transcript import Segment
 from ..session.model import LiveSuggestion
 from ..session.roles import speaker_label
+from ..transcribe.band_roles import BandRoles
 from ..transcribe.live_worker import send
-from ..transcribe.utterances import UtteranceCutter, to_16k
+from ..transcribe.utterances import To16k, UtteranceCutter
 
+ONE_CHANNEL_UNTOLD = "one channel: questions and answers not told apart (no telephone band heard yet)"
+ONE_CHANNEL_TOLD = "one channel: speakers told apart by the telephone band"
+SPEAKERS = ["interviewer", "informant", "mixed"]
+"""On one channel, the turn keys: who the telephone band says is speaking."""
 MAX_LAG = 6.0
 """Seconds behind live audio after which utterances are skipped."""
 QUEUE_LIMIT = 4
@@ -92,6 +100,12 @@ class LiveCoverage:
         self._tracker: CoverageTracker | None = None
         self._keywords: CoverageMatcher | None = None
         self._untap = lambda: None
+        self._turns = TurnAssembler()
+        self._cutters: list[UtteranceCutter] = []
+        self._judging = threading.Lock()
+        """The reader (text arrives) and the cutter (a clock, and who is speaking) both close turns."""
+        self._heard_as: dict[float, str] = {}
+        """One channel: who the cutter heard speaking in each utterance (by its start), for the reader."""
 
     # --- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -99,8 +113,14 @@ class LiveCoverage:
         if recorder is None:
             self._set(LiveStatus("off", "nothing is being recorded"))
             return
+        # The tap first: loading the embedding model and the guide's vectors takes a second or
+        # more on a busy machine, and the first question (often within it) must still be heard.
+        tap = recorder.tap(max_blocks=400)
+        self._untap = lambda: recorder.untap(tap)
+        started_at = recorder.position
         embedder = load_text_embedder()
         if embedder is None:
+            self._untap()
             self._set(LiveStatus("off", unavailable_reason()))
             return
         self._tracker = CoverageTracker.for_guide(self.interview.session.guide, embedder, LIVE)
@@ -111,9 +131,6 @@ class LiveCoverage:
                                        stderr=subprocess.DEVNULL, start_new_session=True,
                                        env={**os.environ, "OMP_NUM_THREADS": "1"})
         self._set(LiveStatus("starting", f"loading {self.model}"))
-        tap = recorder.tap(max_blocks=400)
-        self._untap = lambda: recorder.untap(tap)
-        started_at = recorder.position
         for target, args in ((self._cut, (tap, recorder.rate, roles, started_at)), (self._send, ()),
                              (self._read, (roles,))):
             thread = threading.Thread(target=target, args=args, daemon=True, name=f"live-{target.__name__}")
@@ -145,22 +162,29 @@ class LiveCoverage:
 
     # --- threads -----------------------------------------------------------------------------
     def _cut(self, tap, rate: int, roles: list[str], started_at: float) -> None:
-        cutters = [UtteranceCutter(channel, started_at=started_at) for channel in range(len(roles))]
+        cutters = self._cutters = [UtteranceCutter(channel, started_at=started_at) for channel in range(len(roles))]
+        voices = BandRoles() if roles == ["mixed"] else None  # one channel: the telephone band tells who
+        resamplers = [To16k(rate) for _ in roles]  # per channel: each keeps its place on the sample grid
 
         def feed(block) -> None:
             for channel, cutter in enumerate(cutters):
-                for utterance in cutter.feed(to_16k(block[:, channel], rate)):
+                for utterance in cutter.feed(resamplers[channel](block[:, channel])):
+                    if voices is not None:
+                        self._heard_as[round(utterance.start, 3)] = voices.role(utterance.audio)
                     self._offer(utterance, roles)
 
         while not self._stop.is_set():
             try:
                 feed(tap.get(timeout=0.2))
             except queue.Empty:
-                continue
+                pass
+            self._judge_due(roles)
         while not tap.empty():  # what the recorder handed over before it stopped is still heard
             feed(tap.get_nowait())
         for cutter in cutters:
             for utterance in cutter.flush():
+                if voices is not None:
+                    self._heard_as[round(utterance.start, 3)] = voices.role(utterance.audio)
                 self._offer(utterance, roles)
 
     def _offer(self, utterance, roles: list[str]) -> None:
@@ -169,11 +193,13 @@ class LiveCoverage:
         now = self.interview.call_time() or utterance.end
         lag = max(0.0, now - utterance.end)
         behind = lag > MAX_LAG or self._outbox.full()
-        if behind and (roles[utterance.channel] != "interviewer" or self._outbox.full()):
+        role = self._heard_as.get(round(utterance.start, 3), roles[utterance.channel])
+        if behind and (role != "interviewer" or self._outbox.full()):
             # Shed load: the recorder and the keys come first, then the interviewer's questions.
+            self._heard_as.pop(round(utterance.start, 3), None)
             self.skipped_seconds += utterance.end - utterance.start
             self._set(LiveStatus("catching up", f"{lag:.0f} s behind: skipped "
-                                 f"{self.skipped_seconds:.0f} s of {speaker_label(roles[utterance.channel])}", lag))
+                                 f"{self.skipped_seconds:.0f} s of {speaker_label(role)}", lag))
             return
         self._outbox.put(utterance)
 
@@ -196,35 +222,61 @@ class LiveCoverage:
             except ValueError:
                 continue
             if "ready" in message:
-                self._set(LiveStatus("on", f"{self.model}, {'two channels' if len(roles) > 1 else 'one channel: questions and answers not told apart yet'}"))
+                self._set(LiveStatus("on", f"{self.model}, {'two channels' if len(roles) > 1 else ONE_CHANNEL_UNTOLD}"))
                 continue
             if "error" in message:
                 self._set(LiveStatus("off", message["error"]))
                 return
             if not message["text"]:
                 continue
-            role = roles[message["channel"]]
+            role = self._heard_as.pop(round(message["start"], 3), roles[message["channel"]])
+            if roles == ["mixed"] and role != "mixed" and self.status.detail.endswith(ONE_CHANNEL_UNTOLD):
+                self._set(LiveStatus("on", f"{self.model}, {ONE_CHANNEL_TOLD}", self.status.lag))
+            flags = (["unsure"] if message["probability"] < 0.4 else []) + (["repetition"] if message.get("loop") else [])
             segment = Segment(start=message["start"], end=message["end"], speaker=speaker_label(role),
-                              text=message["text"], channel=message["channel"],
-                              flags=[] if message["probability"] >= 0.4 else ["unsure"])
+                              text=message["text"], channel=message["channel"], flags=flags)
             self.turns.append(segment)
             self._write_draft(message, role)
             self.on_event(LiveTurn(segment))
             lag = max(0.0, (self.interview.call_time() or segment.end) - segment.end)
             if self.status.state != "catching up" or lag <= MAX_LAG / 2:
                 self._set(LiveStatus("on", self.status.detail if self.status.state == "on" else self.model, lag))
-            if "unsure" not in segment.flags:
-                self._score(segment, index, role)
+            with self._judging:
+                if roles == ["mixed"]:  # one channel, so no other channel's voice to end a turn: by who speaks
+                    self._judge(self._turns.add(segment, index, {}, key=SPEAKERS.index(role)), SPEAKERS)
+                else:
+                    self._judge(self._turns.add(segment, index, self._voice_began()), roles)
             index += 1
+        with self._judging:  # the transcriber is done: the last turns are over
+            self._judge(self._turns.flush(), SPEAKERS if roles == ["mixed"] else roles)
         if not self._stop.is_set() and self.status.state != "off":
             self._set(LiveStatus("off", "the live transcriber stopped unexpectedly — the recording goes on; "
                                         "transcribe after the call"))
 
     # --- results -----------------------------------------------------------------------------
-    def _score(self, segment: Segment, index: int, role: str) -> None:
-        for suggestion in suggest_live(self._tracker, self._keywords, segment, index,
-                                       asking=role in ("interviewer", "mixed")):
-            self._suggest(suggestion, role)
+    def _voice_began(self) -> dict[int, float | None]:
+        return {cutter.channel: cutter.voice_began for cutter in self._cutters}
+
+    def _judge_due(self, roles: list[str]) -> None:
+        now = self.interview.call_time()
+        if now is None:
+            return
+        with self._judging:
+            if roles == ["mixed"]:
+                speaking = any(cutter.speaking for cutter in self._cutters)
+                self._judge(self._turns.due(now, {}, {key: speaking for key in range(len(SPEAKERS))}), SPEAKERS)
+            else:
+                self._judge(self._turns.due(now, self._voice_began(),
+                                            {cutter.channel: cutter.speaking for cutter in self._cutters}), roles)
+
+    def _judge(self, turns: list[tuple[Segment, int]], roles: list[str]) -> None:
+        """Whole turns against the guide (see live_turns: a piece of a question is close to the wrong one);
+        ``roles`` names each turn key (a channel, or on one channel who was heard)."""
+        for segment, index in turns:
+            role = roles[segment.channel]
+            for suggestion in suggest_live(self._tracker, self._keywords, segment, index,
+                                           asking=role in ("interviewer", "mixed")):
+                self._suggest(suggestion, role)
 
     def _suggest(self, suggestion, role: str) -> None:
         session = self.interview.session

@@ -5,7 +5,7 @@ press or the audio callback; the operating system shares the cores, and the pare
 (skips audio) when this falls behind. One JSON object a line out:
 
     {"ready": MODEL}                                   once the model is loaded
-    {"channel": 0, "start": 12.3, "end": 15.0, "text": "…", "probability": 0.81, "seconds": 0.9}
+    {"channel": 0, "start": 12.3, "end": 15.0, "text": "…", "probability": 0.81, "seconds": 0.9, "loop": false}
     {"error": "…"}                                     then it exits
 
 In: frames of ``HEADER`` (channel, call time, sample count) then float32 16 kHz samples.
@@ -45,7 +45,7 @@ def _read_exact(stream, count: int) -> bytes | None:
 
 def main(argv: list[str]) -> int:
     out = sys.stdout
-    from .pipeline import whisper_language
+    from .pipeline import looks_like_a_loop, whisper_language
 
     model_name, language = argv[0], whisper_language(argv[1] if len(argv) > 1 else None)
     try:
@@ -68,9 +68,12 @@ def main(argv: list[str]) -> int:
         audio = np.frombuffer(payload, dtype=np.float32)
         began = time.perf_counter()
         try:
-            segments, _ = model.transcribe(audio, language=language, beam_size=1, best_of=1, temperature=0.0,
-                                           condition_on_previous_text=False, vad_filter=False,
-                                           word_timestamps=True, without_timestamps=False)
+            # Greedy first; a loop ("M. M. M. …", seen live on a telephone-band voice) is decoded
+            # again with sampling — only then, so the cost is paid only when it is needed.
+            segments, _ = model.transcribe(audio, language=language, beam_size=1, best_of=1,
+                                           temperature=(0.0, 0.4, 0.8), compression_ratio_threshold=2.4,
+                                           log_prob_threshold=None, condition_on_previous_text=False,
+                                           vad_filter=False, word_timestamps=True, without_timestamps=False)
             words = [w for segment in segments for w in (segment.words or [])]
         except Exception as exc:  # said once, with the reason; the parent switches live off
             print(json.dumps({"error": f"the live transcriber failed: {type(exc).__name__}: {exc}"}),
@@ -80,7 +83,8 @@ def main(argv: list[str]) -> int:
         probability = float(np.mean([w.probability for w in words])) if words else 0.0
         print(json.dumps({"channel": channel, "start": round(start, 3), "end": round(start + len(audio) / 16000, 3),
                           "text": text, "probability": round(probability, 3),
-                          "seconds": round(time.perf_counter() - began, 3)}), file=out, flush=True)
+                          "seconds": round(time.perf_counter() - began, 3), "loop": looks_like_a_loop(text)}),
+              file=out, flush=True)
 
 
 if __name__ == "__main__":

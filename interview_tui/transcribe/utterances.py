@@ -46,6 +46,13 @@ class UtteranceCutter:
     _voiced_frames: int = 0
     _fed: int = 0
     _floor_db: float = -70.0
+    voice_began: float | None = None
+    """Call time the latest stretch of speech on this channel began (kept after it ended): live
+    coverage reads it to know a turn on another channel is over before its text arrives."""
+
+    @property
+    def speaking(self) -> bool:
+        return self._speech_start is not None
 
     def feed(self, samples: np.ndarray) -> list[Utterance]:
         """16 kHz mono samples in; the utterances that ended in them out."""
@@ -62,7 +69,7 @@ class UtteranceCutter:
                 self._floor_db = 0.95 * self._floor_db + 0.05 * level
             if voiced:
                 if self._speech_start is None:
-                    self._speech_start = at
+                    self._speech_start = self.voice_began = at
                 self._voiced_frames += 1
                 self._silent_frames = 0
             elif self._speech_start is not None:
@@ -91,13 +98,42 @@ class UtteranceCutter:
         return Utterance(self.channel, start, audio[: max(len(audio) - trailing, 1)])
 
 
-def to_16k(block: np.ndarray, rate: int) -> np.ndarray:
-    """A recorder block (any rate) as 16 kHz; 48 kHz and 32 kHz by averaging, others by interpolation."""
-    if rate == RATE:
-        return block.astype(np.float32)
-    if rate % RATE == 0:
-        factor = rate // RATE
-        usable = len(block) // factor * factor
-        return block[:usable].reshape(-1, factor).mean(axis=1).astype(np.float32)
-    count = int(len(block) * RATE / rate)
-    return np.interp(np.arange(count) * rate / RATE, np.arange(len(block)), block).astype(np.float32)
+class To16k:
+    """A channel's recorder blocks (any rate, any block length) as one continuous 16 kHz stream.
+
+    Blocks arrive in whatever lengths the sound server hands over. Resampling each block on its
+    own restarts the sample grid at every block: at 44.1 kHz (most laptops) that put a click
+    every block, and the clicks' energy above 3.4 kHz hid the telephone band that tells the
+    informant from the interviewer on one channel. So the position on the input grid, and at
+    48/32 kHz the samples left over from the last block, carry from block to block.
+    """
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self._left = np.zeros(0, np.float32)
+        """Integer ratio: input samples not yet averaged into an output sample."""
+        self._previous: float | None = None
+        self._position = 0.0
+        """Other ratios: where the next output sample falls, in input samples from the block's start."""
+
+    def __call__(self, block: np.ndarray) -> np.ndarray:
+        block = np.asarray(block, dtype=np.float32)
+        if self.rate == RATE:
+            return block
+        if self.rate % RATE == 0:
+            factor = self.rate // RATE
+            data = np.concatenate([self._left, block])
+            usable = len(data) // factor * factor
+            self._left = data[usable:]
+            return data[:usable].reshape(-1, factor).mean(axis=1).astype(np.float32)
+        step = self.rate / RATE
+        data = block if self._previous is None else np.concatenate([[self._previous], block]).astype(np.float32)
+        offset = 0 if self._previous is None else 1  # data[0] is the last sample of the previous block
+        if len(block) == 0:
+            return np.zeros(0, np.float32)
+        count = max(0, int(np.floor((len(block) - 1 - self._position) / step)) + 1)
+        where = self._position + step * np.arange(count) + offset
+        out = np.interp(where, np.arange(len(data)), data).astype(np.float32)
+        self._position = self._position + step * count - len(block)
+        self._previous = float(block[-1])
+        return out
