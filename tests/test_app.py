@@ -502,3 +502,39 @@ async def test_live_suggestions_show_apart_from_marks_and_one_key_decides_each(s
     assert [(s.item_id, s.decision) for s in session.suggestions] == [("1.2", "accepted"), ("2.1", "rejected")]
     assert session.item_state("1.2") == "covered" and session.items["1.2"].history[-1].call_time == 64.0
     assert session.item_state("2.1") == "not_yet"
+
+
+async def test_after_transcription_the_summary_says_where_the_transcript_differs_from_live(study):
+    """The better transcript after the call against what was suggested live: a suggestion the
+    interviewer accepted that the transcript does not bear out is listed for checking."""
+    from interview_tui.model.transcript import Segment, Transcript
+    from interview_tui.session.model import LiveSuggestion
+    from interview_tui.ui.messages import TranscriptionFinished
+
+    app = make_app(study)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await to_the_guide(pilot)
+        interview = app.interview
+        guide = interview.session.guide
+        asked, never = guide.item("1.2"), guide.item("2.1")
+        for item, at in ((asked, 6.0), (never, 20.0)):
+            interview.suggest(LiveSuggestion(item_id=item.id, call_time=at, text="…", score=0.7))
+        interview.store.decide_suggestion(0, True)
+        interview.store.decide_suggestion(1, True)  # accepted, but 2.1 was never asked
+        name = f"{interview.session.id}.json"
+        Transcript(session_id=interview.session.id, segments=[
+            Segment(start=2.0, end=6.0, speaker="Intervjuer", text=asked.text),
+            Segment(start=6.5, end=12.0, speaker="Informant",
+                    text="Det er mest SMS og telefon, og noen bruker chatten i aktivitetsplanen.")]).save(
+            study.transcripts_dir / name)
+        app.end_session()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        app.post_message(TranscriptionFinished(True, "Transcribed.", name, interview.session.id))
+        deadline = time.monotonic() + 60
+        comparison = app.screen.query_one("#live-comparison")
+        while "During the call" not in str(comparison.render()) and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        text = str(comparison.render())
+    assert "1 of 2 live suggestions agree with the transcript" in text, text
+    assert "2.1: suggested live and accepted at 00:00:20; the transcript finds it not covered" in text

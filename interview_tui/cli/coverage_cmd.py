@@ -70,6 +70,13 @@ def run_coverage(args) -> int:
     if differ:
         console.print("you and the check disagree on: " +
                       "; ".join(f"{i.id} ({disagreement_words(i)})" for i in differ), highlight=False)
+    if source.store is not None and source.store.session.suggestions:
+        from ..coverage.live_comparison import compare_live
+
+        comparison = compare_live(source.store.session.suggestions, report)
+        console.print(f"during the call: {comparison.headline()}", highlight=False)
+        for difference in comparison.differences:
+            console.print(f"  {difference.line()}", highlight=False)
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     return 0

@@ -9,10 +9,12 @@ from ..errors import UserError
 from ..guide.loader import load_guide
 from ..guide.model import Guide
 from ..session.lookup import find_interview
+from ..session.model import Session
 from ..session.store import SessionStore, find_sessions
 from ..study import Study
 from ..model.transcript import Transcript
 from .embeddings import VectorCache, vectors_path
+from .live_comparison import LiveComparison, compare_live
 from .matcher import CoverageMatcher
 from .plain_text import read_any_transcript
 from .report import CoverageReport
@@ -91,3 +93,16 @@ def study_inputs(study: Study, guide_file: Path | None = None) -> list[CoverageI
                 (study.transcripts_dir / session.transcript_file).is_file():
             inputs.append(resolve_input(str(path), study, guide_file))
     return inputs
+
+
+
+def compare_with_live(session: Session, transcripts_dir: Path) -> LiveComparison | None:
+    """After transcription: the final coverage against the suggestions made during the call
+    (None when the call had no live suggestions or there is no transcript yet). Nothing is
+    written: the app holds the session open, and this runs beside it (pass it a copy)."""
+    if not session.suggestions or not session.transcript_file:
+        return None
+    path = transcripts_dir / session.transcript_file
+    report = CoverageMatcher(session.guide).match(read_any_transcript(path), session,
+                                                  vectors=VectorCache(vectors_path(path)))
+    return compare_live(session.suggestions, report)

@@ -43,6 +43,7 @@ WORKER_ADVICE = {
     "preview": "choose another device, or go on without recording",
     "transcribe": "run `interview-tui transcribe` in a terminal to see the whole message",
     "coverage": "the transcript is fine; the guide panel could not be filled",
+    "live-compare": "the transcript is fine; run `interview-tui coverage ID` to see the coverage",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -28,6 +28,7 @@ class SummaryScreen(Screen):
             yield Static(self.summary_text(), id="summary-text")
             yield ProgressBar(total=1.0, show_eta=False, id="transcribe-progress")
             yield Static("", id="transcribe-status")
+            yield Static("", id="live-comparison")
             with Horizontal(classes="row"):
                 yield Button("Transcribe (t)", variant="primary", id="transcribe")
                 yield Button("Review (v)", id="open-review")
@@ -81,8 +82,31 @@ class SummaryScreen(Screen):
         self.query_one("#transcribe-status", Static).update(("✓ " if ok else "✕ ") + text)
         if ok:
             self.query_one(ProgressBar).update(progress=1.0)
+            if self.app.store.session.suggestions:
+                comparison = self.query_one("#live-comparison", Static)
+                comparison.update("Comparing the transcript with the live suggestions…")
+                comparison.add_class("shown")
+                self._compare_live(self.app.store.session.model_copy(deep=True))
         else:
             self.query_one("#transcribe", Button).disabled = False
+
+    @work(thread=True, exclusive=True, group="live-compare", exit_on_error=False,
+          description="Comparing the transcript with the live suggestions")
+    def _compare_live(self, session) -> None:
+        """The better transcript against what the interviewer was shown during the call."""
+        from ...coverage.check import compare_with_live
+
+        comparison = compare_with_live(session, self.app.study.transcripts_dir)
+        if comparison is not None:
+            self.app.call_from_thread(self._show_comparison, comparison)
+
+    def _show_comparison(self, comparison) -> None:
+        text = Text(f"During the call: {comparison.headline()}\n", style="bold")
+        for difference in comparison.differences:
+            text.append(f"  {difference.line()}\n", style="")
+        if comparison.differences:
+            text.append("Check these in the review (v); your own marks are kept as you made them.")
+        self.query_one("#live-comparison", Static).update(text)
 
     @on(Button.Pressed, "#open-review")
     def action_review(self) -> None:
