@@ -140,19 +140,20 @@ def run_set(which: str, voice: str, work: Path, live_model: str | None, verbose:
         result = record_live(spoken.path, guide_file(interview), work / interview.name, live_model)
         questions = {item.id for item in interview.guide.items() if item.kind == "question"}
         suggested = {item_id.split(".")[0] + "." + item_id.split(".")[1] for item_id in result["arrivals"]}
-        false = sorted(suggested - interview.covered)
-        never = questions - interview.covered
-        right = suggested & interview.covered
+        asked = interview.covered | interview.asked_unanswered  # a live suggestion says "asked"
+        false = sorted(suggested - asked)
+        never = questions - asked
+        right = suggested & asked
         ends = sorted(end for who, _, _, end in spoken.turns if who == "Interviewer")
         latencies = [at - max((end for end in ends if end <= at), default=at) for at in result["arrivals"].values()]
         row = totals[interview.held_out]
         row[0] += len(false)
         row[1] += len(never)
         row[2] += len(right)
-        row[3] += len(interview.covered & questions)
+        row[3] += len(asked & questions)
         row[4] += latencies
         print(f"{interview.name}{' (held out)' if interview.held_out else ''}: {result['seconds']:.0f} s; questions "
-              f"suggested right {len(right)}/{len(interview.covered & questions)}; false {false} of {len(never)} "
+              f"suggested right {len(right)}/{len(asked & questions)}; false {false} of {len(never)} "
               f"never asked; overflows {result['overflows']}; skipped {result['skipped']} s; live transcriber "
               f"{result['worker_cpu'] / result['wall']:.0%} of one core", flush=True)
         if verbose:

@@ -24,6 +24,9 @@ class DevInterview:
     covered: set[str]
     covered_followups: set[str]
     wrong_guide: bool = False
+    asked_unanswered: set[str] = frozenset()
+    """Questions asked whose answer does not count ("Hmm."): not covered, but a live "asked"
+    suggestion for them is right."""
     held_out: bool = False
     """Written after the matcher was tuned and never used to tune it: the honest score."""
 
@@ -56,7 +59,7 @@ def load_devset() -> list[DevInterview]:
         interviews.append(DevInterview(path.stem, _guide(data["guide"]), data["language"],
                                        [tuple(t) for t in turns], set(data["covered"]),
                                        set(data.get("covered_followups", [])), data.get("wrong_guide", False),
-                                       data.get("held_out", False)))
+                                       data.get("held_out", False), set(data.get("asked_unanswered", []))))
     return interviews
 
 
