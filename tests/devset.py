@@ -24,11 +24,11 @@ class DevInterview:
     covered: set[str]
     covered_followups: set[str]
     wrong_guide: bool = False
+    held_out: bool = False
+    """Written after the matcher was tuned and never used to tune it: the honest score."""
     asked_unanswered: set[str] = frozenset()
     """Questions asked whose answer does not count ("Hmm."): not covered, but a live "asked"
     suggestion for them is right."""
-    held_out: bool = False
-    """Written after the matcher was tuned and never used to tune it: the honest score."""
 
     def text_transcript(self, words_per_second: float = 2.5) -> str:
         """As a researcher types it: one turn per line, speaker and [hh:mm:ss] stamp."""

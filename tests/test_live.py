@@ -150,3 +150,32 @@ def test_one_channel_live_tells_the_phone_voice_from_the_room_voice(study, tmp_p
     told = [(role, truth) for role, truth in named if role != "mixed"]
     assert len(told) >= len(named) - 2 and all(role == truth for role, truth in told), named
     assert all(s.speaker == "interviewer" for s in session.suggestions if s.role == "asked"), session.suggestions
+
+
+@needs_pulse
+def test_a_killed_live_transcriber_is_said_and_the_call_goes_on(study):
+    """kill -9 of the live transcriber mid-call: the status says so, the recording runs to its end."""
+    import signal
+    import time
+
+    import psutil
+
+    command = [sys.executable, "-m", "interview_tui", "--project", str(study.root), "record", "--live",
+               "--guide", str(SEED_GUIDE_EN), "--seconds", "14"]
+    proc = subprocess.Popen(command, cwd=REPO, env={**pulse_env("phone.monitor"), "HF_HUB_OFFLINE": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wav = wait_for_file_audio(study.recordings_dir, 0.3)
+    deadline, worker = time.monotonic() + 30, None
+    while worker is None and time.monotonic() < deadline:
+        worker = next((child for child in psutil.Process(proc.pid).children(recursive=True)
+                       if "live_worker" in " ".join(child.cmdline())), None)
+        time.sleep(0.2)
+    assert worker is not None
+    time.sleep(4.0)  # its model loaded, the call going
+    worker.send_signal(signal.SIGKILL)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "live transcription: off — the live transcriber stopped unexpectedly — the recording goes on" in err
+    assert "stopped: seconds_reached" in out and "0 overflows" in out and "Traceback" not in err
+    audio, rate = soundfile.read(wav, dtype="float32")
+    assert len(audio) / rate >= 13.5
