@@ -44,6 +44,15 @@ CALL = [
 ASKED = {"1.1", "3.4", "3.2"}
 
 
+def record_live(study, source: str, seconds: float, *sources: str) -> subprocess.Popen:
+    """`record --live` as a user runs it, recording from a PulseAudio source (no ``sources``: the
+    default input, one channel)."""
+    command = [sys.executable, "-m", "interview_tui", "--project", str(study.root), "record", "--live",
+               "--guide", str(SEED_GUIDE_EN), *sources, "--seconds", str(seconds)]
+    return subprocess.Popen(command, cwd=REPO, env={**pulse_env(source), "HF_HUB_OFFLINE": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def test_utterances_are_cut_at_pauses_and_timed_in_call_time():
     rng = np.random.default_rng(3)
     tone = lambda seconds: (0.2 * np.sin(2 * np.pi * 220 * np.arange(int(seconds * RATE)) / RATE)).astype(np.float32)
@@ -82,10 +91,7 @@ def test_blocks_of_any_length_become_one_continuous_16k_stream(rate):
 def test_record_live_suggests_the_questions_asked_as_they_are_asked(study, tmp_path):
     spoken = speak_interview(CALL, tmp_path, language="en")
     seconds = spoken.turns[-1][3] + 8
-    command = [sys.executable, "-m", "interview_tui", "--project", str(study.root), "record", "--live",
-               "--guide", str(SEED_GUIDE_EN), "--mic", "pulse:1", "--line", "pulse:2", "--seconds", str(seconds)]
-    proc = subprocess.Popen(command, cwd=REPO, env={**pulse_env("adapter.monitor"), "HF_HUB_OFFLINE": "1"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = record_live(study, "adapter.monitor", seconds, "--mic", "pulse:1", "--line", "pulse:2")
     wav = wait_for_file_audio(study.recordings_dir, 0.3)
     play(spoken.path, sink="adapter")
     out, err = proc.communicate(timeout=180)
@@ -127,10 +133,7 @@ def test_one_channel_live_tells_the_phone_voice_from_the_room_voice(study, tmp_p
     interviewer does not — live, each utterance is named by that, and questions are the interviewer's."""
     spoken = speak_interview(CALL, tmp_path, language="en", stereo=False)
     seconds = spoken.turns[-1][3] + 8
-    command = [sys.executable, "-m", "interview_tui", "--project", str(study.root), "record", "--live",
-               "--guide", str(SEED_GUIDE_EN), "--seconds", str(seconds)]  # the default input: one channel
-    proc = subprocess.Popen(command, cwd=REPO, env={**pulse_env("phone.monitor"), "HF_HUB_OFFLINE": "1"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = record_live(study, "phone.monitor", seconds)  # the default input: one channel
     wav = wait_for_file_audio(study.recordings_dir, 0.3)
     play(spoken.path, sink="phone")
     out, err = proc.communicate(timeout=180)
@@ -160,10 +163,7 @@ def test_a_killed_live_transcriber_is_said_and_the_call_goes_on(study):
 
     import psutil
 
-    command = [sys.executable, "-m", "interview_tui", "--project", str(study.root), "record", "--live",
-               "--guide", str(SEED_GUIDE_EN), "--seconds", "14"]
-    proc = subprocess.Popen(command, cwd=REPO, env={**pulse_env("phone.monitor"), "HF_HUB_OFFLINE": "1"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = record_live(study, "phone.monitor", 14)
     wav = wait_for_file_audio(study.recordings_dir, 0.3)
     deadline, worker = time.monotonic() + 30, None
     while worker is None and time.monotonic() < deadline:

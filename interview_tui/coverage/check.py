@@ -95,7 +95,6 @@ def study_inputs(study: Study, guide_file: Path | None = None) -> list[CoverageI
     return inputs
 
 
-
 def compare_with_live(session: Session, transcripts_dir: Path) -> LiveComparison | None:
     """After transcription: the final coverage against the suggestions made during the call
     (None when the call had no live suggestions or there is no transcript yet). Nothing is

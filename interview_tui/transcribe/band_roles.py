@@ -33,7 +33,7 @@ def high_band_level(audio: np.ndarray) -> float | None:
 
 
 class BandRoles:
-    """Keeps the calls's utterance levels; names each new one by the side of the gap it falls on."""
+    """Keeps the call's utterance levels; names each new one by the side of the gap it falls on."""
 
     def __init__(self) -> None:
         self.levels: list[float] = []

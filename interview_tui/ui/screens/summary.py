@@ -96,7 +96,14 @@ class SummaryScreen(Screen):
         """The better transcript against what the interviewer was shown during the call."""
         from ...coverage.check import compare_with_live
 
-        comparison = compare_with_live(session, self.app.study.transcripts_dir)
+        try:
+            comparison = compare_with_live(session, self.app.study.transcripts_dir)
+        except Exception:
+            # the app's worker handler says what failed and what to do; this line must not keep
+            # saying "Comparing…"
+            self.app.call_from_thread(self.query_one("#live-comparison", Static).update,
+                                      "The comparison with the live suggestions failed (see the message).")
+            raise
         if comparison is not None:
             self.app.call_from_thread(self._show_comparison, comparison)
 
