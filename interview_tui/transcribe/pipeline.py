@@ -136,14 +136,17 @@ def looks_like_a_loop(text: str) -> bool:
 
 def snap_turn_starts(segments: list[Segment], audio: np.ndarray, offset: float = 0.0) -> None:
     """Whisper places the first word after a silence late (by up to half a second on phone
-    voices); the channel's energy shows where the speech really starts. ``audio`` begins at
-    ``offset`` seconds of the channel."""
+    voices) — or early, at the start of the padded speech region it was given; the channel's
+    energy shows where the speech really starts. ``audio`` begins at ``offset`` seconds of the
+    channel."""
     hop = int(0.01 * SAMPLE_RATE)
     previous_end = -10.0
     for segment in segments:
         if segment.start - previous_end >= SEGMENT_SPLIT_PAUSE:
             lo = max(int((segment.start - offset - 0.8) * SAMPLE_RATE), int((previous_end - offset) * SAMPLE_RATE), 0)
-            hi = int((segment.start - offset + 0.2) * SAMPLE_RATE)
+            # looking later too, but never past the first word's end (the onset is inside it)
+            later = min(0.6, (segment.words[0].end - segment.start) if segment.words else 0.2)
+            hi = int((segment.start - offset + max(later, 0.2)) * SAMPLE_RATE)
             region = audio[lo:hi]
             if len(region) >= hop * 4:
                 frames = region[: len(region) // hop * hop].reshape(-1, hop).astype(np.float64)
@@ -152,7 +155,7 @@ def snap_turn_starts(segments: list[Segment], audio: np.ndarray, offset: float =
                 loud = np.flatnonzero(rms > max(floor * 10, 10 ** (-45 / 20)))
                 if len(loud):
                     onset = round(offset + (lo + loud[0] * hop) / SAMPLE_RATE, 3)
-                    if onset < segment.start:
+                    if onset != segment.start and (not segment.words or onset < segment.words[0].end):
                         segment.start = onset
                         if segment.words:
                             segment.words[0].start = onset
