@@ -145,7 +145,7 @@ def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "de
     """Load the model from this computer. Nothing is fetched from the network unless the user asked
     for it (``--download-model``): an ethics approval may forbid any contact during analysis."""
     os.environ["HF_HUB_OFFLINE"] = "0" if allow_download else "1"  # read when the hub client is imported
-    from faster_whisper import WhisperModel
+    WhisperModel = _one_at_a_time_encoder()
 
     resolved = resolve_model(name_or_dir)
     local = Path(resolved).is_dir()
@@ -175,6 +175,29 @@ def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "de
             "model you have: --model tiny.en or base (from the PyPI model packages), or "
             "--model /path/to/a/ctranslate2-model-folder; " + NB_WHISPER_ADVICE)
     return _with_matching_features(model)
+
+
+def _one_at_a_time_encoder():
+    """faster-whisper's model, whose encoder on the CPU takes a batch one chunk at a time.
+
+    Why: the encoder's self-attention holds a 1500 × 1500 score matrix per head for every chunk
+    it encodes at once (~54 MB per chunk for tiny, more for larger models), so a batch of 4
+    raised peak memory by ~220 MB. The encoder's matrices are already large, so batching it gains
+    little; the decoder, where batching pays, still gets the whole batch."""
+    import ctranslate2
+    import numpy as np
+    from faster_whisper import WhisperModel
+
+    class OneAtATimeEncoder(WhisperModel):
+        def encode(self, features):
+            if self.model.device != "cpu" or features.ndim != 3 or len(features) < 2:
+                return super().encode(features)
+            encoded = []
+            for chunk in features:
+                encoded.append(np.asarray(super().encode(chunk)))
+            return ctranslate2.StorageView.from_array(np.ascontiguousarray(np.concatenate(encoded)))
+
+    return OneAtATimeEncoder
 
 
 def _with_matching_features(model):
