@@ -243,9 +243,9 @@ class LiveCoverage:
                 self._set(LiveStatus("on", self.status.detail if self.status.state == "on" else self.model, lag))
             with self._judging:
                 if roles == ["mixed"]:  # one channel, so no other channel's voice to end a turn: by who speaks
-                    self._judge(self._turns.add(segment, index, {}, key=SPEAKERS.index(role)), SPEAKERS)
+                    self._judge(self._turns.add(segment, index, key=SPEAKERS.index(role)), SPEAKERS)
                 else:
-                    self._judge(self._turns.add(segment, index, self._voice_began()), roles)
+                    self._judge(self._turns.add(segment, index), roles)
             index += 1
         with self._judging:  # the transcriber is done: the last turns are over
             self._judge(self._turns.flush(), SPEAKERS if roles == ["mixed"] else roles)

@@ -8,7 +8,8 @@ during the call). So a speaker's utterances are joined into one turn, and the tu
 it is over:
 
 - its text ends with a question mark (a question is complete: judged at once, no delay), or
-- another voice began after it ended (the informant is answering), or
+- another voice began after it ended and went on for ``BACKCHANNEL_SECONDS`` (the informant is
+  answering; a shorter sound in a pause — "mm", "yeah" — is a back-channel, and the turn goes on), or
 - ``HOLD_SECONDS`` passed since its last words with nothing more from that speaker, or
 - it grew past ``MAX_WORDS`` (a long answer is judged in parts).
 
@@ -27,6 +28,10 @@ MAX_WORDS = 60
 OVERLAP = 0.3
 """A voice that began this long before a turn's end still counts as "after" it (people start
 answering before the question has quite ended)."""
+BACKCHANNEL_SECONDS = 0.8
+"""The other side's voice must last this long to end a turn. An interviewer pausing inside a
+question hears "mm" from the informant; that is a listener's signal, not an answer, and closing the
+question there judges its first half alone (the fragment that was suggested as the wrong item)."""
 
 
 @dataclass
@@ -43,6 +48,11 @@ def usable_live(segment: Segment) -> bool:
     return not ({"unsure", "repetition"} & set(segment.flags))
 
 
+def is_backchannel(segment: Segment) -> bool:
+    """A short sound of two words at most ("Mm.", "Yeah, yeah."): it does not end the other's turn."""
+    return segment.end - segment.start < BACKCHANNEL_SECONDS and len(segment.text.split()) <= 2
+
+
 @dataclass
 class TurnAssembler:
     """Per channel, the turn being spoken; ``add`` and ``due`` return the turns that are over: one
@@ -51,17 +61,17 @@ class TurnAssembler:
 
     _open: dict[int, _OpenTurn] = field(default_factory=dict)
 
-    def add(self, segment: Segment, index: int, voice_began: dict[int, float | None],
-            key: int | None = None) -> list[tuple[Segment, int]]:
-        """``key``: whose turn this is, when not its channel (one channel, two voices told apart)."""
+    def add(self, segment: Segment, index: int, key: int | None = None) -> list[tuple[Segment, int]]:
+        """``key``: whose turn this is, when not its channel (one channel, two voices told apart).
+        Whether another voice has taken over is judged in ``due``, which knows how long it lasted."""
         channel = segment.channel if key is None else key
         turn = self._open.setdefault(channel, _OpenTurn())
         turn.last_index, turn.last_end = index, segment.end
         if usable_live(segment):
             turn.parts.append(segment)
-        done = self._close_others(channel, segment.start)  # this speaker began: the others' turns are over
+        done = [] if is_backchannel(segment) else self._close_others(channel, segment.start)
         text = turn.text()
-        if text.endswith("?") or len(text.split()) >= MAX_WORDS or self._other_voice_after(channel, turn, voice_began):
+        if text.endswith("?") or len(text.split()) >= MAX_WORDS:
             done += self._close(channel)
         return done
 
@@ -70,7 +80,7 @@ class TurnAssembler:
         done: list[tuple[Segment, int]] = []
         for channel, turn in list(self._open.items()):
             quiet = now - turn.last_end >= HOLD_SECONDS and not speaking.get(channel, False)
-            if quiet or self._other_voice_after(channel, turn, voice_began):
+            if quiet or self._other_voice_took_over(channel, turn, now, voice_began, speaking):
                 done += self._close(channel)
         return done
 
@@ -80,8 +90,10 @@ class TurnAssembler:
             done += self._close(channel)
         return done
 
-    def _other_voice_after(self, channel: int, turn: _OpenTurn, voice_began: dict[int, float | None]) -> bool:
-        return any(began is not None and began >= turn.last_end - OVERLAP
+    def _other_voice_took_over(self, channel: int, turn: _OpenTurn, now: float,
+                               voice_began: dict[int, float | None], speaking: dict[int, bool]) -> bool:
+        return any(began is not None and began >= turn.last_end - OVERLAP and speaking.get(other, False)
+                   and now - began >= BACKCHANNEL_SECONDS
                    for other, began in voice_began.items() if other != channel)
 
     def _close_others(self, channel: int, start: float) -> list[tuple[Segment, int]]:
