@@ -302,6 +302,21 @@ def test_norwegian_with_the_multilingual_model(tmp_path):
         assert min(abs(s.start - start) for s in transcript.segments if s.speaker == speaker) <= 0.6
 
 
+def test_the_encoder_takes_a_batch_one_chunk_at_a_time_with_the_same_result(tiny):
+    """One chunk at a time holds a quarter of the attention memory of a batch of four; the decoder
+    must get exactly what the stock batched encoder gives."""
+    from faster_whisper import WhisperModel
+    from faster_whisper.audio import pad_or_trim
+
+    rng = np.random.default_rng(7)
+    audio = [rng.normal(0, 0.05, 16000 * 8).astype(np.float32) for _ in range(3)]
+    features = np.stack([pad_or_trim(tiny.feature_extractor(a)) for a in audio])
+    ours = np.asarray(tiny.encode(features))
+    stock = np.asarray(WhisperModel.encode(tiny, features))
+    assert ours.shape == stock.shape == (3, 1500, 384)
+    assert np.abs(ours - stock).max() < 1e-3
+
+
 def test_loop_detector():
     assert looks_like_a_loop("Thank you. Thank you. Thank you. Thank you. Thank you.")
     assert looks_like_a_loop("ja ja ja ja ja ja ja ja")
