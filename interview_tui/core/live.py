@@ -71,7 +71,10 @@ def suggest_live(tracker: CoverageTracker, keywords: CoverageMatcher, segment: S
     by_words = keywords.question_asked_in(segment) if asking else None
     hint = by_words[0] if by_words and by_words[1] >= KEYWORD_SCORE else None
     suggestions = tracker.add_turn(segment, index, interviewer=asking, lexical_question=hint)
-    if hint is not None and not any(s.item_id == hint for s in suggestions):
+    # Only when meaning found no question in this turn: a turn whose meaning is one question
+    # shares common words with others ("To start with, how do you get in touch…" has "get" and
+    # "start", 3.4's "get started"; seen live as a second, false suggestion).
+    if hint is not None and not any(s.kind == "question" for s in suggestions):
         suggestions.append(Suggestion(hint, "question", "asked", round(by_words[1], 3), index, segment.start,
                                       segment.end, segment.speaker, segment.text, reason="keywords"))
     return suggestions
