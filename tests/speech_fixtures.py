@@ -90,17 +90,22 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
     full band (both in the room, or a wideband call: the harder case for telling voices apart)."""
     work.mkdir(parents=True, exist_ok=True)
     voices = {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
+    # a second person on the researcher's side (a co-interviewer in the room): a third voice
+    third = {"en": "en+f2", "no": "nb+f2"}[language]
     pieces, turns, position = [], [], lead
     main_start = lead
     for index, entry in enumerate(script):
         speaker, text = entry[0], entry[1]
         when = entry[2] if len(entry) > 2 else gap
         if voice == "piper":  # the informant: the same neural voice, a few semitones lower
-            audio = _piper(text, work / f"turn{index}.wav", 0 if speaker == "Interviewer" else -350)
+            shift = {"Interviewer": 0, "Co-interviewer": 400}.get(speaker, -350)
+            audio = _piper(text, work / f"turn{index}.wav", shift)
+        elif speaker == "Co-interviewer":
+            audio = _espeak(text, third, 155, work / f"turn{index}.wav")
         else:
             audio = _espeak(text, voices[0] if speaker == "Interviewer" else voices[1],
                             150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav")
-        if speaker != "Interviewer" and phone:
+        if speaker not in ("Interviewer", "Co-interviewer") and phone:
             audio = _phone(audio, work)
         seconds = len(audio) / RATE
         if when == "during":
@@ -115,7 +120,7 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
     total = int((max(end for *_, end in turns) + lead) * RATE)
     out = np.zeros((total, 2), dtype=np.float32)
     for speaker, start, audio in pieces:
-        column = 0 if speaker == "Interviewer" else 1
+        column = 0 if speaker in ("Interviewer", "Co-interviewer") else 1
         out[start: start + len(audio), column] += audio
     path = work / f"{name}.wav"
     if stereo:

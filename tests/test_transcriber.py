@@ -258,6 +258,45 @@ def test_one_voice_gives_one_speaker_and_silence_none(tmp_path, tiny):
     assert job.transcript.segments == []
 
 
+def test_one_voice_in_the_room_gives_one_speaker(tmp_path, tiny):
+    """A short recording of one full-band voice: k-means splits any voice, and on a few stretches
+    the halves look far apart (d' 4.7 here, above the old fixed 3.8); the split must beat what one
+    voice's look-alike shows before it counts as two people."""
+    from .speech_fixtures import NATURAL_ENGLISH
+
+    alone = speak_interview([turn for turn in NATURAL_ENGLISH if turn[0] == "Informant"], tmp_path / "room",
+                            stereo=False, gap=0.4, phone=False)
+    job = TranscriptionJob(alone.path, tmp_path / "room.json", TranscribeOptions(model="tiny.en", language="en"),
+                           model=tiny)
+    list(job.run())
+    assert job.transcript.speakers == ["Informant"]
+
+
+def test_three_speakers_when_asked_a_co_interviewer_in_the_room(tmp_path, tiny):
+    from .speech_fixtures import NATURAL_ENGLISH
+
+    script, questions = [], 0
+    for who, text, when in NATURAL_ENGLISH * 2:  # every third question from a colleague beside you
+        questions += who == "Interviewer" and text.rstrip().endswith("?")
+        script.append(("Co-interviewer" if who == "Interviewer" and questions % 3 == 2 else who, text, when))
+    spoken = speak_interview(script, tmp_path / "three", stereo=False, gap=0.4)
+    labels = ("Interviewer", "Informant", "Co-interviewer")
+    job = TranscriptionJob(spoken.path, tmp_path / "three.json",
+                           TranscribeOptions(model="tiny.en", language="en", speakers=labels), model=tiny)
+    list(job.run())
+    assert job.transcript.speakers == list(labels)
+    assert _words_on_their_speaker(job.transcript.segments, spoken.turns) >= 0.9
+
+
+def test_three_labels_on_a_two_voice_recording_give_two_speakers(mono_phone, tiny, tmp_path):
+    job = TranscriptionJob(mono_phone.path, tmp_path / "two.json",
+                           TranscribeOptions(model="tiny.en", language="en",
+                                             speakers=("Interviewer", "Informant", "Co-interviewer")), model=tiny)
+    list(job.run())
+    assert job.transcript.speakers == ["Interviewer", "Informant"]
+    assert _words_on_their_speaker(job.transcript.segments, mono_phone.turns) >= 0.95
+
+
 def test_one_label_asked_for_means_no_speaker_labelling(mono_phone, tiny, tmp_path):
     job = TranscriptionJob(mono_phone.path, tmp_path / "one.json",
                            TranscribeOptions(model="tiny.en", language="en", speakers=("Speaker",)), model=tiny)

@@ -9,7 +9,8 @@ phone on speaker beside a microphone, a dictaphone, a phone app — each word ge
 3. the labels are smoothed along the talk: changing speaker costs something, much less at a
    pause or after a sentence ends — so a speaker change inside a Whisper segment splits it
    where the words say, and one odd-sounding word does not;
-4. one voice only (clusters that do not stand apart, or one of them almost empty) → one speaker;
+4. one voice only (clusters that stand no further apart than k-means finds in one voice's
+   look-alike, or one of them almost empty) → one speaker;
 5. roles: a cluster that sits below the telephone band while the other does not is the
    informant on the phone; otherwise the one who asks the questions (question marks, the
    guide's questions) is the interviewer; failing both, who spoke first;
@@ -32,12 +33,18 @@ CONTEXT_SECONDS = 0.15
 """Sound pooled around each word: short words ("ja") say little on their own."""
 PHONE_BAND_GAP_DB = 12.0
 """Cluster means this far apart in high-band level: one speaker is on the telephone."""
-ONE_VOICE_SEPARATION = 3.8
-"""d' (see ``_separation``) below which two clusters are one voice, unless the telephone band
-tells them apart."""
+ONE_VOICE_NULL_SAMPLES = 30
+"""Single-voice look-alikes drawn to judge a split by (see ``_one_voice_separations``)."""
+FEWEST_STRETCHES = 10
+"""Fewer stretches of talk than this cannot show two voices apart from one: on 6 stretches of one
+voice the look-alikes' own splits ranged up to d' 12 (dev), so any verdict would be chance."""
+TWO_VOICES_QUANTILE = 95
+"""A split counts as two voices only when it stands further apart than this percentile of the
+splits k-means finds in one voice's look-alikes; above the 75th it is flagged as unsure."""
 SMALLEST_SHARE = 0.15
 """A speaker with less of the talk than this is a split of one voice (dev: one voice split
-3–12 %, two voices 35–65 %)."""
+3–12 %, two voices 35–65 %). Once the telephone band has found the informant, the share counts
+within the talk on the researcher's side (a co-interviewer asking every third question: 25 %)."""
 SWITCH_COST = 2.0
 SWITCH_COST_AT_BREAK = 0.3
 UNSURE_MARGIN = 0.08
@@ -121,6 +128,24 @@ def _separation(points: np.ndarray, weights: np.ndarray, centres: np.ndarray) ->
     return float(best)
 
 
+def _one_voice_separations(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """The separations k-means finds in data that is one voice by construction: samples from a
+    single Gaussian with the stretches' own covariance, count and weights. k-means always splits,
+    and how far apart its halves look depends on how many stretches there are: one voice gave
+    d' 12 on 9 stretches, two voices 6 on 41 (dev). A fixed threshold called a short one-voice
+    recording two speakers; judged against this, a split must beat what one voice would show."""
+    rng = np.random.default_rng(0)  # the same recording gets the same labels every time
+    share = weights / weights.sum()
+    centred = points - share @ points
+    variances, axes = np.linalg.eigh((share[:, None] * centred).T @ centred)
+    scale = np.sqrt(np.clip(variances, 0.0, None))
+    found = []
+    for _ in range(ONE_VOICE_NULL_SAMPLES):
+        sample = (rng.standard_normal(points.shape) * scale) @ axes.T
+        found.append(_separation(sample, weights, _kmeans(sample, weights, k)))
+    return np.array(found)
+
+
 def _smooth(distances: np.ndarray, breaks: np.ndarray) -> np.ndarray:
     """The cheapest labelling: each word's distance to its speaker, plus a cost per change of
     speaker (small where ``breaks`` marks a pause or a sentence end before the word)."""
@@ -142,25 +167,30 @@ def _smooth(distances: np.ndarray, breaks: np.ndarray) -> np.ndarray:
 
 def _roles(clusters: int, segments_by_cluster: list[list[Segment]], high_by_cluster: np.ndarray,
            first_cluster: int, question_score: Callable[[str], float] | None) -> tuple[list[int], bool]:
-    """Cluster indices in label order (interviewer first), and whether the telephone band decided."""
-    order = list(range(clusters))
+    """Cluster indices in label order (interviewer, informant, then any others), and whether the
+    telephone band decided. The cluster below the band is the informant on the phone; of the
+    others, the one who asks the questions is the interviewer; the rest by how much they said."""
     phone = high_by_cluster.max() - high_by_cluster.min() >= PHONE_BAND_GAP_DB
-    if phone:
-        informant = int(np.argmin(high_by_cluster))
-        interviewer = next(c for c in order if c != informant) if clusters == 2 else None
-    else:
-        interviewer = None
-    if interviewer is None:
-        def asks(cluster: int) -> float:
-            texts = [s.text for s in segments_by_cluster[cluster]]
-            score = sum(text.rstrip().endswith("?") for text in texts)
-            if question_score is not None:
-                score += sum(question_score(text) for text in texts)
-            return score / max(len(texts), 1) ** 0.5
+    informant = int(np.argmin(high_by_cluster)) if phone else None
+    candidates = [c for c in range(clusters) if c != informant]
 
-        scores = [asks(c) for c in order]
-        interviewer = int(np.argmax(scores)) if max(scores) > min(scores) else first_cluster
-    rest = sorted((c for c in order if c != interviewer), key=lambda c: -sum(s.end - s.start for s in segments_by_cluster[c]))
+    def asks(cluster: int) -> float:
+        texts = [s.text for s in segments_by_cluster[cluster]]
+        score = sum(text.rstrip().endswith("?") for text in texts)
+        if question_score is not None:
+            score += sum(question_score(text) for text in texts)
+        return score / max(len(texts), 1) ** 0.5
+
+    if len(candidates) == 1:
+        interviewer = candidates[0]
+    else:
+        scores = [asks(c) for c in candidates]
+        undecided = first_cluster if first_cluster in candidates else candidates[0]  # who spoke first
+        interviewer = candidates[int(np.argmax(scores))] if max(scores) > min(scores) else undecided
+    talk = lambda c: -sum(s.end - s.start for s in segments_by_cluster[c])  # noqa: E731
+    rest = sorted((c for c in range(clusters) if c not in (interviewer, informant)), key=talk)
+    if informant is not None:
+        rest.insert(0, informant)
     return [interviewer, *rest], phone
 
 
@@ -229,11 +259,23 @@ def label_speakers(read: Callable[[float, float], np.ndarray], total: float, seg
     high = np.array([np.average(raw_high[chosen == c], weights=weights[chosen == c] + 1e-9)
                      if (chosen == c).any() else 0.0 for c in range(k)])
     phone_gap = high.max() - high.min() >= PHONE_BAND_GAP_DB
-    if not phone_gap:
-        separation = _separation(runs[usable], run_weights[usable], centres)
-        if shares.min() < SMALLEST_SHARE or separation < ONE_VOICE_SEPARATION:
+    if not phone_gap or k > 2:  # the band tells one pair apart, not a third voice in the room
+        tested, tested_centres, tested_shares = usable, centres, shares
+        if phone_gap:  # judge only the voices in the room against each other
+            phone_cluster = int(np.argmin(high))
+            nearest = np.argmin(((runs[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+            tested = usable & (nearest != phone_cluster)
+            tested_centres = np.delete(centres, phone_cluster, axis=0)
+            tested_shares = np.delete(shares, phone_cluster) / max(1e-9, 1 - shares[phone_cluster])
+        separation = _separation(runs[tested], run_weights[tested], tested_centres)
+        one_voice = _one_voice_separations(runs[tested], run_weights[tested], len(tested_centres))
+        if (tested_shares.min() < SMALLEST_SHARE or tested.sum() < FEWEST_STRETCHES
+                or separation <= np.percentile(one_voice, TWO_VOICES_QUANTILE)):
+            if k > 2:  # fewer voices than labels asked for: the last role was not there
+                return label_speakers(read, total, segments, labels[:-1], question_score)
             # between a clear single voice and a clear pair: say so on every segment
-            return _one_voice(segments, labels, flag=shares.min() >= SMALLEST_SHARE and separation >= 3.0)
+            unsure = tested_shares.min() >= SMALLEST_SHARE and separation > np.percentile(one_voice, 75)
+            return _one_voice(segments, labels, flag=unsure)
     pieces = _split(segments, words, chosen, distances)
     by_cluster = [[piece for piece, cluster, _ in pieces if cluster == c] for c in range(k)]
     order, phone = _roles(k, by_cluster, high, int(chosen[0]), question_score)
