@@ -269,14 +269,16 @@ def label_speakers(read: Callable[[float, float], np.ndarray], total: float, seg
             tested = usable & (nearest != phone_cluster)
             tested_centres = np.delete(centres, phone_cluster, axis=0)
             tested_shares = np.delete(shares, phone_cluster) / max(1e-9, 1 - shares[phone_cluster])
-        separation = _separation(runs[tested], run_weights[tested], tested_centres)
-        one_voice = _one_voice_separations(runs[tested], run_weights[tested], len(tested_centres))
-        if (tested_shares.min() < SMALLEST_SHARE or tested.sum() < FEWEST_STRETCHES
-                or separation <= np.percentile(one_voice, TWO_VOICES_QUANTILE)):
+        enough = tested_shares.min() >= SMALLEST_SHARE and tested.sum() >= FEWEST_STRETCHES
+        separation, one_voice = 0.0, np.zeros(1)
+        if enough:  # (too few stretches: nothing to compare, and nothing to split)
+            separation = _separation(runs[tested], run_weights[tested], tested_centres)
+            one_voice = _one_voice_separations(runs[tested], run_weights[tested], len(tested_centres))
+        if not enough or separation <= np.percentile(one_voice, TWO_VOICES_QUANTILE):
             if k > 2:  # fewer voices than labels asked for: the last role was not there
                 return label_speakers(read, total, segments, labels[:-1], question_score)
             # between a clear single voice and a clear pair: say so on every segment
-            unsure = tested_shares.min() >= SMALLEST_SHARE and separation > np.percentile(one_voice, 75)
+            unsure = enough and separation > np.percentile(one_voice, 75)
             return _one_voice(segments, labels, flag=unsure)
     pieces = _split(segments, words, chosen, distances)
     by_cluster = [[piece for piece, cluster, _ in pieces if cluster == c] for c in range(k)]
