@@ -38,21 +38,11 @@ from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJo
 from interview_tui.transcribe.audio_input import Recording  # noqa: E402
 from interview_tui.transcribe.speakers import _word_vectors  # noqa: E402
 from interview_tui.transcribe.voice_features import frame_features, frame_time  # noqa: E402
-from tests.speech_fixtures import NATURAL_ENGLISH, NATURAL_ENGLISH_HELD_OUT, piper_voice, speak_interview  # noqa: E402
+from tests.speech_fixtures import (NATURAL_ENGLISH, NATURAL_ENGLISH_HELD_OUT, piper_voice,  # noqa: E402
+                                   speak_interview, with_co_interviewer)
 
 LABELS = ("Interviewer", "Informant")
 THREE = ("Interviewer", "Informant", "Co-interviewer")
-
-
-def with_co_interviewer(script):
-    """The same interview with every third question (and the back-channels after it) asked by a
-    co-interviewer in the room: the interviewer leads, a colleague chimes in."""
-    out, questions = [], 0
-    for who, text, when in script:
-        if who == "Interviewer" and text.rstrip().endswith("?"):
-            questions += 1
-        out.append(("Co-interviewer" if who == "Interviewer" and questions % 3 == 2 else who, text, when))
-    return out
 
 
 def renamed_best(segments, turns) -> float:

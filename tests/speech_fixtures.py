@@ -130,6 +130,17 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
     return SpokenInterview(path, turns)
 
 
+def with_co_interviewer(script):
+    """The same interview with every third question (and the back-channels after it) asked by a
+    co-interviewer in the room: the interviewer leads, a colleague chimes in."""
+    out, questions = [], 0
+    for who, text, when in script:
+        if who == "Interviewer" and text.rstrip().endswith("?"):
+            questions += 1
+        out.append(("Co-interviewer" if who == "Interviewer" and questions % 3 == 2 else who, text, when))
+    return out
+
+
 # Natural turn-taking: short gaps, answers that start before the question has quite ended,
 # back-channels on the other side while one speaks ("during"), a question cut into.
 NATURAL_ENGLISH = [

@@ -278,13 +278,9 @@ def test_one_voice_in_the_room_gives_one_speaker(tmp_path, tiny):
 
 
 def test_three_speakers_when_asked_a_co_interviewer_in_the_room(tmp_path, tiny):
-    from .speech_fixtures import NATURAL_ENGLISH
+    from .speech_fixtures import NATURAL_ENGLISH, with_co_interviewer
 
-    script, questions = [], 0
-    for who, text, when in NATURAL_ENGLISH * 2:  # every third question from a colleague beside you
-        questions += who == "Interviewer" and text.rstrip().endswith("?")
-        script.append(("Co-interviewer" if who == "Interviewer" and questions % 3 == 2 else who, text, when))
-    spoken = speak_interview(script, tmp_path / "three", stereo=False, gap=0.4)
+    spoken = speak_interview(with_co_interviewer(NATURAL_ENGLISH * 2), tmp_path / "three", stereo=False, gap=0.4)
     labels = ("Interviewer", "Informant", "Co-interviewer")
     job = TranscriptionJob(spoken.path, tmp_path / "three.json",
                            TranscribeOptions(model="tiny.en", language="en", speakers=labels), model=tiny)

@@ -11,9 +11,10 @@ phone on speaker beside a microphone, a dictaphone, a phone app — each word ge
    where the words say, and one odd-sounding word does not;
 4. one voice only (clusters that stand no further apart than k-means finds in one voice's
    look-alike, or one of them almost empty) → one speaker;
-5. roles: a cluster that sits below the telephone band while the other does not is the
-   informant on the phone; otherwise the one who asks the questions (question marks, the
-   guide's questions) is the interviewer; failing both, who spoke first;
+5. roles: a cluster that sits below the telephone band while the others do not is the
+   informant on the phone; of the others, the one who asks the questions (question marks, the
+   guide's questions) is the interviewer; failing both, who spoke first. Asked for three, the
+   voices in the room are tested against each other as in 4, and a label not heard is dropped;
 6. segments whose words sit nearly as close to another speaker are flagged ``speaker?`` for
    the review.
 """
