@@ -79,7 +79,8 @@ def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
 
 def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = True,
                     gap: float = 0.8, lead: float = 1.0, name: str = "interview",
-                    voice: str = "espeak", phone: bool = True) -> SpokenInterview:
+                    voice: str = "espeak", phone: bool = True,
+                    espeak_voices: tuple[str, str] | None = None) -> SpokenInterview:
     """Render the script; stereo=False mixes both voices into one channel (phone on speaker).
 
     An entry is ``(speaker, text)`` — it starts ``gap`` seconds after the previous turn — or
@@ -87,9 +88,10 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
     previous turn's end (negative: it starts while that turn is still going, an overlap);
     ``when == "during"`` is a back-channel ("mm", "ja") on the other side, in the middle of the
     previous turn, which goes on as if it had not happened. ``phone=False`` leaves the informant
-    full band (both in the room, or a wideband call: the harder case for telling voices apart)."""
+    full band (both in the room, or a wideband call: the harder case for telling voices apart).
+    ``espeak_voices``: another pair of espeak voices (interviewer, informant) than the usual."""
     work.mkdir(parents=True, exist_ok=True)
-    voices = {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
+    voices = espeak_voices or {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
     # a second person on the researcher's side (a co-interviewer in the room): a third voice
     third = {"en": "en+f2", "no": "nb+f2"}[language]
     pieces, turns, position = [], [], lead
@@ -162,6 +164,55 @@ NATURAL_ENGLISH = [
     ("Interviewer", "Mm, yes.", "during"),
     ("Informant", "You hear it sometimes, but you do not see it.", 0.3),
     ("Interviewer", "Thank you, that was the last of my questions.", 0.5),
+]
+
+
+# A second dev interview for the speaker labels (tuned on, like NATURAL_ENGLISH): the interviewer
+# talks more (explains, summarises back) and the informant answers briefly at times.
+NATURAL_ENGLISH_SECOND = [
+    ("Interviewer", "Thanks for taking the time. I will ask about your work with young job seekers, and there are no right or wrong answers.", 0.0),
+    ("Informant", "That is fine, go ahead.", 0.3),
+    ("Interviewer", "How many people do you follow up at the moment, roughly?", 0.4),
+    ("Informant", "About sixty. It goes up in the autumn.", 0.2),
+    ("Interviewer", "Mm.", "during"),
+    ("Interviewer", "So in the autumn it grows. Why do you think that is, is it the school year?", 0.3),
+    ("Informant", "Yes, partly. Many drop out of school in the first months, and then they come to us.", 0.2),
+    ("Interviewer", "I see. And when they come to you, what happens in the first meeting?", 0.5),
+    ("Informant", "We talk about what they want, and I try to find out what they actually manage day to day.", -0.2),
+    ("Interviewer", "Right.", "during"),
+    ("Informant", "Some of them have not been out of the house for weeks.", 0.3),
+    ("Interviewer", "That sounds demanding. You mentioned earlier that you use video meetings for some of them. How does that work for this group?", 0.6),
+    ("Informant", "Better than I expected.", 0.3),
+    ("Interviewer", "Better than expected, okay.", 0.2),
+    ("Informant", "They are used to screens. The hard part is getting them to turn on the camera.", 0.2),
+    ("Interviewer", "Yeah.", "during"),
+    ("Interviewer", "If you could change one thing about the digital follow-up, what would it be?", 0.5),
+    ("Informant", "Fewer systems. I log in to four different places every morning.", 0.3),
+    ("Interviewer", "Four places. That is a lot. Well, I think that covers what I wanted to ask, thank you very much.", 0.4),
+]
+
+
+# A third dev interview for the speaker labels: many short exchanges, brief questions and answers.
+NATURAL_ENGLISH_THIRD = [
+    ("Interviewer", "Can I check first that the recording is okay with you?", 0.0),
+    ("Informant", "Yes, of course.", 0.3),
+    ("Interviewer", "Thanks. Where did you work before this office?", 0.4),
+    ("Informant", "At a school, as a teacher, for six years.", 0.3),
+    ("Interviewer", "Mm.", "during"),
+    ("Interviewer", "Why did you change?", 0.3),
+    ("Informant", "I wanted to work with adults. And the hours were better here.", 0.3),
+    ("Interviewer", "How do most people contact you now?", 0.5),
+    ("Informant", "Through the app. Almost nobody calls any more.", -0.2),
+    ("Interviewer", "Right.", "during"),
+    ("Interviewer", "Even the older ones?", 0.3),
+    ("Informant", "No, the older ones still call. Every morning the phone rings.", 0.3),
+    ("Interviewer", "Do you prefer that?", 0.4),
+    ("Informant", "Sometimes. You get more out of a conversation.", 0.3),
+    ("Interviewer", "Yes.", "during"),
+    ("Interviewer", "What is the hardest part of the job today?", 0.6),
+    ("Informant", "Saying no. People need things we cannot give them.", 0.4),
+    ("Interviewer", "Thank you, that is all from me.", 0.5),
+    ("Informant", "Good luck with the project.", 0.2),
 ]
 
 

@@ -25,7 +25,7 @@ MIN_HEARD = 3
 
 def high_band_level(audio: np.ndarray) -> float | None:
     """An utterance's level above the telephone band, relative to inside it (dB); None if too short."""
-    _, energy, high, _ = frame_features(np.asarray(audio, dtype=np.float32))
+    _, energy, high, _ = frame_features(np.asarray(audio, dtype=np.float32), with_pitch=False)
     if len(energy) < 10:
         return None
     voiced = energy >= energy.max() - LOUDEST_DB
