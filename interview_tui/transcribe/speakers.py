@@ -301,14 +301,15 @@ def label_speakers(read: Callable[[float, float], np.ndarray], total: float, seg
     if k == 2 and not phone_gap:
         # Two voices in the room are there (tested above), but the clusters may have found
         # something else in how stretches differ (dev: 41 % of words right on one rendering of a
-        # short-turn interview, 93 % this way); who asks and who answers points at the voice.
+        # short-turn interview, 94 % this way); who asks and who answers points at the voice.
         ends = np.zeros(run_of[-1] + 1, dtype=int)
         ends[run_of] = np.arange(len(words))
         question = np.array([words[end][1].word.rstrip().endswith("?") for end in ends])
         found = turn_taking_line(sounds, weights, run_of, question)
         if found is not None:
-            distances = found[0]
-            chosen = _smooth(distances, breaks)
+            along = _smooth(found[0], breaks)
+            if min(weights[along == c].sum() for c in (0, 1)) >= SMALLEST_SHARE * weights.sum():
+                chosen, distances = along, found[0]
     pieces = _split(segments, words, chosen, distances)
     by_cluster = [[piece for piece, cluster, _ in pieces if cluster == c] for c in range(k)]
     order = _roles(k, by_cluster, phone_cluster if phone_gap else None, int(chosen[0]), question_score)
