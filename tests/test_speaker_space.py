@@ -50,3 +50,6 @@ def test_turn_taking_needs_questions_and_replies():
     only_two = np.zeros_like(question)
     only_two[[0, 2]] = True
     assert turn_taking_line(points, weights, run_of, only_two) is None
+    unheard = weights.copy()
+    unheard[question[run_of]] = 0.0  # the questions were marked but none of their words was heard
+    assert turn_taking_line(points, unheard, run_of, question) is None

@@ -35,6 +35,11 @@ def _stretch_means(points: np.ndarray, weights: np.ndarray, run_of: np.ndarray) 
     return means
 
 
+def _shrunk_covariance(deviations: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    covariance = (weights[:, None] * deviations).T @ deviations / weights.sum()
+    return covariance + SHRINKAGE * np.trace(covariance) / len(covariance) * np.eye(len(covariance))
+
+
 def _within_stretches(points: np.ndarray, weights: np.ndarray, run_of: np.ndarray,
                       means: np.ndarray) -> np.ndarray | None:
     """The words' covariance around their own stretch's mean (shrunk); None when too few
@@ -44,9 +49,7 @@ def _within_stretches(points: np.ndarray, weights: np.ndarray, run_of: np.ndarra
     inside = heard & (sizes[run_of] >= 2)
     if inside.sum() <= points.shape[1]:
         return None
-    deviations = (points - means[run_of])[inside]
-    within = (weights[inside, None] * deviations).T @ deviations / weights[inside].sum()
-    return within + SHRINKAGE * np.trace(within) / len(within) * np.eye(len(within))
+    return _shrunk_covariance((points - means[run_of])[inside], weights[inside])
 
 
 def speaker_space(points: np.ndarray, weights: np.ndarray, run_of: np.ndarray, dimensions: int) -> np.ndarray:
@@ -79,7 +82,7 @@ def turn_taking_line(points: np.ndarray, weights: np.ndarray, run_of: np.ndarray
     reply = np.zeros_like(question)
     reply[1:] = question[:-1] & ~question[1:]
     asked, replied = heard & question[run_of], heard & reply[run_of]
-    if question.sum() < FEWEST_MARKED or reply.sum() < FEWEST_MARKED:
+    if question.sum() < FEWEST_MARKED or reply.sum() < FEWEST_MARKED or not asked.any() or not replied.any():
         return None
     asking = np.average(points[asked], axis=0, weights=weights[asked])
     replying = np.average(points[replied], axis=0, weights=weights[replied])
@@ -87,11 +90,9 @@ def turn_taking_line(points: np.ndarray, weights: np.ndarray, run_of: np.ndarray
     # to the next of the same person (how loud, how near the microphone) — the spread within a
     # stretch alone would count those as voice
     marked = asked | replied
-    deviations = points[marked] - np.where(asked[marked, None], asking, replying)
-    within = (weights[marked, None] * deviations).T @ deviations / weights[marked].sum()
-    within += SHRINKAGE * np.trace(within) / len(within) * np.eye(len(within))
+    within = _shrunk_covariance(points[marked] - np.where(asked[marked, None], asking, replying), weights[marked])
     direction = np.linalg.solve(within, asking - replying)
-    direction /= np.sqrt(direction @ within @ direction)  # in units of the sounds' spread
+    direction /= np.sqrt(direction @ within @ direction)  # in units of the spread within a side
     line = points @ direction
     line[~heard] = 0.0
     run_weights = np.bincount(run_of, weights=weights)
