@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from interview_tui.transcribe.speaker_space import speaker_space, turn_taking_line
+from interview_tui.transcribe.speaker_space import (along_the_band, questions_answered_at_length, speaker_space,
+                                                   turn_taking_line)
 
 
 def _interview(seed: int = 0, stretches: int = 40, words: int = 6):
@@ -53,3 +54,27 @@ def test_turn_taking_needs_questions_and_replies():
     unheard = weights.copy()
     unheard[question[run_of]] = 0.0  # the questions were marked but none of their words was heard
     assert turn_taking_line(points, unheard, run_of, question) is None
+
+
+def test_questions_answered_at_length_read_as_a_conversation():
+    question = np.array([False, True, False, True, False, False, True, False])
+    answered = np.array([3.0, 3.0, 8.0, 2.5, 6.0, 4.0, 3.0, 7.0])  # replies longer than the questions
+    assert questions_answered_at_length(question, answered)
+    acknowledged = np.array([3.0, 3.0, 0.8, 2.5, 1.0, 0.6, 3.0, 1.2])  # "thanks", then the next question
+    assert not questions_answered_at_length(question, acknowledged)
+    two_questions = np.array([False, True, False, True, False])
+    assert not questions_answered_at_length(two_questions, np.full(5, 10.0))  # too few to go by
+    assert not questions_answered_at_length(np.zeros(8, bool), answered)  # one voice telling, asking nothing
+
+
+def test_a_question_overlapping_the_answer_before_it_is_placed_by_the_band():
+    """The informant on the phone (nothing above the band, -57 dB), the interviewer in the room
+    (-25 dB). A question that starts while the answer ends was first put with the answer (the
+    speaker space scales the band down where it varies inside a stretch); on the band, the words
+    said in the room go to the room."""
+    band = np.array([-25, -24, -26, -58, -57, -59, -56, -50, -25, -24, -26, -27, -52, -56, -58, -57.0])
+    run_of = np.array([0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3])
+    first_found = np.array([0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])  # the question with the answer
+    distances = along_the_band(band, np.full(16, 0.3), run_of, first_found)
+    assert (distances[8:12].argmin(axis=1) == 0).all()  # "do most people contact you" in the room
+    assert (distances[3:7].argmin(axis=1) == 1).all() and (distances[13:].argmin(axis=1) == 1).all()
