@@ -36,10 +36,10 @@ class SpokenInterview:
     turns: list[tuple[str, str, float, float]]  # speaker, text, start, end
 
 
-def _espeak(text: str, voice: str, speed: int, target: Path) -> np.ndarray:
+def _espeak(text: str, voice: str, speed: int, target: Path, repeatable: bool = False) -> np.ndarray:
     raw = target.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
-    subprocess.run(["sox", "-G", str(raw), "-r", str(RATE), str(target)], check=True)
+    subprocess.run(["sox", *(["-R"] if repeatable else []), "-G", str(raw), "-r", str(RATE), str(target)], check=True)
     data, _ = sf.read(target, dtype="float32")
     return data
 
@@ -68,11 +68,14 @@ def _piper(text: str, target: Path, pitch: int = 0) -> np.ndarray:
     return data
 
 
-def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
+def _phone(samples: np.ndarray, work: Path, repeatable: bool = False) -> np.ndarray:
+    """Through a telephone band. sox dithers with fresh noise each time; ``repeatable``: the same
+    noise every time (a test's fixture renders the same recording on every run)."""
     source, target = work / "phone-in.wav", work / "phone-out.wav"
     sf.write(source, samples, RATE)
-    subprocess.run(["sox", "-G", str(source), "-r", "8000", str(target), "sinc", "300-3400"], check=True)
-    subprocess.run(["sox", "-G", str(target), "-r", str(RATE), str(source)], check=True)
+    same = ["-R"] if repeatable else []
+    subprocess.run(["sox", *same, "-G", str(source), "-r", "8000", str(target), "sinc", "300-3400"], check=True)
+    subprocess.run(["sox", *same, "-G", str(target), "-r", str(RATE), str(source)], check=True)
     data, _ = sf.read(source, dtype="float32")
     return data
 
@@ -80,7 +83,7 @@ def _phone(samples: np.ndarray, work: Path) -> np.ndarray:
 def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = True,
                     gap: float = 0.8, lead: float = 1.0, name: str = "interview",
                     voice: str = "espeak", phone: bool = True,
-                    espeak_voices: tuple[str, str] | None = None) -> SpokenInterview:
+                    espeak_voices: tuple[str, str] | None = None, repeatable: bool = False) -> SpokenInterview:
     """Render the script; stereo=False mixes both voices into one channel (phone on speaker).
 
     An entry is ``(speaker, text)`` — it starts ``gap`` seconds after the previous turn — or
@@ -88,7 +91,9 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
     previous turn's end (negative: it starts while that turn is still going, an overlap);
     ``when == "during"`` is a back-channel ("mm", "ja") on the other side, in the middle of the
     previous turn, which goes on as if it had not happened. ``phone=False`` leaves the informant
-    full band (both in the room, or a wideband call: the harder case for telling voices apart).
+    full band (both in the room, or a wideband call: the harder case for telling voices apart);
+    ``repeatable``: sox's dither the same on every run (espeak-ng itself always says a line the
+    same way), so a test's recording is the same recording each time.
     ``espeak_voices``: another pair of espeak voices (interviewer, informant) than the usual."""
     work.mkdir(parents=True, exist_ok=True)
     voices = espeak_voices or {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
@@ -103,12 +108,12 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
             shift = {"Interviewer": 0, "Co-interviewer": 400}.get(speaker, -350)
             audio = _piper(text, work / f"turn{index}.wav", shift)
         elif speaker == "Co-interviewer":
-            audio = _espeak(text, third, 155, work / f"turn{index}.wav")
+            audio = _espeak(text, third, 155, work / f"turn{index}.wav", repeatable)
         else:
             audio = _espeak(text, voices[0] if speaker == "Interviewer" else voices[1],
-                            150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav")
+                            150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav", repeatable)
         if speaker not in ("Interviewer", "Co-interviewer") and phone:
-            audio = _phone(audio, work)
+            audio = _phone(audio, work, repeatable)
         seconds = len(audio) / RATE
         if when == "during":
             start = main_start + max(0.3, (position - gap - main_start) / 2 - seconds / 2)

@@ -379,3 +379,14 @@ def test_transcription_in_another_process_reports_progress(study, english, monke
     cancelled.set()
     result = transcribe_in_background(study.root, store.session.id, fractions.append, cancelled)
     assert not result.ok and "cancelled" in result.message
+
+
+def test_speech_no_word_was_found_in_is_found_again():
+    from interview_tui.transcribe.speech_regions import Region, uncovered
+
+    regions = [Region(0.0, 10.0), Region(12.0, 14.0)]
+    words = [(0.3, 0.8), (0.9, 1.5), (6.0, 6.5)]  # a gap 1.5–6.0 s, then nothing after 6.5 s
+    assert uncovered(regions, words, 2.0) == [Region(1.5, 6.0), Region(6.5, 10.0), Region(12.0, 14.0)]
+    assert uncovered(regions, words + [(12.5, 13.8)], 2.0) == [Region(1.5, 6.0), Region(6.5, 10.0)]
+    assert uncovered([Region(0.0, 1.5)], [], 2.0) == []  # too short to matter (padding)
+

@@ -26,7 +26,7 @@ from .audio_input import SAMPLE_RATE, Recording, file_sha256
 from ..model.transcript import Segment, Transcript, Word
 from ..session.roles import MIXED_LABEL
 from .speakers import guide_question_score, label_speakers
-from .speech_regions import SpeechOnly, lay_end_to_end, speech_regions
+from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
 
 # Phone voices score lower in Silero than studio voices; a low threshold and generous padding
 # keep quiet, band-limited speech (dropped words are lost data), while silence still scores ~0.
@@ -36,6 +36,11 @@ VAD_SPEECH_PAD_MS = 300
 CHUNK_MAX_SECONDS = 28.0
 WINDOW_SECONDS = 300.0
 BATCH_SIZE = 4
+MISSED_SPEECH_SECONDS = 2.0
+"""A stretch of a speech region this long with no decoded word in it is decoded again (regions
+come padded by 0.3 s, and the words' ends are Whisper's: shorter gaps are the padding)."""
+MISSED_SPEECH_PASSES = 2
+CUT_SHORT_SECONDS, CUT_SHORT_WORDS_PER_SECOND = 8.0, 0.8
 """Measured on 2 cores (tiny.en, a 3-minute interview, median of 3): 4 took 8.6 s where 2 took
 10.7 s; each chunk in a batch holds ~80 MB while it is decoded (peak ~550 MB against ~460 MB)."""
 SEGMENT_SPLIT_PAUSE = 1.0
@@ -122,6 +127,20 @@ _REPEAT = re.compile(r"\b((?:\w+\W+){1,4}?)\1{3,}", re.IGNORECASE | re.UNICODE)
 def _no_speech(result) -> bool:
     """Whisper's own test for a window that held no speech (it decodes noise into words)."""
     return result.no_speech_prob > 0.6 and result.avg_logprob < -1.0
+
+
+def _chunk_of(result, speech: SpeechOnly) -> dict:
+    """The chunk a decoded result came from (one result per chunk; its own times are its words')."""
+    middle = (result.start + result.end) / 2
+    return next((c for c in speech.chunks if c["start"] <= middle < c["end"]), speech.chunks[-1])
+
+
+def _cut_short(result, speech: SpeechOnly) -> bool:
+    """Whisper wrote far fewer words than a chunk of this much speech holds (speech runs at 2–3
+    words a second; one sentence for 27 s of talk is a decoder that stopped early)."""
+    chunk = _chunk_of(result, speech)
+    seconds = chunk["end"] - chunk["start"]
+    return seconds >= CUT_SHORT_SECONDS and len(result.words or []) < CUT_SHORT_WORDS_PER_SECOND * seconds
 
 
 def looks_like_a_loop(text: str) -> bool:
@@ -272,27 +291,23 @@ class TranscriptionJob:
                     speech.audio, language=base.language, clip_timestamps=speech.chunks,
                     word_timestamps=True, beam_size=self.options.beam_size, batch_size=self.options.batch_size,
                     initial_prompt=self.options.vocabulary)
+            found: list[Segment] = []
             for result in (decoded if info else []):
                 if self.cancel.is_set():
                     return
-                words = [Word(word=w.word, start=start, end=end, probability=round(w.probability, 4))
-                         for w in (result.words or [])
-                         for start, end in [self._to_channel_time(speech, w.start, w.end, window)]]
-                if not words or _no_speech(result):
-                    pass
-                elif looks_like_a_loop(result.text):
-                    segments.extend(self._redecode(audio, words[0].start - window.start,
-                                                   words[-1].end - window.start, window, speaker,
-                                                   base.language or info.language))
-                else:
-                    new = split_into_segments(words, speaker, window.channel)
-                    snap_turn_starts(new, audio, window.start)
-                    segments.extend(new)
+                found.extend(self._segments_of(result, speech, audio, window, speaker, base.language or info.language)
+                             if not _cut_short(result, speech) else
+                             self._region_by_region(batched, audio, speech, result, window, speaker,
+                                                    base.language or info.language))
                 reached = speech.original_time(result.end, speech.region_of(max(result.end - 0.01, 0.0)))
                 within = min(1.0, reached / max(window.end - window.start, 1e-6))
                 fraction = (done_seconds + within * window.seconds) / total
                 yield Progress(min(fraction, 1.0), done_seconds + within * window.seconds, total,
-                               len(segments))
+                               len(segments) + len(found))
+            if info:
+                found.extend(self._missed_speech(batched, audio, speech.regions, found, window, speaker,
+                                                 base.language or info.language))
+            segments.extend(found)
             base.language = base.language or (info.language if info else None)
             done.add(index)
             done_seconds += window.seconds
@@ -312,6 +327,56 @@ class TranscriptionJob:
         self.checkpoint_path.unlink(missing_ok=True)
         self.transcript = base
         yield Progress(1.0, total, total, len(base.segments), "done")
+
+    def _segments_of(self, result, speech: SpeechOnly, audio: np.ndarray, window: Window, speaker: str,
+                     language: str | None) -> list[Segment]:
+        """The segments of one decoded chunk, in channel time (a loop decoded again, flagged if it stays)."""
+        words = [Word(word=w.word, start=start, end=end, probability=round(w.probability, 4))
+                 for w in (result.words or [])
+                 for start, end in [self._to_channel_time(speech, w.start, w.end, window)]]
+        if not words or _no_speech(result):
+            return []
+        if looks_like_a_loop(result.text):
+            return self._redecode(audio, words[0].start - window.start, words[-1].end - window.start, window,
+                                  speaker, language)
+        new = split_into_segments(words, speaker, window.channel)
+        snap_turn_starts(new, audio, window.start)
+        return new
+
+    def _region_by_region(self, batched, audio: np.ndarray, speech: SpeechOnly, result, window: Window,
+                          speaker: str, language: str | None) -> list[Segment]:
+        """A chunk Whisper cut short, decoded again one speech region at a time (what it wrote of the
+        whole chunk is dropped: its words were aligned to the wrong place, dev)."""
+        chunk = _chunk_of(result, speech)
+        first, last = speech.region_of(chunk["start"] + 0.01), speech.region_of(max(chunk["end"] - 0.01, 0.0))
+        retry = lay_end_to_end(audio, speech.regions[first: last + 1], chunk_max=0.0)
+        decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
+                                        word_timestamps=True, beam_size=self.options.beam_size,
+                                        batch_size=self.options.batch_size, initial_prompt=self.options.vocabulary)
+        return [seg for again in decoded for seg in self._segments_of(again, retry, audio, window, speaker, language)]
+
+    def _missed_speech(self, batched, audio: np.ndarray, regions: list[Region], found: list[Segment],
+                       window: Window, speaker: str, language: str | None) -> list[Segment]:
+        """Speech the decoder passed over, decoded on its own. Given a chunk, Whisper sometimes
+        writes one sentence and stops, or starts late: on a one-channel mix of three voices,
+        20–40 s of a 57 s recording came out as nothing (tiny.en). Stretches of a speech region
+        with no word in them are decoded again (without the guide's words: it is where
+        inventing them is likeliest), twice at most."""
+        new: list[Segment] = []
+        for _ in range(MISSED_SPEECH_PASSES):
+            words = [(w.start - window.start, w.end - window.start) for seg in found + new for w in seg.words]
+            missed = uncovered(regions, words, MISSED_SPEECH_SECONDS)
+            if not missed or self.cancel.is_set():
+                break
+            retry = lay_end_to_end(audio, missed)
+            decoded, info = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
+                                               word_timestamps=True, beam_size=self.options.beam_size,
+                                               batch_size=self.options.batch_size)
+            more = [seg for result in decoded for seg in self._segments_of(result, retry, audio, window, speaker, language)]
+            if not more:
+                break
+            new.extend(more)
+        return new
 
     @staticmethod
     def _to_channel_time(speech: SpeechOnly, start: float, end: float, window: Window) -> tuple[float, float]:

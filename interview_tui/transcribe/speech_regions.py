@@ -110,6 +110,24 @@ def speech_regions(audio: np.ndarray, vad_options) -> list[Region]:
     return [piece for region in _join(found, 0.0) for piece in _split_long(region, audio)]
 
 
+def uncovered(regions: list[Region], words: list[tuple[float, float]], shortest: float) -> list[Region]:
+    """The parts of ``regions`` at least ``shortest`` seconds long in which no word (start, end)
+    lies: speech the decoder passed over, or noise it rightly left out."""
+    words = sorted(words)
+    gaps = []
+    for region in regions:
+        cursor = region.start
+        for start, end in words:
+            if end <= region.start or start >= region.end:
+                continue
+            if start - cursor >= shortest:
+                gaps.append(Region(cursor, start))
+            cursor = max(cursor, end)
+        if region.end - cursor >= shortest:
+            gaps.append(Region(cursor, region.end))
+    return gaps
+
+
 @dataclass(frozen=True)
 class SpeechOnly:
     """The regions laid end to end, with the way back to the channel's time."""
@@ -127,13 +145,14 @@ class SpeechOnly:
         return max(0, int(np.searchsorted(self._offsets, joined_time, side="right")) - 1)
 
 
-def lay_end_to_end(audio: np.ndarray, regions: list[Region]) -> SpeechOnly:
+def lay_end_to_end(audio: np.ndarray, regions: list[Region], chunk_max: float = CHUNK_MAX_SECONDS) -> SpeechOnly:
+    """``chunk_max`` 0: every region a chunk of its own."""
     pieces, offsets, chunks = [], [], []
     position, chunk_start = 0.0, 0.0
     for region in regions:
         piece = audio[int(region.start * SAMPLE_RATE): int(region.end * SAMPLE_RATE)]
         seconds = len(piece) / SAMPLE_RATE
-        if position + seconds - chunk_start > CHUNK_MAX_SECONDS and position > chunk_start:
+        if position + seconds - chunk_start > chunk_max and position > chunk_start:
             chunks.append({"start": chunk_start, "end": position})
             chunk_start = position
         pieces.append(piece)
