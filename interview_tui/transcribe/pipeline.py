@@ -36,13 +36,15 @@ VAD_SPEECH_PAD_MS = 300
 CHUNK_MAX_SECONDS = 28.0
 WINDOW_SECONDS = 300.0
 BATCH_SIZE = 4
+"""Measured on 2 cores (tiny.en, a 3-minute interview, median of 3): 4 took 8.6 s where 2 took
+10.7 s; each chunk in a batch holds ~80 MB while it is decoded (peak ~550 MB against ~460 MB)."""
+CUT_SHORT_SECONDS, CUT_SHORT_WORDS_PER_SECOND = 8.0, 0.8
+"""A chunk of at least this much speech with fewer words a second than this was cut short by the
+decoder (talk runs at 2–3 words a second; the dev case: 11 words for 27 s)."""
 MISSED_SPEECH_SECONDS = 2.0
 """A stretch of a speech region this long with no decoded word in it is decoded again (regions
 come padded by 0.3 s, and the words' ends are Whisper's: shorter gaps are the padding)."""
 MISSED_SPEECH_PASSES = 2
-CUT_SHORT_SECONDS, CUT_SHORT_WORDS_PER_SECOND = 8.0, 0.8
-"""Measured on 2 cores (tiny.en, a 3-minute interview, median of 3): 4 took 8.6 s where 2 took
-10.7 s; each chunk in a batch holds ~80 MB while it is decoded (peak ~550 MB against ~460 MB)."""
 SEGMENT_SPLIT_PAUSE = 1.0
 
 
@@ -129,16 +131,10 @@ def _no_speech(result) -> bool:
     return result.no_speech_prob > 0.6 and result.avg_logprob < -1.0
 
 
-def _chunk_of(result, speech: SpeechOnly) -> dict:
-    """The chunk a decoded result came from (one result per chunk; its own times are its words')."""
-    middle = (result.start + result.end) / 2
-    return next((c for c in speech.chunks if c["start"] <= middle < c["end"]), speech.chunks[-1])
-
-
 def _cut_short(result, speech: SpeechOnly) -> bool:
     """Whisper wrote far fewer words than a chunk of this much speech holds (speech runs at 2–3
     words a second; one sentence for 27 s of talk is a decoder that stopped early)."""
-    chunk = _chunk_of(result, speech)
+    chunk = speech.chunk_at((result.start + result.end) / 2)  # one result per chunk, timed by its words
     seconds = chunk["end"] - chunk["start"]
     return seconds >= CUT_SHORT_SECONDS and len(result.words or []) < CUT_SHORT_WORDS_PER_SECOND * seconds
 
@@ -347,7 +343,7 @@ class TranscriptionJob:
                           speaker: str, language: str | None) -> list[Segment]:
         """A chunk Whisper cut short, decoded again one speech region at a time (what it wrote of the
         whole chunk is dropped: its words were aligned to the wrong place, dev)."""
-        chunk = _chunk_of(result, speech)
+        chunk = speech.chunk_at((result.start + result.end) / 2)
         first, last = speech.region_of(chunk["start"] + 0.01), speech.region_of(max(chunk["end"] - 0.01, 0.0))
         retry = lay_end_to_end(audio, speech.regions[first: last + 1], chunk_max=0.0)
         decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
@@ -369,9 +365,9 @@ class TranscriptionJob:
             if not missed or self.cancel.is_set():
                 break
             retry = lay_end_to_end(audio, missed)
-            decoded, info = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
-                                               word_timestamps=True, beam_size=self.options.beam_size,
-                                               batch_size=self.options.batch_size)
+            decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
+                                            word_timestamps=True, beam_size=self.options.beam_size,
+                                            batch_size=self.options.batch_size)
             more = [seg for result in decoded for seg in self._segments_of(result, retry, audio, window, speaker, language)]
             if not more:
                 break

@@ -141,6 +141,9 @@ class SpeechOnly:
     def original_time(self, joined_time: float, region_index: int) -> float:
         return round(self.regions[region_index].start + joined_time - self._offsets[region_index], 3)
 
+    def chunk_at(self, joined_time: float) -> dict:
+        return next((c for c in self.chunks if c["start"] <= joined_time < c["end"]), self.chunks[-1])
+
     def region_of(self, joined_time: float) -> int:
         return max(0, int(np.searchsorted(self._offsets, joined_time, side="right")) - 1)
 
