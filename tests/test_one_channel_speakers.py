@@ -185,11 +185,19 @@ def test_no_turn_is_lost_where_the_decoder_stops_early(tmp_path, tiny):
     job = TranscriptionJob(spoken.path, tmp_path / "lost.json",
                            TranscribeOptions(model="tiny.en", language="en", speakers=("Speaker",)), model=tiny)
     list(job.run())
+    words = [w for s in job.transcript.segments for w in s.words]
     heard = set(re.findall(r"[a-z']+", " ".join(s.text for s in job.transcript.segments).lower()))
-    for _, text, *_ in spoken.turns:
+    said_and_heard = said_in_all = 0
+    for _, text, start, end in spoken.turns:
         said = re.findall(r"[a-z']+", text.lower())
         if len(said) >= 3:
-            assert sum(word in heard for word in said) / len(said) >= 0.5, f"lost: {text}"
+            # lost = no words timed in the turn (tiny.en may still mishear them: "And do I miss a new
+            # message?" for "And do they answer those messages?" on this co-interviewer's voice)
+            inside = sum(start - 0.3 <= (w.start + w.end) / 2 <= end + 0.3 for w in words)
+            assert inside >= 0.5 * len(said), f"lost: {text}"
+            said_and_heard += sum(word in heard for word in said)
+            said_in_all += len(said)
+    assert said_and_heard / said_in_all >= 0.7
     starts = [s.start for s in job.transcript.segments]
     assert starts == sorted(starts)
     texts = [s.text for s in job.transcript.segments if len(s.text.split()) >= 4]

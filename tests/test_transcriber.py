@@ -21,7 +21,8 @@ from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore, load_session
 from interview_tui.session.model import AudioSetup
 from interview_tui.transcribe.models import ModelUnavailable, bundled_model_dir, load_whisper
-from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob, looks_like_a_loop
+from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob
+from interview_tui.transcribe.segments import looks_like_a_loop
 from interview_tui.model.transcript import load_transcript
 
 from .conftest import REPO, SEED_GUIDE_EN, SEED_GUIDE_NB

@@ -21,7 +21,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--compute-type", help="e.g. int8, float16, int8_float16; default: int8 on CPU")
     parser.add_argument("--speakers", help="labels for channel 1 and 2, e.g. 'Interviewer,Informant'")
     parser.add_argument("--guide", type=Path, help="guide whose vocabulary helps (default: the session's)")
-    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0 = faster-whisper's default)")
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads in all (0 = every core; with 2 or more, two decoders run side by side — "
+                             "1 uses least memory)")
     parser.add_argument("--download-model", action="store_true",
                         help="allow downloading the model named by --model from the internet (once; it is "
                              "announced); without it nothing leaves or enters the machine")
@@ -51,7 +52,7 @@ def run(args) -> int:
         except ValueError as exc:
             raise UserError(f"--language: {exc}")
     if args.threads < 0:
-        raise UserError("--threads: give 0 (faster-whisper chooses) or a number of CPU threads")
+        raise UserError("--threads: give 0 (every core) or a number of CPU threads")
     study = Study.at(args.project).ensure()
     settings = load_settings(study.root)
     targets = [resolve_target(ref, study, settings) for ref in args.targets]

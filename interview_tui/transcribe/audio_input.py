@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,7 @@ class Recording:
         if self.channels > 2:
             raise AudioFileError(f"{self.path}: has {self.channels} channels; interview-tui transcribes mono or stereo")
         self._copy: Path | None = None
+        self._reading = threading.Lock()  # windows are read from worker threads; seek + read is one step
         try:
             info = sf.info(str(self.path))
             direct = info.samplerate == SAMPLE_RATE and info.channels == self.channels
@@ -107,9 +109,16 @@ class Recording:
         last = min(self.frames, int(end * SAMPLE_RATE))
         if last <= first:
             return np.zeros(0, dtype=np.float32)
-        self._file.seek(first)
-        block = self._file.read(last - first, dtype="float32", always_2d=True)
-        return np.ascontiguousarray(block[:, channel])
+        out = np.empty(last - first, dtype=np.float32)
+        step = 30 * SAMPLE_RATE  # a block at a time: both channels of a whole window held 38 MB more
+        with self._reading:
+            self._file.seek(first)
+            for at in range(0, len(out), step):
+                block = self._file.read(min(step, len(out) - at), dtype="float32", always_2d=True)
+                out[at: at + len(block)] = block[:, channel]
+                if len(block) < min(step, len(out) - at):
+                    return out[: at + len(block)]
+        return out
 
     def close(self) -> None:
         file = getattr(self, "_file", None)

@@ -45,13 +45,14 @@ def _read_exact(stream, count: int) -> bytes | None:
 
 def main(argv: list[str]) -> int:
     out = sys.stdout
-    from .pipeline import looks_like_a_loop, whisper_language
+    from .pipeline import whisper_language
+    from .segments import looks_like_a_loop
 
     model_name, language = argv[0], whisper_language(argv[1] if len(argv) > 1 else None)
     try:
         from .models import load_whisper
 
-        model = load_whisper(model_name, "cpu", "int8", cpu_threads=1)
+        model = load_whisper(model_name, "cpu", "int8", cpu_threads=1, workers=1)
     except Exception as exc:  # a missing model: the parent says so, the interview goes on
         print(json.dumps({"error": str(exc)}), file=out, flush=True)
         return 1

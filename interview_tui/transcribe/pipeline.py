@@ -5,15 +5,15 @@ speech (``speech_regions``: Silero VAD or the channel's own loudness) and decode
 faster-whisper's batched pipeline; the other speaker's time and the silences cost nothing. The
 channel is the speaker, so no diarization model is needed. Each channel is read and worked
 through in windows of a few minutes, cut in silences: a window is the unit of memory, of
-checkpoints and of cancelling, so memory stays flat and an interrupted run continues.
+checkpoints and of cancelling, so memory stays flat and an interrupted run continues. On a CPU
+two windows are decoded side by side, one thread each (``_decode_windows`` says why).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-import zlib
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -25,6 +25,7 @@ from ..fileio import atomic_write_text
 from .audio_input import SAMPLE_RATE, Recording, file_sha256
 from ..model.transcript import Segment, Transcript, Word
 from ..session.roles import MIXED_LABEL
+from .segments import looks_like_a_loop, snap_turn_starts, split_into_segments
 from .speakers import guide_question_score, label_speakers
 from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
 
@@ -35,6 +36,7 @@ VAD_MIN_SILENCE_MS = 600
 VAD_SPEECH_PAD_MS = 300
 CHUNK_MAX_SECONDS = 28.0
 WINDOW_SECONDS = 300.0
+MONO_WINDOW_MIN_SECONDS = 60.0
 BATCH_SIZE = 4
 """Measured on 2 cores (tiny.en, a 3-minute interview, median of 3): 4 took 8.6 s where 2 took
 10.7 s; each chunk in a batch holds ~80 MB while it is decoded (peak ~550 MB against ~460 MB)."""
@@ -45,7 +47,6 @@ MISSED_SPEECH_SECONDS = 2.0
 """A stretch of a speech region this long with no decoded word in it is decoded again (regions
 come padded by 0.3 s, and the words' ends are Whisper's: shorter gaps are the padding)."""
 MISSED_SPEECH_PASSES = 2
-SEGMENT_SPLIT_PAUSE = 1.0
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,6 @@ def plan_windows(recording: Recording, channel: int, window_seconds: float = WIN
     return windows
 
 
-_REPEAT = re.compile(r"\b((?:\w+\W+){1,4}?)\1{3,}", re.IGNORECASE | re.UNICODE)
-
-
 def _no_speech(result) -> bool:
     """Whisper's own test for a window that held no speech (it decodes noise into words)."""
     return result.no_speech_prob > 0.6 and result.avg_logprob < -1.0
@@ -139,68 +137,8 @@ def _cut_short(result, speech: SpeechOnly) -> bool:
     return seconds >= CUT_SHORT_SECONDS and len(result.words or []) < CUT_SHORT_WORDS_PER_SECOND * seconds
 
 
-def looks_like_a_loop(text: str) -> bool:
-    """Whisper's failure mode on noise and long files: the same words over and over."""
-    if len(text) < 12:
-        return False
-    if _REPEAT.search(text + " "):
-        return True
-    encoded = text.encode("utf-8")
-    return len(encoded) > 60 and len(encoded) / len(zlib.compress(encoded)) > 2.6
-
-
-def snap_turn_starts(segments: list[Segment], audio: np.ndarray, offset: float = 0.0) -> None:
-    """Whisper places the first word after a silence late (by up to half a second on phone
-    voices) — or early, at the start of the padded speech region it was given; the channel's
-    energy shows where the speech really starts. ``audio`` begins at ``offset`` seconds of the
-    channel."""
-    hop = int(0.01 * SAMPLE_RATE)
-    previous_end = -10.0
-    for segment in segments:
-        if segment.start - previous_end >= SEGMENT_SPLIT_PAUSE:
-            lo = max(int((segment.start - offset - 0.8) * SAMPLE_RATE), int((previous_end - offset) * SAMPLE_RATE), 0)
-            # looking later too, but never past the first word's end (the onset is inside it)
-            later = min(0.6, (segment.words[0].end - segment.start) if segment.words else 0.2)
-            hi = int((segment.start - offset + max(later, 0.2)) * SAMPLE_RATE)
-            region = audio[lo:hi]
-            if len(region) >= hop * 4:
-                frames = region[: len(region) // hop * hop].reshape(-1, hop).astype(np.float64)
-                rms = np.sqrt((frames ** 2).mean(axis=1))
-                floor = max(float(np.percentile(rms, 10)), 1e-5)
-                loud = np.flatnonzero(rms > max(floor * 10, 10 ** (-45 / 20)))
-                if len(loud):
-                    onset = round(offset + (lo + loud[0] * hop) / SAMPLE_RATE, 3)
-                    if onset != segment.start and (not segment.words or onset < segment.words[0].end):
-                        segment.start = onset
-                        if segment.words:
-                            segment.words[0].start = onset
-        previous_end = segment.end
-
-
-def split_into_segments(words: list[Word], speaker: str, channel: int) -> list[Segment]:
-    """Sentence-sized segments from decoded words, split at sentence ends and at pauses (the
-    other speaker's turn on the other channel is such a pause)."""
-    segments: list[Segment] = []
-    current: list[Word] = []
-
-    def close():
-        if current:
-            text = "".join(w.word for w in current).strip()
-            # Noise that slips past the VAD decodes to bare punctuation ("." or "..."): no words.
-            if any(character.isalnum() for character in text):
-                segments.append(Segment(start=current[0].start, end=current[-1].end, speaker=speaker,
-                                        text=text, words=list(current), channel=channel))
-            current.clear()
-
-    for index, word in enumerate(words):
-        if current and word.start - current[-1].end >= SEGMENT_SPLIT_PAUSE:
-            close()
-        current.append(word)
-        ends_sentence = word.word.strip().endswith((".", "?", "!"))
-        if ends_sentence and index + 1 < len(words):
-            close()
-    close()
-    return segments
+def _plan_of(windows: list[Window]) -> list[list[float]]:
+    return [[w.channel, w.start, w.end] for w in windows]
 
 
 class TranscriptionJob:
@@ -227,22 +165,24 @@ class TranscriptionJob:
                                       self.options.cpu_threads)
         return self.model
 
-    def _read_checkpoint(self, audio_hash: str) -> tuple[set[int], list[Segment]]:
+    def _read_checkpoint(self, audio_hash: str, windows: list[Window]) -> tuple[set[int], list[Segment]]:
         if not self.checkpoint_path.is_file():
             return set(), []
         try:
             saved = Transcript.model_validate_json(self.checkpoint_path.read_text(encoding="utf-8"))
         except Exception:
             return set(), []  # a damaged checkpoint only costs time: start over
-        if saved.audio_sha256 != audio_hash or saved.settings.get("options") != self._settings():
-            return set(), []
+        if saved.audio_sha256 != audio_hash or saved.settings.get("options") != self._settings() \
+                or saved.settings.get("windows") != _plan_of(windows):
+            return set(), []  # done windows count by their place in the plan: only the same plan continues
         return set(saved.settings.get("done_windows", [])), saved.segments
 
     def _settings(self) -> dict:
         return {**self.options.as_settings(), "model": self.options.model}
 
-    def _write_checkpoint(self, base: Transcript, done: set[int]) -> None:
-        partial = base.model_copy(update={"settings": {"options": self._settings(), "done_windows": sorted(done)}})
+    def _write_checkpoint(self, base: Transcript, done: set[int], windows: list[Window]) -> None:
+        partial = base.model_copy(update={"settings": {"options": self._settings(), "done_windows": sorted(done),
+                                                       "windows": _plan_of(windows)}})
         atomic_write_text(self.checkpoint_path, partial.model_dump_json())
 
     def run(self) -> Iterator[Progress]:
@@ -251,16 +191,17 @@ class TranscriptionJob:
             yield from self._run(recording, started)
 
     def _run(self, recording: Recording, started: float) -> Iterator[Progress]:
-        from faster_whisper import BatchedInferencePipeline
-
         audio_hash = file_sha256(self.audio_path)
         labels = list(self.options.speakers)
         if recording.channels == 1:  # one channel: who spoke is worked out at the end (speakers.py)
             speakers = labels[:1] if len(labels) == 1 else [MIXED_LABEL]
         else:
             speakers = labels if len(labels) >= 2 else ["Interviewer", "Informant"]
+        window_seconds = self.options.window_seconds
+        if recording.channels == 1:  # two windows at least, for the two decoders (_decode_windows)
+            window_seconds = min(window_seconds, max(MONO_WINDOW_MIN_SECONDS, recording.seconds / 2))
         windows = sorted((w for channel in range(recording.channels)
-                          for w in plan_windows(recording, channel, self.options.window_seconds)),
+                          for w in plan_windows(recording, channel, window_seconds)),
                          key=lambda w: (w.start, w.channel))
         total = sum(w.seconds for w in windows)
         base = Transcript(audio_file=self.audio_path.name, audio_sha256=audio_hash,
@@ -268,49 +209,18 @@ class TranscriptionJob:
                           speakers=speakers[: recording.channels], session_id=self.session_id,
                           model=self.options.model, language=whisper_language(self.options.language),
                           software=f"interview-tui {__version__}")
-        done, segments = self._read_checkpoint(audio_hash)
+        done, segments = self._read_checkpoint(audio_hash, windows)
         self.resumed_seconds = sum(windows[i].seconds for i in done if i < len(windows))
         done_seconds = self.resumed_seconds
         yield Progress(done_seconds / total if total else 0.0, done_seconds, total, len(segments),
                        "resumed from checkpoint" if done else "")
         pending = [i for i in range(len(windows)) if i not in done]
         if pending:
-            batched = BatchedInferencePipeline(self._load_model())
-        for index in pending:
-            window = windows[index]
-            audio = recording.read(window.channel, window.start, window.end)
-            speech = lay_end_to_end(audio, speech_regions(audio, vad_options()))
-            speaker = speakers[window.channel]
-            info = None
-            if speech.chunks:
-                decoded, info = batched.transcribe(
-                    speech.audio, language=base.language, clip_timestamps=speech.chunks,
-                    word_timestamps=True, beam_size=self.options.beam_size, batch_size=self.options.batch_size,
-                    initial_prompt=self.options.vocabulary)
-            found: list[Segment] = []
-            for result in (decoded if info else []):
-                if self.cancel.is_set():
-                    return
-                found.extend(self._segments_of(result, speech, audio, window, speaker, base.language or info.language)
-                             if not _cut_short(result, speech) else
-                             self._region_by_region(batched, audio, speech, result, window, speaker,
-                                                    base.language or info.language))
-                reached = speech.original_time(result.end, speech.region_of(max(result.end - 0.01, 0.0)))
-                within = min(1.0, reached / max(window.end - window.start, 1e-6))
-                fraction = (done_seconds + within * window.seconds) / total
-                yield Progress(min(fraction, 1.0), done_seconds + within * window.seconds, total,
-                               len(segments) + len(found))
-            if info:
-                found.extend(self._missed_speech(batched, audio, speech.regions, found, window, speaker,
-                                                 base.language or info.language))
-            segments.extend(found)
-            base.language = base.language or (info.language if info else None)
-            done.add(index)
-            done_seconds += window.seconds
-            segments.sort(key=lambda s: (s.start, s.channel))
-            base.segments = segments
-            self._write_checkpoint(base, done)
-            yield Progress(done_seconds / total if total else 1.0, done_seconds, total, len(segments))
+            self._load_model()
+            finished = yield from self._decode_windows(recording, windows, pending, speakers, base, segments, done,
+                                                       done_seconds, total)
+            if not finished:
+                return  # cancelled: the checkpoint keeps the windows done
         base.segments = sorted(segments, key=lambda s: (s.start, s.channel))
         if recording.channels == 1 and len(labels) >= 2 and base.segments:
             found = label_speakers(lambda start, end: recording.read(0, start, end), recording.seconds,
@@ -323,6 +233,79 @@ class TranscriptionJob:
         self.checkpoint_path.unlink(missing_ok=True)
         self.transcript = base
         yield Progress(1.0, total, total, len(base.segments), "done")
+
+    def _decode_windows(self, recording: Recording, windows: list[Window], pending: list[int], speakers: list[str],
+                        base: Transcript, segments: list[Segment], done: set[int], done_seconds: float, total: float):
+        """The pending windows, decoded side by side: as many at a time as the model has workers.
+
+        Why: CTranslate2 runs calls from different threads in parallel, and one thread each on two
+        windows does far more than two threads on one (Whisper tiny's matrices are too small to
+        share out well): the two channels of a 3-minute interview took 2.4 s against 3.6 s (2 cores,
+        dev). Each window is read, cut to its speech and decoded in its worker; this generator
+        collects them in whatever order they finish, checkpoints each and reports progress.
+        Returns False when cancelled (or closed)."""
+        reached = {index: 0.0 for index in pending}  # seconds of each window decoded; a worker updates its own
+        queued, futures = list(pending), {}
+        workers = max(1, getattr(self.model.model, "num_workers", 1))
+        with ThreadPoolExecutor(workers, thread_name_prefix="transcribe-window") as pool:
+            try:
+                while queued or futures:
+                    # Without a language given, one window at a time until Whisper has heard which.
+                    while queued and len(futures) < (workers if base.language else 1):
+                        index = queued.pop(0)
+                        futures[pool.submit(self._transcribe_window, recording, windows[index],
+                                            speakers[windows[index].channel], base.language, reached, index)] = index
+                    finished, _ = wait(futures, timeout=0.25, return_when=FIRST_COMPLETED)
+                    for future in sorted(finished, key=futures.get):
+                        index, result = futures.pop(future), future.result()  # a worker's error is raised here
+                        if result is None:
+                            continue  # cancelled part-way: not done
+                        found, heard_language = result
+                        segments.extend(found)
+                        segments.sort(key=lambda s: (s.start, s.channel))
+                        base.language = base.language or heard_language
+                        base.segments = segments
+                        done.add(index)
+                        done_seconds += windows[index].seconds
+                        reached[index] = 0.0
+                        self._write_checkpoint(base, done, windows)
+                    if self.cancel.is_set():
+                        return False
+                    decoded = done_seconds + sum(reached.values())
+                    yield Progress(min(decoded / total, 1.0) if total else 1.0, decoded, total, len(segments))
+            finally:
+                if futures:  # an error, a cancel or the caller stopped iterating: the others stop too
+                    self.cancel.set()
+                    for future in futures:
+                        future.cancel()
+        return True
+
+    def _transcribe_window(self, recording: Recording, window: Window, speaker: str, language: str | None,
+                           reached: dict[int, float], index: int) -> tuple[list[Segment], str | None] | None:
+        """One window, in a worker thread: its segments and the language Whisper heard, or None when
+        cancelled. What it needs comes as arguments; it writes only ``reached[index]``."""
+        from faster_whisper import BatchedInferencePipeline
+
+        audio = recording.read(window.channel, window.start, window.end)
+        speech = lay_end_to_end(audio, speech_regions(audio, vad_options()))
+        if not speech.chunks:
+            return [], None
+        batched = BatchedInferencePipeline(self.model)  # its own: the pipeline keeps state between calls
+        decoded, info = batched.transcribe(
+            speech.audio, language=language, clip_timestamps=speech.chunks, word_timestamps=True,
+            beam_size=self.options.beam_size, batch_size=self.options.batch_size, initial_prompt=self.options.vocabulary)
+        language = language or info.language
+        found: list[Segment] = []
+        for result in decoded:
+            if self.cancel.is_set():
+                return None
+            found.extend(self._segments_of(result, speech, audio, window, speaker, language)
+                         if not _cut_short(result, speech) else
+                         self._region_by_region(batched, audio, speech, result, window, speaker, language))
+            reached[index] = min(window.seconds, speech.original_time(
+                result.end, speech.region_of(max(result.end - 0.01, 0.0))))
+        found.extend(self._missed_speech(batched, audio, speech.regions, found, window, speaker, language))
+        return None if self.cancel.is_set() else (found, language)
 
     def _segments_of(self, result, speech: SpeechOnly, audio: np.ndarray, window: Window, speaker: str,
                      language: str | None) -> list[Segment]:

@@ -1,0 +1,80 @@
+"""From decoded words to the transcript's segments: sentence-sized pieces, their turn starts
+placed on the channel's energy, and the test for Whisper's loops."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+
+from ..model.transcript import Segment, Word
+from .audio_input import SAMPLE_RATE
+
+SEGMENT_SPLIT_PAUSE = 1.0
+
+_REPEAT = re.compile(r"\b((?:\w+\W+){1,4}?)\1{3,}", re.IGNORECASE | re.UNICODE)
+
+
+def looks_like_a_loop(text: str) -> bool:
+    """Whisper's failure mode on noise and long files: the same words over and over."""
+    if len(text) < 12:
+        return False
+    if _REPEAT.search(text + " "):
+        return True
+    encoded = text.encode("utf-8")
+    return len(encoded) > 60 and len(encoded) / len(zlib.compress(encoded)) > 2.6
+
+
+def snap_turn_starts(segments: list[Segment], audio: np.ndarray, offset: float = 0.0) -> None:
+    """Whisper places the first word after a silence late (by up to half a second on phone
+    voices) — or early, at the start of the padded speech region it was given; the channel's
+    energy shows where the speech really starts. ``audio`` begins at ``offset`` seconds of the
+    channel."""
+    hop = int(0.01 * SAMPLE_RATE)
+    previous_end = -10.0
+    for segment in segments:
+        if segment.start - previous_end >= SEGMENT_SPLIT_PAUSE:
+            lo = max(int((segment.start - offset - 0.8) * SAMPLE_RATE), int((previous_end - offset) * SAMPLE_RATE), 0)
+            # looking later too, but never past the first word's end (the onset is inside it)
+            later = min(0.6, (segment.words[0].end - segment.start) if segment.words else 0.2)
+            hi = int((segment.start - offset + max(later, 0.2)) * SAMPLE_RATE)
+            region = audio[lo:hi]
+            if len(region) >= hop * 4:
+                frames = region[: len(region) // hop * hop].reshape(-1, hop).astype(np.float64)
+                rms = np.sqrt((frames ** 2).mean(axis=1))
+                floor = max(float(np.percentile(rms, 10)), 1e-5)
+                loud = np.flatnonzero(rms > max(floor * 10, 10 ** (-45 / 20)))
+                if len(loud):
+                    onset = round(offset + (lo + loud[0] * hop) / SAMPLE_RATE, 3)
+                    if onset != segment.start and (not segment.words or onset < segment.words[0].end):
+                        segment.start = onset
+                        if segment.words:
+                            segment.words[0].start = onset
+        previous_end = segment.end
+
+
+def split_into_segments(words: list[Word], speaker: str, channel: int) -> list[Segment]:
+    """Sentence-sized segments from decoded words, split at sentence ends and at pauses (the
+    other speaker's turn on the other channel is such a pause)."""
+    segments: list[Segment] = []
+    current: list[Word] = []
+
+    def close():
+        if current:
+            text = "".join(w.word for w in current).strip()
+            # Noise that slips past the VAD decodes to bare punctuation ("." or "..."): no words.
+            if any(character.isalnum() for character in text):
+                segments.append(Segment(start=current[0].start, end=current[-1].end, speaker=speaker,
+                                        text=text, words=list(current), channel=channel))
+            current.clear()
+
+    for index, word in enumerate(words):
+        if current and word.start - current[-1].end >= SEGMENT_SPLIT_PAUSE:
+            close()
+        current.append(word)
+        ends_sentence = word.word.strip().endswith((".", "?", "!"))
+        if ends_sentence and index + 1 < len(words):
+            close()
+    close()
+    return segments

@@ -1,0 +1,151 @@
+"""Windows decoded side by side (two CTranslate2 workers), with real Whisper weights (tiny.en) on
+real espeak speech: the same transcript as one window at a time, a worker's error reaches the
+caller, and stopping leaves no thread behind."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from interview_tui.transcribe.models import cpu_workers, load_whisper
+from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob
+
+from .speech_fixtures import ENGLISH_INTERVIEW, speak_interview
+
+pytestmark = pytest.mark.whisper
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    return load_whisper("tiny.en", "cpu", cpu_threads=2, workers=2)
+
+
+@pytest.fixture(scope="module")
+def one_worker():
+    return load_whisper("tiny.en", "cpu", cpu_threads=1, workers=1)
+
+
+@pytest.fixture(scope="module")
+def interview(tmp_path_factory):
+    return speak_interview(ENGLISH_INTERVIEW, tmp_path_factory.mktemp("parallel"), repeatable=True)
+
+
+class TimedJob(TranscriptionJob):
+    """The real job, noting when and on which thread each window was decoded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spans: list[tuple[str, float, float]] = []
+
+    def _transcribe_window(self, *args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return super()._transcribe_window(*args, **kwargs)
+        finally:
+            self.spans.append((threading.current_thread().name, began, time.perf_counter()))
+
+
+def test_two_workers_decode_two_windows_at_once_with_the_same_words(interview, two_workers, one_worker, tmp_path):
+    options = TranscribeOptions(model="tiny.en", language="en", window_seconds=20)
+    side_by_side = TimedJob(interview.path, tmp_path / "two.json", options, model=two_workers)
+    list(side_by_side.run())
+    one_at_a_time = TimedJob(interview.path, tmp_path / "one.json", options, model=one_worker)
+    list(one_at_a_time.run())
+    assert len(side_by_side.spans) >= 4  # both channels, in several windows
+    assert len({name for name, *_ in side_by_side.spans}) == 2
+    overlapping = sum(a[1] < b[2] and b[1] < a[2] for i, a in enumerate(side_by_side.spans)
+                      for b in side_by_side.spans[i + 1:])
+    assert overlapping >= 1
+    assert len({name for name, *_ in one_at_a_time.spans}) == 1
+    # one thread per worker in both: the same arithmetic, so the same words at the same times
+    words = [[(w.word, w.start, w.end) for s in job.transcript.segments for w in s.words]
+             for job in (side_by_side, one_at_a_time)]
+    assert words[0] == words[1]
+    starts = [s.start for s in side_by_side.transcript.segments]
+    assert starts == sorted(starts)
+
+
+class FailingJob(TranscriptionJob):
+    def _transcribe_window(self, recording, window, *args, **kwargs):
+        if window.channel == 1 and window.start > 0:
+            raise OSError("the disk went away")
+        return super()._transcribe_window(recording, window, *args, **kwargs)
+
+
+def test_an_error_in_a_worker_reaches_the_caller_and_stops_the_others(interview, two_workers, tmp_path):
+    job = FailingJob(interview.path, tmp_path / "fails.json",
+                     TranscribeOptions(model="tiny.en", language="en", window_seconds=10), model=two_workers)
+    with pytest.raises(OSError, match="the disk went away"):
+        list(job.run())
+    assert job.cancel.is_set()
+    assert not [t for t in threading.enumerate() if t.name.startswith("transcribe-window")]
+    assert not (tmp_path / "fails.json").exists()
+
+
+def test_stopping_part_way_keeps_what_was_done_and_leaves_no_thread(interview, two_workers, tmp_path):
+    options = TranscribeOptions(model="tiny.en", language="en", window_seconds=10)
+    job = TranscriptionJob(interview.path, tmp_path / "stop.json", options, model=two_workers)
+    run = job.run()
+    for progress in run:
+        if job.checkpoint_path.exists():
+            break
+    run.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("transcribe-window")]
+    again = TranscriptionJob(interview.path, tmp_path / "stop.json", options, model=two_workers)
+    progress = list(again.run())
+    assert progress[0].message == "resumed from checkpoint" and progress[-1].message == "done"
+    fractions = [p.fraction for p in progress]
+    assert fractions == sorted(fractions)
+    assert "contact" in again.transcript.text.lower()
+
+
+def test_alignment_a_chunk_at_a_time_gives_the_stock_word_times(interview, one_worker):
+    """Aligning each chunk on its own held ~90 MB less than the batch of four and took less time;
+    the words and their times must be what faster-whisper's batched alignment gives."""
+    import soundfile as sf
+    from faster_whisper import WhisperModel
+    from faster_whisper.audio import pad_or_trim
+    from faster_whisper.tokenizer import Tokenizer
+
+    audio, rate = sf.read(interview.path, dtype="float32")
+    pieces = [audio[start * rate: (start + 8) * rate, channel] for start, channel in [(0, 0), (4, 1), (14, 0)]]
+    features = np.stack([pad_or_trim(one_worker.feature_extractor(piece)) for piece in pieces])
+    encoded = one_worker.encode(features)
+    tokenizer = Tokenizer(one_worker.hf_tokenizer, False, task="transcribe", language="en")
+    text = [tokenizer.encode(" " + said) for _, said in ENGLISH_INTERVIEW[:3]]
+    ours = one_worker.find_alignment(tokenizer, text, encoded, [800, 800, 800])
+    stock = WhisperModel.find_alignment(one_worker, tokenizer, text, encoded, [800, 800, 800])
+    assert [[w["word"] for w in words] for words in ours] == [[w["word"] for w in words] for words in stock]
+    assert sum(len(words) for words in ours) >= 20
+    # the batch pads the shorter texts, which moves a word's edge by a frame or two (dev: one in 46)
+    shifts = [abs(a[edge] - b[edge]) for mine, theirs in zip(ours, stock) for a, b in zip(mine, theirs)
+              for edge in ("start", "end")]
+    assert max(shifts) <= 0.1 and sum(shift <= 0.021 for shift in shifts) >= 0.9 * len(shifts)
+
+
+def test_two_decoders_on_a_cpu_one_thread_each_where_there_are_two_cores():
+    assert cpu_workers(1) == (1, 1)
+    assert cpu_workers(2) == (2, 1)
+    assert cpu_workers(8) == (2, 4)
+    assert cpu_workers(0)[0] in (1, 2)
+
+
+def test_a_checkpoint_of_another_window_plan_is_not_continued(interview, two_workers, tmp_path):
+    """Done windows are counted by their place in the plan: a run that cuts the recording
+    differently (another version, another window length) starts over instead of skipping speech."""
+    out = tmp_path / "plan.json"
+    first = TranscriptionJob(interview.path, out, TranscribeOptions(model="tiny.en", language="en", window_seconds=10),
+                             model=two_workers)
+    run = first.run()
+    for _ in run:
+        if first.checkpoint_path.exists():
+            break
+    run.close()
+    other = TranscriptionJob(interview.path, out, TranscribeOptions(model="tiny.en", language="en", window_seconds=20),
+                             model=two_workers)
+    progress = list(other.run())
+    assert progress[0].message != "resumed from checkpoint" and other.resumed_seconds == 0
+    assert "contact" in other.transcript.text.lower()
