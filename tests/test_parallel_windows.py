@@ -149,3 +149,15 @@ def test_a_checkpoint_of_another_window_plan_is_not_continued(interview, two_wor
     progress = list(other.run())
     assert progress[0].message != "resumed from checkpoint" and other.resumed_seconds == 0
     assert "contact" in other.transcript.text.lower()
+
+
+def test_without_a_language_the_first_window_runs_alone_until_it_is_heard(interview, two_workers, tmp_path):
+    """All windows share the language Whisper hears first, so windows of one interview are never
+    read as two languages."""
+    job = TimedJob(interview.path, tmp_path / "auto.json", TranscribeOptions(model="tiny.en", language=None,
+                                                                            window_seconds=10), model=two_workers)
+    list(job.run())
+    spans = sorted(job.spans, key=lambda span: span[1])
+    assert len(spans) >= 4 and all(later[1] >= spans[0][2] for later in spans[1:])
+    assert job.transcript.language == "en"
+    assert any(a[1] < b[2] and b[1] < a[2] for i, a in enumerate(spans[1:], 1) for b in spans[i + 1:])
