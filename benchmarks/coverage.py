@@ -162,6 +162,9 @@ def main() -> None:
             rows = [evaluate(iv, CoverageMatcher(iv.guide, embedder=chosen).match(parse_plain_text(iv.text_transcript())))
                     for iv in interviews]
             print_scores(f"{part}, {scorer}", rows)
+            if part == "held out":
+                for label, chosen_batch in (("batches 1-2 (November)", lambda b: b < 3), ("batch 3 (2026-12-05)", lambda b: b == 3)):
+                    print_scores(f"  {label}", [row for row, iv in zip(rows, interviews) if chosen_batch(iv.batch)])
             for language in ("nb", "en"):
                 para = [row for row, iv in zip(rows, interviews) if "para" in iv.name and iv.language == language]
                 print_scores(f"  paraphrased {language}", para)

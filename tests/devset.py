@@ -27,6 +27,10 @@ class DevInterview:
     held_out: bool = False
     """Written after the matcher was tuned and never used to tune it: the honest score."""
     asked_unanswered: set[str] = frozenset()
+    reworded: bool = False
+    """Questions reworded away from the guide's words (``*-para-*``, and ``reworded: true``)."""
+    batch: int = 1
+    """Held-out batches: 1 and 2 were written in November, 3 on 2026-12-05 (see README.md)."""
     """Questions asked whose answer does not count ("Hmm."): not covered, but a live "asked"
     suggestion for them is right."""
 
@@ -59,7 +63,8 @@ def load_devset() -> list[DevInterview]:
         interviews.append(DevInterview(path.stem, _guide(data["guide"]), data["language"],
                                        [tuple(t) for t in turns], set(data["covered"]),
                                        set(data.get("covered_followups", [])), data.get("wrong_guide", False),
-                                       data.get("held_out", False), set(data.get("asked_unanswered", []))))
+                                       data.get("held_out", False), set(data.get("asked_unanswered", [])),
+                                       data.get("reworded", "-para-" in path.stem), data.get("batch", 1)))
     return interviews
 
 

@@ -25,7 +25,7 @@ from ..session.model import Session, conduct_spans
 from ..model.transcript import Segment, Transcript
 from .embeddings import TextEmbedder, VectorCache, load_text_embedder, unavailable_reason
 from .report import CoverageReport
-from .semantic import REPORT, CoverageTracker, OperatingPoint, usable
+from .semantic import REPORT, SHORT_TURN_WORDS, CoverageTracker, OperatingPoint, mutual_matches, usable
 from .statuses import ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, FOLLOWUP_ASK_THRESHOLD, Found, decide
 from .text import Analyzer, normalise
 
@@ -310,15 +310,23 @@ class CoverageMatcher:
                 if self.profiles[item_id].item.kind == "question" and score > lexical.get(view.index, ("", 0))[1]:
                     lexical[view.index] = (item_id, score)
         asking_ids = {id(v) for v in asking}
+        by_index = {v.index: v for v in views}
         for row, view in enumerate(views):
             hint = lexical.get(view.index, (None, 0))[0]
             for suggestion in tracker.add_turn(view.segment, view.index, interviewer=id(view) in asking_ids,
                                                vector=matrix[row], lexical_question=hint):
                 entry = found[suggestion.item_id]
                 if suggestion.role == "asked":
-                    entry.asked.append((suggestion.score, view, "semantic"))
+                    entry.asked.append((suggestion.score, by_index[suggestion.segment], "semantic"))
                 else:
                     entry.answered.append((max(EARLY_ANSWER_THRESHOLD, suggestion.score), view, "semantic"))
+        # With hindsight: an interviewer turn nothing explained, and a question, each other's closest.
+        claimed = {v.index for f in found.values() for _, v, _ in f.asked}
+        rows = [row for row, view in enumerate(views) if id(view) in asking_ids and view.index not in claimed
+                and view.words >= SHORT_TURN_WORDS]
+        for item, n, lift in mutual_matches(tracker.vectors, matrix[rows]):
+            found[tracker.vectors.items[item].id].asked.append(
+                (round(min(1.0, lift / (2 * self.point.ask_lift)), 3), views[rows[n]], "semantic"))
 
     def _followups(self, followups, views, asking, answering, interviewer, found, windows) -> None:
         questions_at: dict[int, set[str]] = defaultdict(set)

@@ -16,7 +16,14 @@ Structure decides what may compete:
   is not a guide question);
 - an informant turn can only show a question "answered without being asked", and must stand
   out more to count;
-- loop-flagged and low-confidence segments (Whisper's invented words) count for nothing.
+- loop-flagged and low-confidence segments (Whisper's invented words) count for nothing;
+- a question cut in two by a pause or an "mm" ("If you look back, before they had a machine
+  each," … "how has the way you assess changed?") is judged as one.
+
+After the call, :func:`mutual_matches` takes a second look with hindsight at the interviewer's
+turns the tracker left unexplained: a turn and a question that are each other's closest (the turn
+closer to that question than to any other item, and no other turn closer to it) is the question
+asked, though the margin was too small to say so turn by turn.
 
 :class:`CoverageTracker` keeps the state of the call; the whole-transcript check feeds it every
 turn in order (``coverage/matcher.py``), live coverage feeds it each turn as it is transcribed.
@@ -37,6 +44,16 @@ from .embeddings import TextEmbedder
 
 LOW_CONFIDENCE = 0.4
 """Mean word probability under which a segment is too unsure to be evidence."""
+PROBE_LIFT = 0.06
+"""A question this much closer to another question's follow-up than the guide's median question
+is that probe ("is the fee enough for that?" when the informant had told why reviews are hard
+before being asked): credited, and its question becomes the stretch of talk. A statement is not
+("Und das war eine schwierige Zeit." against "What made it challenging?", in a real interview)."""
+SHORT_TURN_WORDS = 6
+"""Turns shorter than this ("What do they do then?", "Why not?") lean on the talk before them:
+they can probe the question being discussed, never open another one."""
+SPLIT_QUESTION_GAP = 15.0
+"""Seconds between the halves of one question (a pause, an "mm" from the other side)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +122,13 @@ class GuideVectors:
         unrelated = np.stack([self.similarity(v) for v in embedder.encode(background_talk())])
         self.unrelated_max = unrelated.max(axis=0)
 
+    def like_background(self, item: int, similarity: float) -> bool:
+        """The turn comes no closer to the item than some filler or small talk does. (Judging
+        the turn by its own distance to that talk instead found one more reworded question on
+        the dev set, and let a German story — "I started with Fünf Freunde" — ask "Was it
+        challenging to get started?".)"""
+        return similarity <= self.unrelated_max[item]
+
     def similarity(self, vector: np.ndarray) -> np.ndarray:
         """Per item (then per briefing/debriefing entry): its best phrasing's cosine."""
         return np.maximum.reduceat(self.rows @ vector, self.starts)
@@ -143,6 +167,8 @@ class CoverageTracker:
     current_question: str | None = None
     asked: dict[str, float] = field(default_factory=dict)
     turns: int = 0
+    unanswered_half: Segment | None = None
+    """The interviewer's last turn, when it found no item and nobody has answered it yet."""
 
     @classmethod
     def for_guide(cls, guide: Guide, embedder: TextEmbedder, point: OperatingPoint = REPORT) -> "CoverageTracker":
@@ -159,24 +185,44 @@ class CoverageTracker:
             return []
         if vector is None:
             vector = self.embedder.encode([segment.text])[0]
+        if not interviewer:
+            self.unanswered_half = None
+            return self._informant_turn(segment, index, *self._similarity(vector))
+        first_half, self.unanswered_half = self.unanswered_half, None
+        if first_half is not None and not first_half.text.rstrip().endswith("?") and \
+                segment.start - first_half.end < SPLIT_QUESTION_GAP:
+            # The second half of a question cut by a pause or an "mm": judged with its first half
+            # (one more embedding, only for such turns).
+            vector = self.embedder.encode([first_half.text.rstrip() + " " + segment.text.lstrip()])[0]
+        found = self._interviewer_turn(segment, index, *self._similarity(vector), lexical_question)
+        if not found:
+            self.unanswered_half = segment
+        return found
+
+    def _similarity(self, vector: np.ndarray) -> tuple[np.ndarray, float]:
         similarity = self.vectors.similarity(vector)
         baseline = float(np.median(similarity[self.vectors.questions])) if self.vectors.questions.any() else 0.0
-        if interviewer:
-            return self._interviewer_turn(segment, index, similarity, baseline, lexical_question)
-        return self._informant_turn(segment, index, similarity, baseline)
+        return similarity, baseline
 
     def _interviewer_turn(self, segment, index, similarity, baseline, lexical_question) -> list[Suggestion]:
         # Candidates: every question, the follow-ups of the question being discussed (a follow-up
         # only means something inside its question's stretch: "Why not?" is close to any "Why/why
-        # not?"), and the briefing and debriefing (a turn closest to them is not a guide item).
+        # not?") and any other that the turn clearly poses, and the briefing and debriefing (a turn
+        # closest to them is not a guide item).
         items = len(self.vectors.items)
         candidates = [c for c in range(items) if self.vectors.items[c].kind == "question"]
         candidates += self.vectors.followups_of.get(self.current_question or "", [])
         candidates += list(self.vectors.competitors)
+        if "?" in segment.text:  # a probe of another question must at least be a question
+            candidates += [c for c in range(items) if self.vectors.items[c].kind == "followup"
+                           and c not in candidates and similarity[c] - baseline >= PROBE_LIFT]
+        if len(segment.text.split()) < SHORT_TURN_WORDS:
+            candidates = [c for c in candidates if c >= items or self.vectors.items[c].kind == "followup"
+                          or self.vectors.items[c].id == self.current_question]
         ranked = sorted(candidates, key=lambda c: -similarity[c])
-        best = ranked[0]
-        if best >= items:
+        if not ranked or ranked[0] >= items:
             return []
+        best = ranked[0]
         item = self.vectors.items[best]
         runner_up = next((c for c in ranked[1:] if c >= items
                           or self.vectors.items[c].question_id != item.question_id), None)
@@ -184,13 +230,15 @@ class CoverageTracker:
         margin = float(similarity[best] - similarity[runner_up]) if runner_up is not None else lift
         if lift < self.point.ask_lift or margin < self.point.ask_margin:
             return []
-        if similarity[best] <= self.vectors.unrelated_max[best]:
-            return []  # no closer to the item than a filler or small talk is
+        if self.vectors.like_background(best, float(similarity[best])):
+            return []  # no closer to the item than to a filler or small talk
         if lexical_question is not None and item.kind == "question" and item.id != lexical_question and \
                 similarity[best] - similarity[self.vectors.index[lexical_question]] < self.point.ask_lift:
             return []  # the keywords name another question, and meaning does not clearly disagree
         if item.kind == "question":
             self._asked(item.id, segment.start)
+        elif item.question_id != self.current_question:
+            self.current_question = item.question_id  # a probe clearly of another question: its stretch
         return [self._suggestion(item, "asked", lift, segment, index)]
 
     def _informant_turn(self, segment, index, similarity, baseline) -> list[Suggestion]:
@@ -203,7 +251,7 @@ class CoverageTracker:
         margin = float(similarity[best] - similarity[ranked[1]])
         item = self.vectors.items[best]
         if item.id in self.asked or lift < self.point.answer_lift or margin < self.point.answer_margin or \
-                similarity[best] <= self.vectors.unrelated_max[best]:
+                self.vectors.like_background(best, float(similarity[best])):
             return []
         return [self._suggestion(item, "answered", lift, segment, index)]
 
@@ -215,3 +263,24 @@ class CoverageTracker:
         score = round(min(1.0, lift / (2 * self.point.ask_lift)), 3)
         return Suggestion(item.id, item.kind, role, score, index, segment.start, segment.end, segment.speaker,
                           segment.text)
+
+
+def mutual_matches(vectors: GuideVectors, turns: np.ndarray) -> list[tuple[int, int, float]]:
+    """(item position, turn row, lift) for each question and interviewer turn that are each
+    other's closest: among all items (follow-ups, briefing and debriefing too) the turn is closest
+    to that question, and of the ``turns`` none is closer to it. ``turns`` are the interviewer's
+    turns nothing else explained (their rivals for a question are each other: letting the turns
+    already explained compete too lost a reworded question on the dev set and gained nothing). It
+    needs the whole interview, so it is for after the call."""
+    if not len(turns) or not vectors.questions.any():
+        return []
+    similarity = np.stack([vectors.similarity(vector) for vector in turns])
+    lift = similarity - np.median(similarity[:, vectors.questions], axis=1, keepdims=True)
+    closest_item = lift.argmax(axis=1)
+    matches = []
+    for item in np.flatnonzero(vectors.questions):
+        row = int(lift[:, item].argmax())
+        if closest_item[row] == item and lift[row, item] > 0 and \
+                not vectors.like_background(item, float(similarity[row, item])):
+            matches.append((int(item), row, float(lift[row, item])))
+    return matches
