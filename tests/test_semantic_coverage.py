@@ -95,7 +95,7 @@ def test_a_question_cut_in_two_by_an_mm_is_judged_whole():
         ("I", "hvordan har måten du vurderer på forandret seg?"),
         ("R", "Jeg vurderer mer underveis og mindre på slutten.")))
     assert report.item("2.3").status == "covered"
-    assert report.item("2.3").asked[0].text.startswith("hvordan har måten")
+    assert [e.text[:14] for e in report.item("2.3").asked] == ["Hvis du ser ti", "hvordan har må"]  # both halves
     assert report.item("4.1").status == "not_covered"
 
 

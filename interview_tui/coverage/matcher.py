@@ -317,7 +317,9 @@ class CoverageMatcher:
                                                vector=matrix[row], lexical_question=hint):
                 entry = found[suggestion.item_id]
                 if suggestion.role == "asked":
-                    entry.asked.append((suggestion.score, by_index[suggestion.segment], "semantic"))
+                    entry.asked.append((suggestion.score, view, "semantic"))
+                    if suggestion.first_half is not None:  # a question cut in two: both halves
+                        entry.asked.append((suggestion.score, by_index[suggestion.first_half], "semantic"))
                 else:
                     entry.answered.append((max(EARLY_ANSWER_THRESHOLD, suggestion.score), view, "semantic"))
         # With hindsight: an interviewer turn nothing explained, and a question, each other's closest.
