@@ -12,8 +12,10 @@ turns otherwise land near short guide items ("Ach, tatsächlich?" near "The firs
 Structure decides what may compete:
 - an interviewer turn competes among all questions, the follow-ups of the question being
   discussed (a follow-up only means something inside its question's stretch of talk: "Why not?"
-  is everywhere), and the briefing and debriefing (a turn closest to "consent to the recording"
-  is not a guide question);
+  is everywhere), another question's follow-up only where the turn clearly poses it, and the
+  briefing and debriefing (a turn closest to "consent to the recording" is not a guide question);
+- a short interviewer turn ("What do they do then?") leans on the talk before it: it can probe
+  the question being discussed, never open another;
 - an informant turn can only show a question "answered without being asked", and must stand
   out more to count;
 - loop-flagged and low-confidence segments (Whisper's invented words) count for nothing;
