@@ -110,20 +110,18 @@ def test_a_short_probe_leans_on_its_stretch_and_never_opens_another_question():
     assert suggestions(SEED_GUIDE_NB, [("I", "Hva fyller du den med?")])[0] == [[]]
 
 
-def test_a_clear_probe_of_another_question_counts_and_moves_the_stretch():
+@pytest.mark.parametrize("point", [REPORT, LIVE], ids=["report", "live"])
+def test_a_clear_probe_of_another_question_counts_and_moves_the_stretch(point):
     """The informant told why reviews are hard before being asked; the interviewer goes straight
-    to that question's probe ("is the payment adequate?"). A statement with the same words is no
-    probe. Live, the probe is not suggested (precision first) but the turn is not read as a
-    question of the guide either."""
+    to that question's probe ("is the payment adequate?"). A statement with the same words is no probe."""
     pharmacy = DEV_GUIDES / "community-pharmacy.en.yaml"
     opening = [("I", "How did you end up in pharmacy, have you been doing it long?"),
                ("R", "Eleven years, and a hospital before that.")]
-    probe = opening + [("I", "That's quite long. And is the fee you get enough for that?")]
-    found, tracker = suggestions(pharmacy, probe)
+    found, tracker = suggestions(pharmacy, opening + [("I", "That's quite long. And is the fee you get enough for that?")],
+                                 point)
     assert found == [["1.2"], [], ["3.1.a"]] and tracker.current_question == "3.1"
-    found, tracker = suggestions(pharmacy, probe, LIVE)
-    assert found == [["1.2"], [], []] and tracker.current_question == "1.2"
-    found, _ = suggestions(pharmacy, opening + [("I", "That's quite long. And the fee you get is not enough for that.")])
+    found, _ = suggestions(pharmacy, opening + [("I", "That's quite long. And the fee you get is not enough for that.")],
+                           point)
     assert found == [["1.2"], [], []]
 
 
