@@ -99,6 +99,19 @@ def test_a_question_cut_in_two_by_an_mm_is_judged_whole():
     assert report.item("4.1").status == "not_covered"
 
 
+def test_the_cli_table_quotes_both_halves_of_a_cut_question(tmp_path):
+    typed = tmp_path / "intervju.txt"
+    typed.write_text("Intervjuer: [00:00:10] Hvis du ser tilbake, før de hadde hver sin maskin,\n"
+                     "Informant: [00:00:14] Mm.\n"
+                     "Intervjuer: [00:00:15] hvordan har måten du vurderer på forandret seg?\n"
+                     "Informant: [00:00:19] Jeg vurderer mer underveis og mindre på slutten.\n", encoding="utf-8")
+    result = run_cli("--project", str(tmp_path), "coverage", str(typed),
+                     "--guide", str(DEV_GUIDES / "digital-vurdering.nb.yaml"), env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    line = next(row for row in result.stdout.splitlines() if " 2.3 " in row)
+    assert "covered" in line and "Hvis du ser tilbake" in line and "… hvordan har måten" in line
+
+
 def test_a_short_probe_leans_on_its_stretch_and_never_opens_another_question():
     """"Hva fyller du den med?" ("what do you fill it with?") lands near short guide questions on
     its own; five words cannot pose a question of the guide, only probe the one being discussed."""

@@ -49,7 +49,7 @@ def run_coverage(args) -> int:
     colours = {"covered": "green", "partly": "yellow", "not_covered": "red"}
     for item in report.items:
         first = item.evidence[0] if item.evidence else None
-        quote = f"{first.speaker}: “{first.text[:70]}”" if first else ""
+        quote = f"{first.speaker}: “{_quoted(item.evidence)}”" if first else ""
         status = f"[{colours[item.status]}]{STATUS_SYMBOLS[item.status]} {STATUS_WORDS[item.status]}[/]"
         if item.source == "interviewer":
             status += " (marked)"
@@ -112,3 +112,12 @@ def run_matrix(args) -> int:
     atomic_write_text(folder / "coverage-matrix.html", to_html(matrix))
     print(f"wrote {folder / 'coverage-matrix.csv'} and {folder / 'coverage-matrix.html'}")
     return 0
+
+
+def _quoted(evidence) -> str:
+    """The first quote; a question cut in two (both halves are evidence) shows both ends."""
+    first, rest = evidence[0], evidence[1:]
+    if rest and first.role == rest[0].role == "asked" and first.speaker == rest[0].speaker \
+            and rest[0].start - first.end < 15:
+        return f"{first.text[:30].rstrip()} … {rest[0].text[:40]}"
+    return first.text[:70]
