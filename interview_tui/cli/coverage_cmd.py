@@ -116,8 +116,10 @@ def run_matrix(args) -> int:
 
 def _quoted(evidence) -> str:
     """The first quote; a question cut in two (both halves are evidence) shows both ends."""
+    from ..coverage.semantic import SPLIT_QUESTION_GAP
+
     first, rest = evidence[0], evidence[1:]
     if rest and first.role == rest[0].role == "asked" and first.speaker == rest[0].speaker \
-            and rest[0].start - first.end < 15:
+            and rest[0].start - first.end < SPLIT_QUESTION_GAP:
         return f"{first.text[:30].rstrip()} … {rest[0].text[:40]}"
     return first.text[:70]
