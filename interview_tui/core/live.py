@@ -81,8 +81,10 @@ def suggest_live(tracker: CoverageTracker, keywords: CoverageMatcher, segment: S
 
 
 def default_live_model(language: str) -> str:
-    """tiny.en only for English guides; the multilingual base model otherwise."""
-    return "tiny.en" if language == "en" else "base"
+    """tiny.en for English guides (fastest), when it is installed; the multilingual base otherwise."""
+    from ..transcribe.models import bundled_model_dir
+
+    return "tiny.en" if language == "en" and bundled_model_dir("tiny.en") is not None else "base"
 
 
 class LiveCoverage:

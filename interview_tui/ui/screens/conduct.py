@@ -99,8 +99,7 @@ class ConductScreen(Screen):
         elif isinstance(event, LiveSuggested):
             item = self.store.session.guide.item(event.suggestion.item_id)
             pane.set_suggestion(f"◇ {item.id} {item.text[:50]} — heard: “{event.suggestion.text[:50]}”  y accept · r reject")
-            self.query_one(GuideTree).refresh_items(self.store.session, [item.id])
-            self.refresh_uncovered()
+            self.refresh_all(item.id)  # the tree, and the panel when it shows this item
 
     def pending_suggestion(self) -> int | None:
         pending = [i for i, s in enumerate(self.store.session.suggestions) if s.decision == "pending"]
@@ -116,11 +115,10 @@ class ConductScreen(Screen):
         except UserError as exc:  # a hand-edited session: said, nothing changed
             self.notify(str(exc), severity="warning", timeout=10)
             return
-        self.query_one(GuideTree).refresh_items(self.store.session, [suggestion.item_id])
+        self.refresh_all(suggestion.item_id)  # its question and theme counts, and the panel, too
         following = self.pending_suggestion()
         self.query_one(LivePane).set_suggestion(
             "" if following is None else f"◇ {self.store.session.suggestions[following].item_id} still to decide (y / r)")
-        self.refresh_uncovered()
 
     def action_toggle_live(self) -> None:
         if self.interview.live is not None:
