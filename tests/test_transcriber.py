@@ -318,6 +318,8 @@ def test_a_fresh_study_transcribes_offline_with_the_best_model_here(study, engli
     assert "model: base (the best on this computer" in result.stderr
     transcript = load_transcript(study.transcripts_dir / f"{english.path.stem}.json")
     assert transcript.model == "base" and "contact" in transcript.text.lower()
+    shown = cli("--project", str(study.root), "settings")
+    assert "model: 'auto'  (default; on this computer: base)" in shown.stdout, shown.stdout
 
 
 def test_without_any_model_it_says_how_to_install_one(study, english, tmp_path):

@@ -29,5 +29,19 @@ def run(args) -> int:
         value = getattr(settings, name)
         origin = "environment" if os.environ.get(f"INTERVIEW_TUI_{name.upper()}") else \
             ("file" if name in settings.model_fields_set else "default")
-        print(f"  {name}: {value!r}  ({origin})")
+        print(f"  {name}: {value!r}  ({origin}{_what_auto_means(settings) if name == 'model' else ''})")
     return 0
+
+
+def _what_auto_means(settings) -> str:
+    """``auto`` names no model: say which one a transcription would take on this computer."""
+    from ..errors import UserError
+    from ..transcribe.models import AUTO_MODEL, auto_model
+    from ..transcribe.pipeline import whisper_language
+
+    if settings.model != AUTO_MODEL:
+        return ""
+    try:
+        return f"; on this computer: {auto_model({whisper_language(settings.language)})}"
+    except UserError:
+        return "; no model on this computer — see the README, 'Models'"
