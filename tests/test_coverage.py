@@ -160,6 +160,23 @@ def test_cli_coverage_json_and_session_update(study, tmp_path):
     assert len(load_session(store.path).items["1.2"].history) == 1  # a second run adds nothing new
 
 
+def test_a_marked_question_the_check_also_finds_is_quoted_once(study):
+    """The researcher's mark at the question's call time and the check's own finding are the same
+    turn: the table quoted it as a question cut in two ("kan du … kan du få telle om", tmux)."""
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB), pseudonym="A")
+    transcript = Transcript(session_id=store.session.id, segments=[
+        Segment(start=9, end=15, speaker="Intervjuer", text="Kan du fortelle om hvordan du går fram for å komme "
+                                                              "i kontakt med rusmiddelavhengige brukere?"),
+        Segment(start=16, end=24, speaker="Informant", text="Vi ringer dem ofte og sender en melding.")])
+    transcript.save(study.transcripts_dir / f"{store.session.id}.json")
+    store.set_transcript(f"{store.session.id}.json")
+    store.mark("1.1", "covered", call_time=10.0)
+    result = run_cli("--project", str(study.root), "coverage", store.session.id, env={"COLUMNS": "220"})
+    assert result.returncode == 0, result.stderr
+    line = next(row for row in result.stdout.splitlines() if " 1.1 " in row)
+    assert "(marked)" in line and "Kan du fortelle om hvordan" in line and "…" not in line, line
+
+
 def test_cli_matrix_writes_csv_and_html(study, tmp_path):
     paths = []
     for name in ("nb-seed-1", "nb-seed-2"):

@@ -118,7 +118,9 @@ def _quoted(evidence) -> str:
     """The first quote; a question cut in two (both halves are evidence) shows both ends."""
     from ..coverage.semantic import SPLIT_QUESTION_GAP
 
-    first, rest = evidence[0], evidence[1:]
+    first = evidence[0]
+    # The same turn can be evidence twice (the researcher's mark and the check): not a second half.
+    rest = [e for e in evidence[1:] if e.start > first.start]
     if rest and first.role == rest[0].role == "asked" and first.speaker == rest[0].speaker \
             and rest[0].start - first.end < SPLIT_QUESTION_GAP:
         return f"{first.text[:30].rstrip()} … {rest[0].text[:40]}"
