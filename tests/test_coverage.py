@@ -175,6 +175,9 @@ def test_a_marked_question_the_check_also_finds_is_quoted_once(study):
     assert result.returncode == 0, result.stderr
     line = next(row for row in result.stdout.splitlines() if " 1.1 " in row)
     assert "(marked)" in line and "Kan du fortelle om hvordan" in line and "…" not in line, line
+    data = json.loads(run_cli("--project", str(study.root), "coverage", store.session.id, "--json").stdout)
+    evidence = next(item for item in data["items"] if item["id"] == "1.1")["evidence"]
+    assert [(e["role"], e["reason"], e["start"]) for e in evidence] == [("asked", "mark", 9), ("answered", "mark", 16)]
 
 
 def test_cli_matrix_writes_csv_and_html(study, tmp_path):

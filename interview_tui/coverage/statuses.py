@@ -78,7 +78,11 @@ def _apply_marks(session: Session, results: dict[str, ItemCoverage], views: list
             entry.status = decided
             entry.source = "interviewer"
         if manual.state in ("covered", "asked") and manual.call_time is not None:
-            entry.evidence = sorted(entry.evidence + mark_evidence(manual.call_time, views, interviewer),
+            marked = mark_evidence(manual.call_time, views, interviewer)
+            # One line per segment and role, as in evidence_of: the mark wins over what the check
+            # found in the same turn (the report listed that turn twice).
+            same = {(e.role, e.segment) for e in marked}
+            entry.evidence = sorted([e for e in entry.evidence if (e.role, e.segment) not in same] + marked,
                                     key=lambda e: (e.start, e.role))
 
 
