@@ -61,6 +61,12 @@ def create_private(path: Path) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
 
 
+def open_private_append(path: Path):
+    """A text file opened for appending, created readable only by the user (a draft transcript is
+    personal data like the recording beside it)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE), "a", encoding="utf-8")
+
+
 def private_folder(path: Path) -> Path:
     """The folder, made if needed, readable only by the user (also under a permissive umask)."""
     path = Path(path)

@@ -114,6 +114,9 @@ def test_record_live_suggests_the_questions_asked_as_they_are_asked(study, tmp_p
     assert {line["role"] for line in draft} == {"interviewer", "informant"}
     # the informant's channel is transcribed too (words vary: a telephone-band espeak voice and tiny.en)
     assert sum(len(line["text"].split()) >= 3 for line in draft if line["role"] == "informant") >= 2
+    # the draft is personal data like the recording beside it: readable by the researcher only
+    modes = {path.name: oct(path.stat().st_mode & 0o777) for path in study.recordings_dir.iterdir()}
+    assert set(modes.values()) == {"0o600"}, modes
 
 
 @needs_pulse

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..coverage.embeddings import load_text_embedder, unavailable_reason
+from ..fileio import open_private_append
 from ..coverage.matcher import CoverageMatcher
 from ..coverage.semantic import LIVE, CoverageTracker, Suggestion
 from .live_turns import TurnAssembler
@@ -300,7 +301,7 @@ class LiveCoverage:
 
     def _write_draft(self, message: dict, role: str) -> None:
         try:
-            with open(self.draft_path, "a", encoding="utf-8") as handle:
+            with open_private_append(self.draft_path) as handle:
                 handle.write(json.dumps({**message, "role": role}, ensure_ascii=False) + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
