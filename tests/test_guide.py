@@ -135,7 +135,47 @@ def test_markdown_follow_up_without_question(tmp_path):
     with pytest.raises(GuideError) as caught:
         load_guide(path)
     assert caught.value.problems == [f"{path}:2: a follow-up without a question — put it under a "
-                                     "numbered question (e.g. '1. …')"]
+                                     "numbered question (e.g. '1. …'), or, if it is said before or after "
+                                     "the questions, head its section '# Briefing' or '# Debriefing'"]
+
+
+WORD_STYLE_OUTLINE = """# Interview guide: Remote teaching in rural schools
+
+## Introduction
+- Thank the participant, explain the purpose
+- Ask for consent to record
+
+## 1. Background
+1. Can you tell me about your teaching career so far?
+   - How long have you taught at this school?
+
+## 2. Remote teaching
+3. How did your school move to remote teaching during closures?
+
+## Closing
+- Anything else you would like to add?
+"""
+
+
+def test_an_outline_typed_in_word_gets_its_briefing_debriefing_and_consent(tmp_path):
+    """"Introduction" and "Closing" are what a guide typed in Word calls the checklists (the import
+    refused their bullets as follow-ups without a question, tried in a terminal); the one briefing
+    item that speaks of consent is the consent to record, and the import says so."""
+    path = tmp_path / "guide.md"
+    path.write_text(WORD_STYLE_OUTLINE)
+    guide = load_guide(path)
+    assert [item.text for item in guide.briefing] == ["Thank the participant, explain the purpose",
+                                                      "Ask for consent to record"]
+    assert guide.consent_item().text == "Ask for consent to record"
+    assert [item.text for item in guide.debriefing] == ["Anything else you would like to add?"]
+    assert [theme.title for theme in guide.themes] == ["Background", "Remote teaching"]
+    result = run_cli("guide", "import", str(path), "-o", str(tmp_path / "guide.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "'Ask for consent to record' is taken as the consent to record" in result.stderr
+    for norwegian in ("## Innledning\n- Samtykke til lydopptak\n- Formålet\n", "## Introduksjon\n- Bekreft samtykke\n"):
+        assert parse_markdown_outline(norwegian + "## Tema\n1. Spørsmål?\n## Avrunding\n- Takk\n").consent_item()
+    two = "## Introduction\n- Consent to record\n- Consent to quote\n## Theme\n1. Question?\n"
+    assert parse_markdown_outline(two).consent_item() is None  # which one is not ours to guess
 
 
 def test_cli_guide_check_and_show():

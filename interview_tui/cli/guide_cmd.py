@@ -123,4 +123,9 @@ def run_import(args) -> int:
     if guessed:
         print(f"{args.file}: language '{guide.language}', guessed from its words — to set it, begin the "
               "outline with a front matter block: ---, language: en, ---", file=sys.stderr)
+    consent = guide.consent_item()
+    outline = args.file.suffix.lower() in (".md", ".markdown", ".txt")
+    if outline and consent is not None and not re.search(r"\{[^}]*\bconsent\b", args.file.read_text(encoding="utf-8-sig")):
+        print(f"{args.file}: '{consent.text}' is taken as the consent to record (the guide opens once it is "
+              "ticked) — to choose another, put {consent} after it", file=sys.stderr)
     return 0

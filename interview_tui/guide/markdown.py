@@ -37,8 +37,14 @@ from ..errors import GuideError
 from .loader import guide_from_data
 from .model import Guide
 
-_BRIEFING_NAMES = {"briefing", "innledning", "før intervjuet", "for intervjuet", "before the interview"}
-_DEBRIEFING_NAMES = {"debriefing", "avslutning", "etter intervjuet", "after the interview"}
+# What researchers head the checklists before and after the questions with (a guide typed in Word
+# says "Introduction" and "Closing" as often as "Briefing"), in the languages a guide may be in.
+_BRIEFING_NAMES = {"briefing", "before the interview", "introduction", "intro", "opening", "before we start",
+                   "innledning", "innleiing", "introduksjon", "før intervjuet", "for intervjuet", "åpning",
+                   "inledning", "indledning", "einleitung", "einführung"}
+_DEBRIEFING_NAMES = {"debriefing", "after the interview", "closing", "wrap-up", "wrap up", "ending", "conclusion",
+                     "end of the interview", "avslutning", "avrunding", "etter intervjuet", "afslutning",
+                     "abschluss"}
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _QUESTION = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
@@ -110,7 +116,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
         heading = _HEADING.match(raw)
         if heading:
             body, attributes = _split_attributes(heading.group(2), source, line_no)
-            name = body.strip().lower().rstrip(":")
+            name = _THEME_NUMBER.sub("", body.strip()).lower().rstrip(":").strip()  # "0. Introduction" too
             if len(heading.group(1)) == 1 and data["title"] is None and not data["themes"] and \
                     section is None and name not in _BRIEFING_NAMES | _DEBRIEFING_NAMES and \
                     _next_heading_level(lines, index) == 2:
@@ -146,7 +152,8 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
                 line_map[(section, len(data[section]) - 1)] = line_no
             elif question is None:
                 problems.append(f"{source}:{line_no}: a follow-up without a question — put it "
-                                "under a numbered question (e.g. '1. …')")
+                                "under a numbered question (e.g. '1. …'), or, if it is said before or "
+                                "after the questions, head its section '# Briefing' or '# Debriefing'")
             else:
                 question["followups"].append({"text": body, **attributes})
                 t = len(data["themes"]) - 1
@@ -169,7 +176,26 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
         data["language"], _ = detect_language(text)
     if not data["themes"]:
         raise GuideError([f"{source}:1: no themes found — start each theme with a '# Theme' heading"])
+    _infer_consent(data.get("briefing", []))
     return guide_from_data(data, source, line_map)
+
+
+_CONSENT_WORDS = re.compile(r"\b(consent|samtykk|samtyck|einwillig|zustimm)", re.IGNORECASE)
+
+
+def inferred_consent(briefing: list) -> int | None:
+    """The one briefing item that speaks of consent, when none is marked ``{consent}``: a guide
+    typed in Word says "Ask for consent to record" and nothing more. Two such items: neither."""
+    if any(item.get("consent") for item in briefing):
+        return None
+    speaking = [i for i, item in enumerate(briefing) if _CONSENT_WORDS.search(str(item.get("text", "")))]
+    return speaking[0] if len(speaking) == 1 else None
+
+
+def _infer_consent(briefing: list) -> None:
+    found = inferred_consent(briefing)
+    if found is not None:
+        briefing[found]["consent"] = True
 
 
 def _next_heading_level(lines: list[str], index: int) -> int:
