@@ -181,12 +181,28 @@ def cpu_workers(cpu_threads: int = 0) -> tuple[int, int]:
     return workers, max(1, cpu_threads // workers)
 
 
+def share_one_malloc_arena() -> None:
+    """Have every thread allocate from one glibc arena. Each decoder thread otherwise grows an
+    arena of its own whose freed buffers the others cannot reuse: 30 minutes of stereo peaked at
+    636–684 MiB against 576–624 with one arena, in the same time (tiny.en, 2 cores, 4 runs each).
+    Set before the model makes its threads; elsewhere than glibc nothing happens."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, 1)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def load_whisper(name_or_dir: str, device: str = "auto", compute_type: str = "default",
                  cpu_threads: int = 0, *, workers: int = 0, allow_download: bool = False):
     """Load the model from this computer. Nothing is fetched from the network unless the user asked
     for it (``--download-model``): an ethics approval may forbid any contact during analysis.
     ``workers`` 0: two decoders on a CPU (``cpu_workers``), one on a GPU."""
     os.environ["HF_HUB_OFFLINE"] = "0" if allow_download else "1"  # read when the hub client is imported
+    share_one_malloc_arena()
     WhisperModel = _one_at_a_time_encoder()
 
     resolved = resolve_model(name_or_dir)
