@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..coverage.embeddings import load_text_embedder, unavailable_reason
-from ..fileio import open_private_append
 from ..coverage.matcher import CoverageMatcher
 from ..coverage.semantic import LIVE, CoverageTracker, Suggestion
+from ..fileio import open_private_append
 from .live_turns import TurnAssembler
 from ..model.transcript import Segment
 from ..session.model import LiveSuggestion

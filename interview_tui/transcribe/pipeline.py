@@ -148,9 +148,9 @@ class TranscriptionJob:
 
     def __init__(self, audio_path: Path, output_path: Path, options: TranscribeOptions,
                  model=None, session_id: str | None = None):
-        if options.model == "auto":  # the transcript and checkpoint name the model really used
-            from .models import auto_model
+        from .models import AUTO_MODEL, auto_model
 
+        if options.model == AUTO_MODEL:  # the transcript and checkpoint name the model really used
             options = replace(options, model=auto_model({options.language}))
         self.audio_path = Path(audio_path)
         self.output_path = Path(output_path)
