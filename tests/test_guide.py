@@ -172,6 +172,8 @@ def test_an_outline_typed_in_word_gets_its_briefing_debriefing_and_consent(tmp_p
     result = run_cli("guide", "import", str(path), "-o", str(tmp_path / "guide.yaml"))
     assert result.returncode == 0, result.stderr
     assert "'Ask for consent to record' is taken as the consent to record" in result.stderr
+    checked = run_cli("guide", "check", str(path))
+    assert checked.returncode == 0 and "note — 'Ask for consent to record' is taken as the consent" in checked.stdout
     for norwegian in ("## Innledning\n- Samtykke til lydopptak\n- Formålet\n", "## Introduksjon\n- Bekreft samtykke\n"):
         assert parse_markdown_outline(norwegian + "## Tema\n1. Spørsmål?\n## Avrunding\n- Takk\n").consent_item()
     two = "## Introduction\n- Consent to record\n- Consent to quote\n## Theme\n1. Question?\n"

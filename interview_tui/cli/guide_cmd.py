@@ -52,7 +52,20 @@ def run_check(args) -> int:
         if guide.consent_item() is None:
             print(f"{path}: note — no briefing item is marked as the consent to record ('consent: true', or "
                   "{consent} in an outline): the guide will open without asking for it")
+        elif _consent_inferred(path):
+            print(f"{path}: note — {_consent_taken(guide)}")
     return 1 if failed else 0
+
+
+def _consent_inferred(path: Path) -> bool:
+    """An outline whose consent item was taken from its words, not marked ``{consent}``."""
+    return path.suffix.lower() in (".md", ".markdown", ".txt") and \
+        not re.search(r"\{[^}]*\bconsent\b", path.read_text(encoding="utf-8-sig"))
+
+
+def _consent_taken(guide: Guide) -> str:
+    return (f"'{guide.consent_item().text}' is taken as the consent to record (the guide opens once it is "
+            "ticked) — to choose another, put {consent} after it")
 
 
 def _count(number: int, word: str) -> str:
@@ -123,9 +136,6 @@ def run_import(args) -> int:
     if guessed:
         print(f"{args.file}: language '{guide.language}', guessed from its words — to set it, begin the "
               "outline with a front matter block: ---, language: en, ---", file=sys.stderr)
-    consent = guide.consent_item()
-    outline = args.file.suffix.lower() in (".md", ".markdown", ".txt")
-    if outline and consent is not None and not re.search(r"\{[^}]*\bconsent\b", args.file.read_text(encoding="utf-8-sig")):
-        print(f"{args.file}: '{consent.text}' is taken as the consent to record (the guide opens once it is "
-              "ticked) — to choose another, put {consent} after it", file=sys.stderr)
+    if guide.consent_item() is not None and _consent_inferred(args.file):
+        print(f"{args.file}: {_consent_taken(guide)}", file=sys.stderr)
     return 0
