@@ -402,6 +402,7 @@ def test_transcription_in_another_process_reports_progress(study, english, monke
     fractions = []
     result = transcribe_in_background(study.root, store.session.id, fractions.append, threading.Event())
     assert result.ok, result.message
+    assert result.message.endswith("(model tiny.en)"), result.message  # what the summary shows
     assert fractions and fractions[-1] == 1.0 and fractions == sorted(fractions)
     assert result.transcript_file == f"{store.session.id}.json"
     assert (study.transcripts_dir / result.transcript_file).is_file()
@@ -410,6 +411,26 @@ def test_transcription_in_another_process_reports_progress(study, english, monke
     cancelled.set()
     result = transcribe_in_background(study.root, store.session.id, fractions.append, cancelled)
     assert not result.ok and "cancelled" in result.message
+
+
+def test_the_app_transcribes_a_norwegian_interview_with_the_best_model_here_and_says_what_is_better(
+        study, tmp_path, monkeypatch):
+    """No model chosen anywhere: the app's background run takes ``base`` (auto), and the summary
+    line names it and points a Norwegian researcher to NB-Whisper (the CLI's own advice goes to a
+    terminal the app user never sees)."""
+    import threading
+
+    from interview_tui.core.transcription import transcribe_in_background
+
+    spoken = speak_interview(NORWEGIAN_INTERVIEW[:4], tmp_path, language="no")
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB), pseudonym="Kari")
+    shutil.copy(spoken.path, store.folder / f"{store.session.id}.wav")
+    store.set_audio(f"{store.session.id}.wav", ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
+    monkeypatch.delenv("INTERVIEW_TUI_MODEL", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    result = transcribe_in_background(study.root, store.session.id, lambda fraction: None, threading.Event())
+    assert result.ok, result.message
+    assert "(model base) — for Norwegian, NB-Whisper is far more accurate" in result.message, result.message
 
 
 def test_speech_no_word_was_found_in_is_found_again():

@@ -99,8 +99,11 @@ def run(args) -> int:
                        + ", ".join(p.name[len(target.output.stem) + 1:] for p in written))
             if target.keeps_session_transcript:
                 summary += " — a new version; the session keeps its reviewed transcript"
-            report.done(summary, f"{target.output.name}\t{target.output.name}: {len(job.transcript.segments)} segments "
-                                 f"(model {job.transcript.model})")
+            count = len(job.transcript.segments)
+            short = f"{target.output.name}: {count} segment{'' if count == 1 else 's'} (model {job.transcript.model})"
+            if job.transcript.language in ("no", "nn") and not Path(job.transcript.model).is_dir():
+                short += " — for Norwegian, NB-Whisper is far more accurate: README, 'Norwegian model'"
+            report.done(summary, f"{target.output.name}\t{short}")
     return 1 if failures else 0
 
 
