@@ -138,6 +138,16 @@ def test_a_clear_probe_of_another_question_counts_and_moves_the_stretch(point):
     assert found == [["1.2"], [], []]
 
 
+@pytest.mark.parametrize("point", [REPORT, LIVE], ids=["report", "live"])
+def test_before_any_question_there_is_nothing_to_probe(point):
+    """The consent question as tiny.en heard it in a live test ("…record this cause?") is 0.067
+    closer to "Is that a problem, and if so why/why not?" (4.1.b) than the guide's median: a probe
+    of another question only once some question has opened the guide's talk."""
+    found, _ = suggestions(SEED_GUIDE_EN, [("I", "Is it okay that I record this cause?"), ("R", "Yes, that's fine.")],
+                           point)
+    assert found == [[], []]
+
+
 def test_after_the_call_a_turn_and_a_question_each_others_closest_count():
     """Hindsight for the report: "Does remote life blur the line between job and family time?" is
     closest to the boundary question, but stands out from the guide by 0.023 (a turn needs 0.03

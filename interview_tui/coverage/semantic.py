@@ -223,7 +223,10 @@ class CoverageTracker:
         candidates = [c for c in range(items) if self.vectors.items[c].kind == "question"]
         candidates += self.vectors.followups_of.get(self.current_question or "", [])
         candidates += list(self.vectors.competitors)
-        if "?" in segment.text:  # a probe of another question must at least be a question
+        # A probe of another question must at least be a question, and there must be talk of the
+        # guide to probe: before any question, "Is it okay that I record this call?" is the
+        # briefing, not "Is that a problem?" of 4.1.b (heard "…record this cause?", live).
+        if "?" in segment.text and self.current_question is not None:
             candidates += [c for c in range(items) if self.vectors.items[c].kind == "followup"
                            and c not in candidates and similarity[c] - baseline >= PROBE_LIFT]
         if len(segment.text.split()) < SHORT_TURN_WORDS:
