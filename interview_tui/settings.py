@@ -26,8 +26,10 @@ class Settings(BaseModel):
     """``auto``: the best model on this computer (a downloaded ``small``, else the multilingual
     ``base`` from PyPI, else ``tiny.en`` for English); a faster-whisper name (downloaded once
     with --download-model, needs internet); or a local model folder (NB-Whisper)."""
-    language: str = "no"
-    """Whisper language: ``no`` (Bokmål), ``nn`` (Nynorsk), ``en`` or ``auto``."""
+    language: str = "auto"
+    """Whisper language: ``no`` (Bokmål), ``nn`` (Nynorsk), ``en``… always; or ``auto``: by default
+    the guide's language, and for a recording without a guide the one heard in it (written in
+    here as ``auto``, heard even where there is a guide)."""
     device: str = "auto"
     compute_type: str = "default"
     interviewer_label: str = "Interviewer"

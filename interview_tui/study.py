@@ -85,8 +85,22 @@ class Study:
                  and p.name != TEMPLATE_NAME]
         return sorted(files, key=lambda p: (p.name != DEFAULT_GUIDE_NAME, p.name))
 
-    def default_guide(self) -> Path | None:
+    def default_guide(self, language: str | None = None) -> Path | None:
+        """The study's first guide — the first in ``language`` (a transcript's) where one is: an
+        English dictaphone interview checked against the Norwegian seed guide matched nothing."""
         files = self.guide_files()
+        if language and len(files) > 1:
+            from .guide.loader import load_guide
+
+            def whisper_code(code: str) -> str:
+                return {"nb": "no", "nob": "no"}.get(code, code)
+
+            for path in files:
+                try:
+                    if whisper_code(load_guide(path).language) == whisper_code(language):
+                        return path
+                except UserError:
+                    continue  # a broken guide is reported where it is used, not here
         return files[0] if files else None
 
 

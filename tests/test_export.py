@@ -13,7 +13,7 @@ from docx import Document
 from lxml import etree
 
 from interview_tui.coverage.check import resolve_input
-from interview_tui.export.anonymise import PseudonymTable, suggest_names
+from interview_tui.export.anonymise import PseudonymTable, sentence_start_words, suggest_names
 from interview_tui.export.service import NamesLeftError, export
 from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore
@@ -122,6 +122,20 @@ def test_name_suggestions(reviewed_session):
     assert "Takk" not in names  # sentence starts are not names
     table = PseudonymTable.load(study.root)
     assert table.apply("Kari Nordmann og kari nordmann i Bodø") == "Informant A og Informant A i Byen"
+
+
+def test_names_that_start_a_sentence_are_suggested_too():
+    """Seen in a walk-through: "… was slow. Ola Hansen from the IT team helped us." — the whole
+    name starts a sentence and was never suggested, so it reached the export."""
+    lines = ["Yes, the first year was slow. Ola Hansen from the IT team helped us a lot.",
+             "Mostly I call them. Before Kari came we had no chat.", "Sigrid said it was fine.",
+             "I mostly write. Many do not answer, so many get a letter."]
+    transcript = Transcript(segments=[Segment(start=i * 5.0, end=i * 5.0 + 4, speaker="Informant", text=text)
+                                      for i, text in enumerate(lines)])
+    names = dict(suggest_names(transcript))
+    assert names == {"Ola Hansen": 1, "Kari": 1}
+    starts = dict(sentence_start_words(transcript))
+    assert starts == {"Sigrid": 1}  # "Mostly", "Many" are written in lower case elsewhere; "Yes" a function word
 
 
 def test_formats_follow_their_consumers(reviewed_session, tmp_path):
@@ -255,3 +269,20 @@ def test_a_mark_made_during_the_call_reaches_the_qdpx_as_a_coded_segment(reviewe
     assert any("Det skal vi komme tilbake til" in quote and "researcher's mark" in why for quote, why in marked)
     report = (tmp_path / f"{store.session.id}.coverage.md").read_text()
     assert "You and the check disagree on:** 1.3 (you: covered · check: not covered)" in report
+
+
+def test_an_export_with_names_nobody_decided_stops_and_says_which(study):
+    """No pseudonyms.yaml at all used to export every real name, silently."""
+    transcript = Transcript(audio_file="phone.wav", language="en", segments=[
+        Segment(start=0.0, end=4.0, speaker="Informant", text="I asked Ola Hansen at the office in Cromwell.")])
+    transcript.save(study.transcripts_dir / "phone.json")
+    refused = run_cli("--project", str(study.root), "export", str(study.transcripts_dir / "phone.json"), "--format", "txt")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "2 capitalised word(s) that pseudonyms.yaml neither replaces nor keeps: 'Ola Hansen', 'Cromwell'" \
+        in refused.stderr
+    assert not (study.transcripts_dir / "exports").exists()
+    PseudonymTable.load(study.root).decide("Ola Hansen", "Name A")
+    PseudonymTable.load(study.root).decide("Cromwell", None)  # kept: not a name, here
+    done = run_cli("--project", str(study.root), "export", str(study.transcripts_dir / "phone.json"), "--format", "txt")
+    assert done.returncode == 0, done.stderr
+    assert "I asked Name A at the office in Cromwell." in (study.transcripts_dir / "exports" / "phone.txt").read_text()

@@ -221,3 +221,23 @@ def test_the_guides_words_are_given_only_in_the_guides_language(study):
     assert norwegian.language == "no" and "aktivitetsplan" in norwegian.vocabulary
     english = options_for(target, Settings(language="en"))
     assert english.language == "en" and english.vocabulary is None
+
+
+def test_a_recording_brought_without_a_guide_is_heard_not_taken_for_norwegian(study):
+    """Seen in a walk-through: an English dictaphone file, transcribed with nothing said about its
+    language, came out half translated into Norwegian (the default was Bokmål). Now Whisper hears
+    the language; the settings or the guide still decide when they say."""
+    from interview_tui.core.transcription import options_for
+    from interview_tui.guide.loader import load_guide
+    from interview_tui.transcribe.targets import TranscriptionTarget
+
+    bare = TranscriptionTarget(study.root / "x.wav", study.transcripts_dir / "x.json", ("A", "B"), None)
+    assert options_for(bare, Settings()).language is None  # heard
+    assert options_for(bare, Settings(language="nn")).language == "nn"
+    guided = TranscriptionTarget(study.root / "x.wav", study.transcripts_dir / "x.json", ("A", "B"),
+                                 load_guide(SEED_GUIDE_NB))
+    assert options_for(guided, Settings()).language == "no"
+    assert options_for(guided, Settings(language="auto")).language is None  # written in the settings: heard
+    # checking such a transcript's coverage: the study's guide in the transcript's language
+    assert study.default_guide("en").name.endswith(".en.yaml")
+    assert study.default_guide("no").name.endswith(".nb.yaml")

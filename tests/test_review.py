@@ -336,3 +336,48 @@ async def test_uncertain_speakers_are_shown_found_and_a_whole_speaker_relabelled
         await pilot.press("u")
         await pilot.pause()
         assert [s.speaker for s in load_transcript(path).segments] == before
+
+
+async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
+    """Seen in a walk-through: a dictaphone interview exported with no pseudonyms.yaml kept
+    "Ola Hansen" and the places in every file, and said nothing. Now the export stops, the review
+    opens the names to decide, and the decisions (saved at once) make the next export clean."""
+    from interview_tui.ui.dialogs.names_dialog import NamesDialog
+
+    lines = [("Interviewer", "How did you end up in the office in Cromwell?"),
+             ("Informant", "I came from a youth centre. Ola Hansen asked me to apply, we met on Teams."),
+             ("Interviewer", "And the chat?"), ("Informant", "We use Teams for that too, and Ola Hansen set it up.")]
+    transcript = Transcript(audio_file="dictaphone.wav", model="base", language="en", speakers=["Interviewer", "Informant"],
+                            segments=[Segment(start=i * 5.0, end=i * 5.0 + 4, speaker=who, text=text)
+                                      for i, (who, text) in enumerate(lines)])
+    path = study.transcripts_dir / "dictaphone.json"
+    transcript.save(path)
+    exports = study.transcripts_dir / "exports"
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.push_screen(app.review_screen(str(path)))
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, NamesDialog) and not exports.exists()
+        assert [word for word, *_ in app.screen.words] == ["Ola Hansen", "Teams", "Cromwell"]
+        await pilot.press("enter")  # Ola Hansen: the proposed "Name A"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press("k")  # Teams: not a name
+        await pilot.press("enter", "ctrl+u", *"Town A", "enter")  # Cromwell
+        await pilot.pause()
+        assert (study.root / "pseudonyms.yaml").read_text() == "Cromwell: Town A\nOla Hansen: Name A\nTeams: Teams\n"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        exported = (exports / "dictaphone.txt").read_text()
+        assert "Name A asked me" in exported and "office in Town A" in exported and "on Teams" in exported
+        assert not {"Ola", "Hansen", "Cromwell"} & set(exported.replace(",", " ").replace(".", " ").split())
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NamesDialog)
+        await pilot.press("ctrl+q")  # Ctrl+Q quits from inside a dialog too
+        await pilot.pause()
+        assert not app.is_running

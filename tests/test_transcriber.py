@@ -312,15 +312,19 @@ def test_cli_bad_inputs_give_clear_errors_and_write_nothing(study, tmp_path, eng
 
 def test_a_fresh_study_transcribes_offline_with_the_best_model_here(study, english):
     """No settings, no --model: the default (``auto``) takes the best model on this computer —
-    the multilingual base from PyPI here — says which, and the transcript records it."""
+    the multilingual base from PyPI here — says which, and the transcript records it. A recording
+    brought without a session or --language is heard, and the language found is said (the default
+    was Bokmål, and an English dictaphone interview came out half translated)."""
     best = best_model_here()
-    result = cli("--project", str(study.root), "transcribe", str(english.path), "--language", "en")
+    result = cli("--project", str(study.root), "transcribe", str(english.path))
     assert result.returncode == 0, result.stderr
     assert f"model: {best} (the best on this computer" in result.stderr
+    assert "language: en (heard in the recording; --language to choose)" in result.stdout
     transcript = load_transcript(study.transcripts_dir / f"{english.path.stem}.json")
-    assert transcript.model == best and "contact" in transcript.text.lower()
+    assert transcript.model == best and transcript.language == "en" and "contact" in transcript.text.lower()
     shown = cli("--project", str(study.root), "settings")
     assert f"model: 'auto'  (default; on this computer: {best})" in shown.stdout, shown.stdout
+    assert "language: 'auto'  (default; the guide's language, or heard in a recording without a guide)" in shown.stdout
 
 
 def best_model_here() -> str:

@@ -65,7 +65,7 @@ def run_export(args) -> int:
 
 def run_names(args) -> int:
     from ..coverage.check import resolve_input
-    from ..export.anonymise import PseudonymTable, suggest_names
+    from ..export.anonymise import PseudonymTable, sentence_start_words, suggest_names
     from ..study import Study
 
     study = Study.at(args.project).require()
@@ -73,10 +73,16 @@ def run_names(args) -> int:
     table = PseudonymTable.load(study.root)
     known = set(table.mapping) | set(table.mapping.values())
     suggestions = suggest_names(source.transcript, known)
-    if not suggestions:
+    starts = sentence_start_words(source.transcript, known)
+    if not suggestions and not starts:
         print("no capitalised names found that are not already in pseudonyms.yaml")
         return 0
-    print(f"Capitalised words in {source.name} (add real names to {table.path}):")
-    for name, count in suggestions:
-        print(f"  {name}: {count}×")
+    if suggestions:
+        print(f"Capitalised words in {source.name} (add real names to {table.path}):")
+        for name, count in suggestions:
+            print(f"  {name}: {count}×")
+    if starts:
+        print("Capitalised only where a sentence starts (a name, or just the first word?):")
+        for name, count in starts:
+            print(f"  {name}: {count}×")
     return 0

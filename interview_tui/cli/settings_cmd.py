@@ -29,7 +29,10 @@ def run(args) -> int:
         value = getattr(settings, name)
         origin = "environment" if os.environ.get(f"INTERVIEW_TUI_{name.upper()}") else \
             ("file" if name in settings.model_fields_set else "default")
-        print(f"  {name}: {value!r}  ({origin}{_what_auto_means(settings) if name == 'model' else ''})")
+        meaning = _what_auto_means(settings) if name == "model" else ""
+        if name == "language" and origin == "default":
+            meaning = "; the guide's language, or heard in a recording without a guide"
+        print(f"  {name}: {value!r}  ({origin}{meaning})")
     return 0
 
 

@@ -99,8 +99,13 @@ def run(args) -> int:
                        + ", ".join(p.name[len(target.output.stem) + 1:] for p in written))
             if target.keeps_session_transcript:
                 summary += " — a new version; the session keeps its reviewed transcript"
+            heard = ""
+            if options.language is None:  # nobody said which: say what Whisper heard, so a wrong guess shows
+                heard = f", language {job.transcript.language} as heard — give --language if that is wrong"
+                summary += f"\nlanguage: {job.transcript.language} (heard in the recording; --language to choose)"
             count = len(job.transcript.segments)
-            short = f"{target.output.name}: {count} segment{'' if count == 1 else 's'} (model {job.transcript.model})"
+            short = (f"{target.output.name}: {count} segment{'' if count == 1 else 's'} "
+                     f"(model {job.transcript.model}{heard})")
             if job.transcript.language in ("no", "nn") and not Path(job.transcript.model).is_dir():
                 short += " — for Norwegian, NB-Whisper is far more accurate: README, 'Norwegian model'"
             report.done(summary, f"{target.output.name}\t{short}")

@@ -35,8 +35,11 @@ def options_for(target: TranscriptionTarget, settings: Settings, *, model: str |
                 guide: Guide | None = None, threads: int = 0) -> TranscribeOptions:
     guide = guide or target.guide
     if language is None:
-        # A language chosen in the settings wins; otherwise the guide's (nb → Whisper's "no").
-        language = settings.language if "language" in settings.model_fields_set or guide is None else guide.language
+        # A language chosen in the settings wins; otherwise the guide's (nb → Whisper's "no"). A
+        # recording brought without a guide is heard: a default of Norwegian turned an English
+        # dictaphone interview half into Norwegian (Whisper translates when told the wrong language).
+        chosen = "language" in settings.model_fields_set
+        language = settings.language if chosen or guide is None else guide.language
     # The guide's words help only in the guide's own language: Norwegian keywords given to an English
     # transcription came out as words nobody said ("kontakt" for "contact").
     same_language = guide is not None and whisper_language(guide.language) == whisper_language(language)

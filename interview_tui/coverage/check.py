@@ -46,7 +46,7 @@ def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> Cov
     notes: tuple[str, ...] = ()
     guide = explicit_guide or (store.session.guide if store else None)
     if guide is None:
-        default = study.default_guide()
+        default = study.default_guide(transcript.language)
         if default is None:
             raise UserError(f"{ref}: which guide? pass --guide FILE")
         guide = load_guide(default)

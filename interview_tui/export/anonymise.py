@@ -74,8 +74,11 @@ def _name_pattern(name: str) -> str:
 
 class PseudonymTable:
     def __init__(self, mapping: dict[str, str], path: Path | None = None):
-        self.mapping = {unicodedata.normalize("NFC", str(real)).strip(): str(replacement).strip()
-                        for real, replacement in mapping.items() if str(real).strip()}
+        entries = {unicodedata.normalize("NFC", str(real)).strip(): str(replacement).strip()
+                   for real, replacement in mapping.items() if str(real).strip()}
+        # "Cromwell: Cromwell" — a capitalised word the researcher looked at and kept: not a name.
+        self.kept = {real for real, replacement in entries.items() if fold(real) == fold(replacement)}
+        self.mapping = {real: replacement for real, replacement in entries.items() if real not in self.kept}
         self.path = path
         # Each part of a full name is a name too ("Nordmann said…"); a part the table names on
         # its own keeps its own replacement.
@@ -107,11 +110,38 @@ class PseudonymTable:
         return cls({str(k): str(v) for k, v in data.items()}, path)
 
     def save(self) -> None:
-        atomic_write_text(self.path, yaml.safe_dump(self.mapping, allow_unicode=True, sort_keys=True))
+        table = {**self.mapping, **{word: word for word in self.kept}}
+        atomic_write_text(self.path, yaml.safe_dump(table, allow_unicode=True, sort_keys=True))
 
     @property
     def empty(self) -> bool:
         return not self.mapping
+
+    def decides(self, name: str) -> bool:
+        """Whether the table says what a capitalised word is: a real name it replaces, or kept."""
+        kept, name = {fold(word) for word in self.kept}, unicodedata.normalize("NFC", name)
+        return fold(name) in kept or self.apply(name) != name or all(
+            fold(part) in kept for part in name.split())
+
+    def undecided(self, transcript: Transcript) -> list[tuple[str, int]]:
+        """Capitalised words inside sentences that the table neither replaces nor keeps: an export
+        would carry them as they are, and a real name among them is the worst leak there is."""
+        return [(name, count) for name, count in suggest_names(transcript, limit=10_000) if not self.decides(name)]
+
+    def decide(self, word: str, replacement: str | None, *, forget: bool = False) -> None:
+        """The researcher's decision on one word, saved at once: its replacement, or None to keep
+        it; ``forget``: undecided again (a slip of the key taken back)."""
+        word = unicodedata.normalize("NFC", word).strip()
+        self.mapping.pop(word, None)
+        self.kept.discard(word)
+        if forget:
+            pass
+        elif replacement is None or fold(replacement) == fold(word):
+            self.kept.add(word)
+        else:
+            self.mapping[word] = replacement.strip()
+        self.__init__({**self.mapping, **{w: w for w in self.kept}}, self.path)  # patterns rebuilt
+        self.save()
 
     def apply(self, text: str) -> str:
         """Every real name replaced (genitive endings kept), and phone numbers taken out."""
@@ -183,14 +213,48 @@ def _genitive_of(ending: str) -> str:
 
 
 def suggest_names(transcript: Transcript, known: set[str] = frozenset(), limit: int = 30) -> list[tuple[str, int]]:
-    """Capitalised words not at the start of a sentence: names and places to consider."""
+    """Capitalised words not at the start of a sentence, and capitalised runs that start one
+    ("Ola Hansen from the IT team helped" — a whole name was skipped as a sentence start and never
+    suggested): names and places to consider."""
     counts: Counter = Counter()
+    for name, at_start in _capitalised(transcript):
+        if at_start:
+            first, _, rest = name.partition(" ")
+            if not rest:
+                continue  # one word starting a sentence: ``sentence_start_words``
+            if first.lower() in _common_words(transcript):
+                name = rest  # "Before Kari …": the name is the second word
+        if name not in known and name.upper() != name:
+            counts[name] += 1
+    return counts.most_common(limit)
+
+
+def sentence_start_words(transcript: Transcript, known: set[str] = frozenset(),
+                         limit: int = 30) -> list[tuple[str, int]]:
+    """Single capitalised words at the start of a sentence that are neither function words nor
+    written in lower case anywhere in the transcript: "Ola said…" may be a name; "Mostly" is not."""
+    common = _common_words(transcript)
+    counts: Counter = Counter()
+    for name, at_start in _capitalised(transcript):
+        if at_start and " " not in name and name.lower() not in common and name not in known:
+            counts[name] += 1
+    named = {name for name, _ in suggest_names(transcript, known, limit=10_000)}
+    return [(name, count) for name, count in counts.most_common() if name not in named][:limit]
+
+
+def _capitalised(transcript: Transcript):
     for segment in transcript.segments:
         for match in _CAPITALISED.finditer(segment.text):
-            before = segment.text[: match.start()]
-            if _SENTENCE_START.search(before):
-                continue
-            name = match.group(1)
-            if name not in known and name.upper() != name:
-                counts[name] += 1
-    return counts.most_common(limit)
+            yield match.group(1), bool(_SENTENCE_START.search(segment.text[: match.start()]))
+
+
+def _common_words(transcript: Transcript) -> set[str]:
+    """Words that are words, not names: function words of the interview languages, and every
+    word the transcript itself writes in lower case (a sentence's "Mostly" is "mostly" elsewhere)."""
+    from stop_words import get_stop_words
+
+    common = {word for segment in transcript.segments for word in _WORD.findall(segment.text) if word.islower()}
+    for language in ("english", "norwegian", "danish", "swedish", "german"):
+        common.update(get_stop_words(language))
+    return common | {"yes", "yeah", "no", "ok", "okay", "thank", "thanks", "hello", "hi", "good", "well", "right",
+                     "ja", "nei", "takk", "hei", "bra", "jo", "mm", "mhm", "oh", "so", "and", "but"}

@@ -20,7 +20,7 @@ from ..errors import UserError
 from ..fileio import atomic_write_text, private_folder
 from ..model.timefmt import hms
 from ..study import folder_inside
-from .anonymise import PseudonymTable
+from .anonymise import TABLE_NAME, PseudonymTable
 from .coverage_report import report_html, report_markdown
 from .docx_format import write_docx
 from .qdpx import write_qdpx
@@ -35,6 +35,17 @@ NOT_ANONYMISED_FOLDER = "not-anonymised"
 
 class NamesLeftError(UserError):
     pass
+
+
+class NamesUndecidedError(NamesLeftError):
+    """Capitalised words nobody has looked at: each front end says how to decide them."""
+
+    def __init__(self, words: list[tuple[str, int]], table: Path):
+        self.words, self.table = words, table
+        shown = ", ".join(f"'{word}'" for word, _ in words[:8]) + (f" and {len(words) - 8} more" if len(words) > 8 else "")
+        super().__init__(f"{len(words)} capitalised word(s) that {table.name} neither replaces nor keeps: {shown} — "
+                         f"add each real name as 'Real name: Replacement' and each word that is not a name as "
+                         f"'Word: Word' (`interview-tui names` lists them), or export with --force to keep them as they are")
 
 
 @dataclass
@@ -112,6 +123,10 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
                            for where, word, real in leftovers[:8])
         raise NamesLeftError(f"possible names left after anonymising — {listed}. Add them to "
                              f"{table.path.name}, or export with --force if they are not names")
+    if anonymise and not force:  # after the near-misses: "'Karri' (like 'Kari Nordmann')" says more
+        undecided = table.undecided(source.transcript)
+        if undecided:
+            raise NamesUndecidedError(undecided, table.path or study_root / TABLE_NAME)
     anonymised = CoverageInput(name, transcript, source.guide, source.store, source.notes)
     stem = source.store.session.id if source.store else name
     notice = DIALECT_NOTICE if needs_bokmal else None

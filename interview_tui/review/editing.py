@@ -131,6 +131,21 @@ class TranscriptEditor:
             segment.flags = [flag for flag in segment.flags if flag != UNCERTAIN_SPEAKER]
         self.save()
 
+    def next_speaker(self, current: str) -> str:
+        """The speaker after ``current`` in the transcript's list (then those only segments name)."""
+        speakers = list(dict.fromkeys([*self.transcript.speakers, *(s.speaker for s in self.segments)]))
+        return speakers[(speakers.index(current) + 1) % len(speakers)] if current in speakers else speakers[0]
+
+    def turn_around(self, index: int) -> tuple[int, int]:
+        """The first and last segment of the turn ``index`` is in: its neighbours of the same speaker."""
+        segments = self.segments
+        current, first, last = segments[index].speaker, index, index
+        while first > 0 and segments[first - 1].speaker == current:
+            first -= 1
+        while last + 1 < len(segments) and segments[last + 1].speaker == current:
+            last += 1
+        return first, last
+
     def swap_speakers(self, one: str, other: str) -> int:
         """Every segment of one speaker becomes the other's and the other way round — the fix when
         the transcriber told the voices apart on a one-channel recording but named the roles

@@ -51,7 +51,9 @@ class InterviewApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "interview-tui"
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; Ctrl+P stays free
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit"), Binding("ctrl+r", "reconnect", "Reconnect audio", show=False)]
+    # priority: a dialog (a ModalScreen) would otherwise swallow Ctrl+Q, and a user who pressed it
+    # and typed on, thinking the app had closed, typed into the dialog (seen in tmux).
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True), Binding("ctrl+r", "reconnect", "Reconnect audio", show=False)]
 
     rec_state: reactive[str] = reactive("off")
     last_warning: reactive[str] = reactive("")

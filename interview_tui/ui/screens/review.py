@@ -9,21 +9,21 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
 
 from ...coverage.embeddings import VectorCache, vectors_path
 from ...coverage.matcher import CoverageMatcher
-from ...coverage.report import STATUS_SYMBOLS
 from ...errors import UserError
 from ...model.timefmt import hms
 from ...review.editing import TranscriptEditor
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_dialog import EditDialog
 from ..dialogs.find_replace import FindReplaceDialog
+from ..dialogs.names_dialog import NamesDialog
 from ..dialogs.note_dialog import NoteDialog
+from ..widgets.coverage_panel import CoveragePanel
 from ..widgets.segment_table import SegmentTable
 
 
@@ -50,7 +50,8 @@ class ReviewScreen(Screen):
         Binding("k", "speaker", "Speaker", show=False), Binding("K", "turn_speaker", "Speaker of turn", show=False),
         Binding("S", "swap_speakers", "Swap speakers everywhere", show=False),
         Binding("u", "undo", "Undo"), Binding("f", "find", "Find/replace", show=False),
-        Binding("x", "export", "Export"), Binding("t", "tag", "Tag item", show=False),
+        Binding("x", "export", "Export"), Binding("n", "names", "Names", show=False),
+        Binding("t", "tag", "Tag item", show=False),
         Binding("g", "guide", "Guide panel", show=False), Binding("h", "toggle_guide", "Hide/show guide", show=False),
         Binding("question_mark", "app.help", "Keys"),
     ]
@@ -68,9 +69,7 @@ class ReviewScreen(Screen):
         with Horizontal(id="review"):
             yield SegmentTable(id="segments")
             if self.guide is not None:
-                with Vertical(id="guide-panel"):
-                    yield Static("Guide coverage (Enter jumps to the evidence)", classes="section")
-                    yield OptionList(Option("checking the guide's coverage…", disabled=True), id="coverage")
+                yield CoveragePanel(id="guide-panel")
         yield Static(id="review-status")
         yield Footer()
 
@@ -138,15 +137,7 @@ class ReviewScreen(Screen):
 
     def _show_coverage(self, report) -> None:
         self.report = report
-        options = []
-        for item in self.report.items:
-            indent = {"theme": "", "question": " ", "followup": "   "}[item.kind]
-            differs = " ≠" if item.disagreement else ""  # you and the check disagree: look again
-            options.append(Option(Text(f"{indent}{STATUS_SYMBOLS[item.status]}{differs} {item.id} {item.text[:40]}"),
-                                  id=item.id))
-        panel = self.query_one("#coverage", OptionList)
-        panel.clear_options()
-        panel.add_options(options)
+        self.query_one(CoveragePanel).show(report)
 
     # --- playback ----------------------------------------------------------------------------
     @needs_a_segment
@@ -262,23 +253,19 @@ class ReviewScreen(Screen):
             panel.display = not panel.display
             self.query_one(SegmentTable).focus()
 
-    def _next_speaker(self, current: str) -> str:
-        speakers = list(dict.fromkeys([*self.editor.transcript.speakers, *(s.speaker for s in self.editor.segments)]))
-        return speakers[(speakers.index(current) + 1) % len(speakers)] if current in speakers else speakers[0]
-
     @needs_a_segment
     def action_speaker(self) -> None:
         """The next speaker for this segment."""
         self._last_turn = None
         current = self.editor.segments[self.row].speaker
-        self.editor.set_speaker(self.row, self.row, self._next_speaker(current))
+        self.editor.set_speaker(self.row, self.row, self.editor.next_speaker(current))
         self.refresh_rows()
 
     @needs_a_segment
     def action_swap_speakers(self) -> None:
         """This segment's speaker and the next swapped in the whole transcript (roles the wrong way round)."""
         current = self.editor.segments[self.row].speaker
-        other = self._next_speaker(current)
+        other = self.editor.next_speaker(current)
         changed = self.editor.swap_speakers(current, other)
         self._last_turn = None
         self.refresh_rows(reload=True)
@@ -294,12 +281,8 @@ class ReviewScreen(Screen):
         if self._last_turn and self._last_turn[0] <= row <= self._last_turn[1]:
             first, last = self._last_turn
         else:
-            first, last = row, row
-            while first > 0 and segments[first - 1].speaker == current:
-                first -= 1
-            while last + 1 < len(segments) and segments[last + 1].speaker == current:
-                last += 1
-        self.editor.set_speaker(first, last, self._next_speaker(current))
+            first, last = self.editor.turn_around(row)
+        self.editor.set_speaker(first, last, self.editor.next_speaker(current))
         self._last_turn = (first, last)
         self.refresh_rows(reload=True)
         self.notify(f"Segments {first + 1}–{last + 1} now: {segments[row].speaker}.")
@@ -307,20 +290,39 @@ class ReviewScreen(Screen):
     def action_export(self) -> None:
         """Anonymised exports in every format (stops, and says why, if a name seems left in)."""
         from ...coverage.check import CoverageInput
-        from ...export.service import ALL_FORMATS, export
+        from ...export.service import ALL_FORMATS, NamesUndecidedError, export
 
         study = self.app.study
         name = self.store.session.pseudonym if self.store else self.editor.path.stem
-        source = CoverageInput(name, self.editor.transcript, self.guide, self.store) if self.guide else None
-        if source is None:
-            self.notify("Export needs the guide (open the review from a session).", severity="warning")
-            return
+        guide = self.guide
+        if guide is None:  # a transcript brought without a session: the study's guide in its language
+            from ...guide.loader import load_guide
+
+            default = study.default_guide(self.editor.transcript.language)
+            if default is None:
+                self.notify(f"Export needs a guide: put one in {study.guides_dir}.", severity="warning")
+                return
+            try:
+                guide = load_guide(default)
+            except UserError as exc:
+                self.notify(str(exc), severity="error", timeout=15)
+                return
+        source = CoverageInput(name, self.editor.transcript, guide, self.store)
         try:
             result = export(source, study.root, study.transcripts_dir / "exports", ALL_FORMATS)
+        except NamesUndecidedError as exc:
+            self.notify(f"Not exported: {len(exc.words)} capitalised word(s) to decide first — a real name gets a "
+                        "replacement, other words are kept. Then press x again.", severity="warning", timeout=15)
+            self.action_names()
+            return
         except UserError as exc:
             self.notify(str(exc), severity="error", timeout=15)
             return
         self.notify(f"Exported {len(result.files)} files to {study.transcripts_dir / 'exports'}.", timeout=8)
+
+    def action_names(self) -> None:
+        """The names and places the export replaces, decided word by word (pseudonyms.yaml)."""
+        NamesDialog.open_over(self, self.editor.transcript)
 
     def action_find(self) -> None:
         def done(pair) -> None:
