@@ -210,3 +210,15 @@ def test_audio_given_as_a_transcript_is_refused(study, tmp_path):
     result = run_cli("--project", str(study.root), "coverage", str(wav), "--guide", str(SEED_GUIDE_NB))
     assert result.returncode == 1 and "a recording, not a transcript" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_evidence_is_listed_in_the_talks_order_when_times_are_whole_seconds():
+    """noScribe writes whole seconds: a question and its reply can start in the same second, and
+    the reply was listed (and quoted in the table) before the question it answers."""
+    text = ("[00:00:12] Interviewer: How do you get in contact with your clients who use drugs?\n"
+            "[00:00:12] Informant: Mostly by phone, and I write in the activity plan when they do not answer.\n")
+    report = CoverageMatcher(load_guide(SEED_GUIDE_EN)).match(parse_plain_text(text, "noscribe"))
+    asked = [item for item in report.items if item.evidence and item.evidence[0].role == "asked"]
+    assert asked, [(i.id, [(e.role, e.segment) for e in i.evidence]) for i in report.items if i.evidence]
+    for item in report.items:
+        assert [e.segment for e in item.evidence] == sorted(e.segment for e in item.evidence)

@@ -174,7 +174,8 @@ def test_an_outline_typed_in_word_gets_its_briefing_debriefing_and_consent(tmp_p
     assert "'Ask for consent to record' is taken as the consent to record" in result.stderr
     checked = run_cli("guide", "check", str(path))
     assert checked.returncode == 0 and "note — 'Ask for consent to record' is taken as the consent" in checked.stdout
-    for norwegian in ("## Innledning\n- Samtykke til lydopptak\n- Formålet\n", "## Introduksjon\n- Bekreft samtykke\n"):
+    for norwegian in ("## Innledning\n- Samtykke til lydopptak\n- Formålet\n", "## Introduksjon\n- Bekreft samtykke\n",
+                      "## Einleitung\n- Vorstellung\n- Einverständnis zur Aufnahme\n"):  # German, seen in a walk-through
         assert parse_markdown_outline(norwegian + "## Tema\n1. Spørsmål?\n## Avrunding\n- Takk\n").consent_item()
     two = "## Introduction\n- Consent to record\n- Consent to quote\n## Theme\n1. Question?\n"
     assert parse_markdown_outline(two).consent_item() is None  # which one is not ours to guess

@@ -135,4 +135,6 @@ def evidence_of(found: Found) -> list[Evidence]:
             # one line per segment and role: the strongest reason wins (a mark over keywords…)
             if key not in best or score > best[key].score:
                 best[key] = _evidence(view, role, score, reason)
-    return sorted(best.values(), key=lambda e: (e.start, e.role))
+    # In the talk's order: by segment as well as time — noScribe's times are whole seconds, and a
+    # question and its reply can start in the same one (the reply was listed, and quoted, first).
+    return sorted(best.values(), key=lambda e: (e.start, e.segment, e.role))

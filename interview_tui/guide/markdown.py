@@ -180,7 +180,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
     return guide_from_data(data, source, line_map)
 
 
-_CONSENT_WORDS = re.compile(r"\b(consent|samtykk|samtyck|einwillig|zustimm)", re.IGNORECASE)
+_CONSENT_WORDS = re.compile(r"\b(consent|samtykk|samtyck|einwillig|einverst|zustimm)", re.IGNORECASE)
 
 
 def inferred_consent(briefing: list) -> int | None:
