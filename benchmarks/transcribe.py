@@ -128,11 +128,20 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
         e, n, i = errors(said, given)
         our_wrong, our_words, our_inserted = our_wrong + e, our_words + n, our_inserted + i
     sa_wer = our_wrong / our_words
+    # The app gives the session's guide as the prompt: measured too (a prompt can drop words).
+    _, _, prompted = ours(audio, study, args.model, "en", GUIDE)
+    prompted_wrong = prompted_inserted = 0
+    for channel, speaker in enumerate(("Interviewer", "Informant")):
+        said = " ".join(text for who, text, *_ in turns if who == speaker)
+        e, _, i = errors(said, " ".join(s["text"] for s in prompted["segments"] if s["channel"] == channel))
+        prompted_wrong, prompted_inserted = prompted_wrong + e, prompted_inserted + i
     p, o = statistics.median(plain_times), statistics.median(our_times)
     print(f"\n{voice}, {args.script} interview: {duration / 60:.1f} min, {len(turns)} turns (back-channels and overlaps), {words} words, "
           f"model {args.model}, median of {args.repeat}")
     print(f"  plain faster-whisper  {p:6.1f} s  WER    {plain_wer:.3f}  inserted {plain_inserted:3d}  peak {plain_rss:5.0f} MiB")
     print(f"  interview-tui         {o:6.1f} s  SA-WER {sa_wer:.3f}  inserted {our_inserted:3d}  peak {our_rss:5.0f} MiB")
+    print(f"  interview-tui, with the guide's words as the prompt (as the app):  SA-WER {prompted_wrong / our_words:.3f}  "
+          f"inserted {prompted_inserted:3d}")
     print(f"  time ratio {o / p:.2f} (goal <= 0.60)   accuracy {100 * (sa_wer - plain_wer):+.1f} points (goal <= +1.0)")
     if args.load:
         hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])

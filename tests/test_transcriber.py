@@ -455,3 +455,25 @@ def test_speech_no_word_was_found_in_is_found_again():
     assert uncovered(regions, words + [(12.5, 13.8)], 2.0) == [Region(1.5, 6.0), Region(6.5, 10.0)]
     assert uncovered([Region(0.0, 1.5)], [], 2.0) == []  # too short to matter (padding)
 
+
+
+def test_a_sentence_the_prompt_made_whisper_skip_is_found_again(tmp_path):
+    """Recorded in a walk-through: the app's speakerphone set-up (one channel, PulseAudio, 44.1 kHz,
+    kept here at 16 kHz as FLAC; a Piper voice and its pitch-shifted twin through a phone band).
+    With the guide's words as the prompt, base wrote the informant's "Yes, the first year was
+    slow. Ola Hansen from the IT team helped us a lot." as nothing and stretched the interviewer's
+    "Thank you," over its four seconds; without the prompt the same file was right. A word placed
+    over more than a second no longer counts as covering the speech under it."""
+    from interview_tui.transcribe.models import resolve_model
+
+    recording = REPO / "tests" / "fixtures" / "speakerphone-recorded.flac"
+    vocabulary = ", ".join(load_guide(SEED_GUIDE_EN).vocabulary())
+    job = TranscriptionJob(recording, tmp_path / "call.json",
+                           TranscribeOptions(model="base", language="en", vocabulary=vocabulary),
+                           model=load_whisper(str(resolve_model("base")), "cpu"))
+    list(job.run())
+    text = " ".join(job.transcript.text.lower().replace(",", " ").replace(".", " ").split())
+    assert "first year was slow" in text and "from the it team helped us a lot" in text, text
+    assert "thank you" in text and "easier than i thought" in text, text
+    words = [w for s in job.transcript.segments for w in s.words]
+    assert [w.start for w in words] == sorted(w.start for w in words)  # each word where it was said, in order

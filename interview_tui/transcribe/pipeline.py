@@ -25,7 +25,7 @@ from ..fileio import atomic_write_text
 from .audio_input import SAMPLE_RATE, Recording, file_sha256
 from ..model.transcript import Segment, Transcript, Word
 from ..session.roles import MIXED_LABEL
-from .segments import looks_like_a_loop, snap_turn_starts, split_into_segments
+from .segments import is_stretched, looks_like_a_loop, snap_turn_starts, split_into_segments, without_stretched_words
 from .speakers import guide_question_score, label_speakers
 from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
 
@@ -47,8 +47,6 @@ MISSED_SPEECH_SECONDS = 2.0
 """A stretch of a speech region this long with no decoded word in it is decoded again (regions
 come padded by 0.3 s, and the words' ends are Whisper's: shorter gaps are the padding)."""
 MISSED_SPEECH_PASSES = 2
-
-
 @dataclass(frozen=True)
 class TranscribeOptions:
     model: str = "auto"
@@ -348,7 +346,8 @@ class TranscriptionJob:
         inventing them is likeliest), twice at most."""
         new: list[Segment] = []
         for _ in range(MISSED_SPEECH_PASSES):
-            words = [(w.start - window.start, w.end - window.start) for seg in found + new for w in seg.words]
+            words = [(w.start - window.start, w.end - window.start) for seg in found + new for w in seg.words
+                     if not is_stretched(w)]
             missed = uncovered(regions, words, MISSED_SPEECH_SECONDS)
             if not missed or self.cancel.is_set():
                 break
@@ -359,6 +358,7 @@ class TranscriptionJob:
             more = [seg for result in decoded for seg in self._segments_of(result, retry, audio, window, speaker, language)]
             if not more:
                 break
+            found[:] = without_stretched_words(found, more)
             new.extend(more)
         return new
 

@@ -78,3 +78,48 @@ def split_into_segments(words: list[Word], speaker: str, channel: int) -> list[S
             close()
     close()
     return segments
+
+
+STRETCHED_WORD_SECONDS = 1.0
+"""A word Whisper placed over more than this is not taken to cover the speech under it: with the
+guide's words as the prompt, an informant's whole sentence was written as nothing, and the
+interviewer's "Thank you," after it was stretched over the four seconds (seen in a walk-through;
+the same file without the prompt was right). Such a stretch is decoded again, and the stretched
+words give way to what that finds."""
+
+
+def is_stretched(word: Word) -> bool:
+    return word.end - word.start > STRETCHED_WORD_SECONDS
+
+
+def without_stretched_words(found: list[Segment], decoded_again: list[Segment]) -> list[Segment]:
+    """``found`` with its stretched words (longer than STRETCHED_WORD_SECONDS) moved off the speech
+    decoded again: what was said there is the new words, and a stretched word lies somewhere in
+    its span, so it goes into the larger part of that span the new words leave (the interviewer's
+    "Thank you," after the informant's recovered sentence), or, with no room left, goes (it was
+    the new words, written once more)."""
+    spans = [(w.start, w.end) for seg in decoded_again for w in seg.words]
+    kept = []
+    for segment in found:
+        words = list(segment.words)
+        stretched = [i for i, w in enumerate(words) if is_stretched(w)
+                     and any(start < w.end and end > w.start for start, end in spans)]
+        if not stretched:
+            kept.append(segment)
+            continue
+        low, high = words[stretched[0]].start, words[stretched[-1]].end
+        inside = [(start, end) for start, end in spans if start < high and end > low]
+        before, after = (low, min(s for s, _ in inside)), (max(e for _, e in inside), high)
+        room = max(before, after, key=lambda span: span[1] - span[0])
+        moved = []
+        if room[1] - room[0] >= 0.15:
+            step = (room[1] - room[0]) / len(stretched)
+            moved = [words[i].model_copy(update={"start": round(room[0] + k * step, 3),
+                                                 "end": round(room[0] + (k + 1) * step, 3)})
+                     for k, i in enumerate(stretched)]
+        words = [w for i, w in enumerate(words) if i not in stretched] + moved
+        words.sort(key=lambda w: w.start)
+        if words:
+            kept.append(segment.model_copy(update={"words": words, "start": words[0].start, "end": words[-1].end,
+                                                   "text": "".join(w.word for w in words).strip()}))
+    return kept
