@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -222,3 +224,29 @@ def test_evidence_is_listed_in_the_talks_order_when_times_are_whole_seconds():
     assert asked, [(i.id, [(e.role, e.segment) for e in i.evidence]) for i in report.items if i.evidence]
     for item in report.items:
         assert [e.segment for e in item.evidence] == sorted(e.segment for e in item.evidence)
+
+
+def test_an_app_session_is_checked_like_its_transcript_alone():
+    """Seen in a walk-through: the same transcript, checked with its session (which leaves the
+    briefing out) and without, disagreed: two questions 8 s apart were read as one across the
+    informant's answer between them (the turns between were looked up by position in a list that
+    had left the briefing out), the pair's keywords named 2.1, and 1.1 was lost."""
+    from interview_tui.session.model import PhaseChange
+
+    turns = [("Interviewer", "Hello, and thank you for taking part, is it all right that I record this conversation?"),
+             ("Informant", "Yes, that is fine with me."),
+             ("Interviewer", "Good, how did you end up working as a counselor at the office in Bergen?"),
+             ("Informant", "I started eight years ago, before that I worked at a youth centre in Tromsø."),
+             ("Interviewer", "How do you usually reach the people you follow up?"),
+             ("Informant", "Mostly I call them, many do not pick up, so I write in the activity plan instead."),
+             ("Interviewer", "Were there things that made it hard at first to use the digital tools?"),
+             ("Informant", "Yes, the first year was slow. The IT team helped us a lot.")]
+    transcript = Transcript(speakers=["Interviewer", "Informant"], segments=[
+        Segment(start=5.0 + 4 * i, end=8.0 + 4 * i, speaker=who, text=text) for i, (who, text) in enumerate(turns)])
+    store = SessionStore.create(Path(tempfile.mkdtemp()), load_guide(SEED_GUIDE_EN), pseudonym="C")
+    store.session.phase_changes = [PhaseChange(phase="briefing"), PhaseChange(phase="conduct", call_time=13.5)]
+    matcher = CoverageMatcher(load_guide(SEED_GUIDE_EN))
+    alone = {i.id: i.auto_status for i in matcher.match(transcript).items}
+    with_session = {i.id: i.auto_status for i in matcher.match(transcript, store.session).items}
+    assert alone["1.1"] == with_session["1.1"] == "covered"
+    assert with_session == alone

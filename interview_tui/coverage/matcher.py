@@ -379,7 +379,10 @@ class CoverageMatcher:
         return (found[0][0].item.id, found[0][1]) if found else None
 
     def _adjacent(self, first: SegmentView, second: SegmentView, views: list[SegmentView]) -> bool:
-        between = views[first.index + 1: second.index]
+        # By segment index, not position: ``views`` leaves out the briefing and unusable segments,
+        # and slicing it by index skipped an informant's whole answer between two questions (an
+        # app session's coverage differed from the same transcript's without its session).
+        between = [v for v in views if first.index < v.index < second.index]
         return second.segment.start - first.segment.end < 30 and sum(v.words for v in between) < 5
 
     def _attribute(self, profiles: list[ItemProfile], stems: set[str]):

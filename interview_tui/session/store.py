@@ -300,3 +300,9 @@ def unfinished_sessions(recordings_dir: Path) -> list[tuple[Path, Session]]:
     """Sessions that were never ended (the app or the laptop died), newest first."""
     return [(path, session) for path, session, error in find_sessions(recordings_dir)
             if session is not None and not session.ended and session.consent != "refused"]
+
+
+def finished_sessions(recordings_dir: Path) -> list[tuple[Path, Session]]:
+    """Interviews that were ended (not refused), newest first: to transcribe, review or export later."""
+    return [(path, session) for path, session, error in find_sessions(recordings_dir)
+            if session is not None and session.ended and session.consent != "refused"]

@@ -22,7 +22,7 @@ from ..errors import UserError
 from ..record.devices import list_input_devices
 from ..record.recorder import Recorder
 from ..session.model import AudioSetup
-from ..session.store import SessionStore, unfinished_sessions
+from ..session.store import SessionStore, finished_sessions, unfinished_sessions
 from ..settings import Settings
 from ..study import Study
 from .dialogs.confirm import ConfirmDialog
@@ -123,6 +123,9 @@ class InterviewApp(App):
 
     def unfinished(self):
         return unfinished_sessions(self.study.recordings_dir)
+
+    def finished(self):
+        return finished_sessions(self.study.recordings_dir)
 
     def input_devices(self):
         if not self.audio_enabled:
@@ -315,6 +318,16 @@ class InterviewApp(App):
         phase = session.phase if session.phase in PHASE_SCREENS else "briefing"
         self.go_to_phase(phase)
         self.notify(f"Resumed {session.id}: marks and notes are as they were.")
+
+    def open_finished(self, session_path: str) -> None:
+        """An interview ended earlier, on its summary screen: transcribe, review, export."""
+        try:
+            self.review_store = SessionStore.open(Path(session_path))
+        except UserError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self._stop_preview()
+        self.switch_screen(SummaryScreen())
 
     def go_to_phase(self, phase: str) -> None:
         self.interview.set_phase(phase)

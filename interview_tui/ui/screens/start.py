@@ -56,6 +56,11 @@ class StartScreen(Screen):
                 yield Button("Start interview (Ctrl+S)", variant="primary", id="start")
                 if unfinished:
                     yield Button("Resume selected (Ctrl+R)", id="resume")
+            finished = app.finished()
+            if finished:
+                # Coming back the next day: transcribe, review and export from here, not the CLI.
+                yield Label("Earlier interviews — Enter opens one to transcribe, review and export:", classes="section")
+                yield OptionList(*[Option(self._describe(s), id=str(p)) for p, s in finished], id="earlier-list")
         yield Footer()
 
     def _device_options(self):
@@ -76,6 +81,16 @@ class StartScreen(Screen):
                 ("Channel 2 of the same device (phone recording adapter)", SECOND_CHANNEL)]
         line += [(f"{d.name} (separate device: softphone / loopback)", d.name) for d in ordered]
         return mic, line, "Speak and watch the meters: the phone line must move before you dial."
+
+    @staticmethod
+    def _describe(session) -> str:
+        when = session.started_at.astimezone().strftime("%d %b %Y %H:%M") if session.started_at else "?"
+        if session.transcript_file and session.review.get("total"):
+            state = f"reviewed {session.review.get('checked', 0)}/{session.review['total']}"
+        else:
+            state = "transcribed" if session.transcript_file else (
+                "not transcribed yet" if session.audio_files else "no recording")
+        return f"{when}  {session.pseudonym}  ({session.counts()['covered']} covered, {state})"
 
     @staticmethod
     def _remembered(last: LastSetup, mic_options, line_options) -> tuple[str, str]:
@@ -149,3 +164,7 @@ class StartScreen(Screen):
     @on(OptionList.OptionSelected, "#resume-list")
     def resume_chosen(self) -> None:
         self.action_resume()
+
+    @on(OptionList.OptionSelected, "#earlier-list")
+    def open_earlier(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_finished(event.option.id)

@@ -47,6 +47,10 @@ class SummaryScreen(Screen):
         if self.app.interview is not None and session.audio_files:
             table.add_row("Recorded", hms(self.app.interview.recorded_seconds()))
         table.add_row("Recording", ", ".join(session.audio_files) or "none")
+        if session.transcript_file:
+            reviewed = session.review
+            table.add_row("Transcript", session.transcript_file + (
+                f"  (reviewed {reviewed.get('checked', 0)}/{reviewed['total']} segments)" if reviewed.get("total") else ""))
         table.add_row("Covered", str(counts["covered"]))
         table.add_row("Asked, not yet covered", str(counts["asked"]))
         table.add_row("Skipped", str(counts["skipped"]))
