@@ -149,6 +149,17 @@ async def test_ending_gives_a_summary_and_closes_the_session(study):
     assert session.ended and session.phase == "ended"
     assert session.debriefing["D1"].done
     assert unfinished_sessions(study.recordings_dir) == []
+    # The next day: the interview is there to transcribe, review and export, without the CLI.
+    later = make_app(study)
+    async with later.run_test(size=(100, 40)) as pilot:
+        earlier = later.screen.query_one("#earlier-list")
+        assert "Veileder A" in str(earlier.get_option_at_index(0).prompt) and "no recording" in \
+            str(earlier.get_option_at_index(0).prompt)
+        earlier.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(later.screen, SummaryScreen) and later.store.session.id == session.id
+        assert "Veileder A" in rendered(later.screen.summary_text())
 
 
 async def test_keys_help_lists_the_screens_keys(study):
