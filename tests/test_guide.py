@@ -6,7 +6,7 @@ from interview_tui.errors import GuideError
 from interview_tui.guide.loader import dump_guide_yaml, load_guide, parse_guide_yaml
 from interview_tui.guide.markdown import parse_markdown_outline, render_markdown
 
-from .conftest import GUIDES, SEED_GUIDE_EN, SEED_GUIDE_NB, run_cli
+from .conftest import GUIDES, SEED_GUIDE_EN, SEED_GUIDE_NB, SHARED, run_cli
 
 SEED_QUESTION_IDS = ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3",
                      "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3"]
@@ -207,3 +207,55 @@ def test_cli_guide_import_markdown(tmp_path):
     result = run_cli("guide", "import", str(md), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert load_guide(out).item_ids() == ["1", "1.1", "1.1.a"]
+
+
+GUIDE_WITH_PROSE = """# Interview guide, as kept in the project folder
+
+Written for the ethics board; read before each call.
+
+## Theme 1 — Contact with clients
+(Use of digital services)
+
+1.1 How do you go about getting in contact with clients?
+    - The first time? And later on in
+      the assessment.
+    - What if you cannot reach them?
+1.2 Which digital services are most
+    common?
+
+## Notes on the analysis
+- Transcribed word for word.
+- Quotes rewritten before publication.
+"""
+
+
+def test_an_outline_with_prose_and_notes_imports_and_says_what_was_left_out(tmp_path):
+    """A guide as researchers keep it (the seed thesis's own, in ../shared/seed, is one): prose
+    among the items, a gloss under a heading, wrapped lines, a section of notes with no question.
+    The items import; what was left out is named with its lines, not refused."""
+    path = tmp_path / "guide.md"
+    path.write_text(GUIDE_WITH_PROSE)
+    notes: list[str] = []
+    guide = parse_markdown_outline(GUIDE_WITH_PROSE, str(path), notes)
+    assert [t.title for t in guide.themes] == ["Contact with clients"]
+    first, second = guide.themes[0].questions
+    assert [f.text for f in first.followups] == ["The first time? And later on in the assessment.",
+                                                 "What if you cannot reach them?"]
+    assert second.text == "Which digital services are most common?"
+    assert notes == [f"{path}: lines 3, 6: text that is not a heading, a numbered question or a '-' item — "
+                     "left out (a question must be numbered to be asked)",
+                     f"{path}:15: 'Notes on the analysis' has no numbered question — left out as notes"]
+    result = run_cli("guide", "import", str(path), "-o", str(tmp_path / "guide.yaml"))
+    assert result.returncode == 0 and "left out as notes" in result.stderr, result.stderr
+    checked = run_cli("guide", "check", str(path))
+    assert checked.returncode == 0 and f"{path}: note — lines 3, 6: text that is not" in checked.stdout
+
+
+@pytest.mark.skipif(not (SHARED / "seed" / "interview-guide.md").is_file(),
+                    reason="../shared/seed (the seed thesis's guide) is not beside this checkout")
+def test_the_seed_theses_own_guide_imports_as_the_guide_we_ship():
+    imported = parse_markdown_outline((SHARED / "seed" / "interview-guide.md").read_text(), "seed", [])
+    shipped = load_guide(SEED_GUIDE_NB)
+    assert [q.id for _, q in imported.questions()] == [q.id for _, q in shipped.questions()]
+    assert [[f.id for f in q.followups] for _, q in imported.questions()] == \
+        [[f.id for f in q.followups] for _, q in shipped.questions()]

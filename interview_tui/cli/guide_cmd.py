@@ -38,13 +38,16 @@ def add_parser(subparsers) -> None:
 def run_check(args) -> int:
     failed = False
     for path in args.files:
+        notes: list[str] = []
         try:
-            guide = load_guide(path)
+            guide = _load_with_notes(path, notes)
         except GuideError as exc:
             failed = True
             for line in exc.problems:
                 print(line, file=sys.stderr)
             continue
+        for note in notes:
+            print(note.replace(": ", ": note — ", 1))
         questions = sum(1 for _ in guide.questions())
         followups = sum(len(q.followups) for _, q in guide.questions())
         print(f"{path}: ok — {_count(len(guide.themes), 'theme')}, {_count(questions, 'question')}, "
@@ -117,8 +120,19 @@ def _guide_target(output: Path) -> Path:
     return target
 
 
+def _load_with_notes(path: Path, notes: list[str]):
+    """A guide file; for an outline, what was left out of it goes into ``notes``."""
+    if Path(path).suffix.lower() not in (".md", ".markdown", ".txt"):
+        return load_guide(path)
+    from ..guide.loader import read_guide_text
+    from ..guide.markdown import parse_markdown_outline
+
+    return parse_markdown_outline(read_guide_text(Path(path)), source=str(path), notes=notes)
+
+
 def run_import(args) -> int:
-    guide = load_guide(args.file)
+    notes: list[str] = []
+    guide = _load_with_notes(args.file, notes)
     guessed = args.file.suffix.lower() in (".md", ".markdown", ".txt") and \
         not re.search(r"^language\s*:", args.file.read_text(encoding="utf-8-sig"), re.MULTILINE)
     text = dump_guide_yaml(guide)
@@ -133,6 +147,8 @@ def run_import(args) -> int:
         print(f"wrote {target}")
     else:
         sys.stdout.write(text)
+    for note in notes:
+        print(note, file=sys.stderr)
     if guessed:
         print(f"{args.file}: language '{guide.language}', guessed from its words — to set it, begin the "
               "outline with a front matter block: ---, language: en, ---", file=sys.stderr)

@@ -83,7 +83,10 @@ def _split_attributes(text: str, source: str, line_no: int) -> tuple[str, dict]:
     return text[: match.start()].strip(), attributes
 
 
-def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
+def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str] | None = None) -> Guide:
+    """``notes``, when given, receives what was left out and why: a guide as researchers keep it
+    has prose among its items (an introduction, a gloss under a heading, notes on the method) and
+    sections without questions; those are not asked, so they are left out and named, not refused."""
     lines = text.splitlines()
     meta: dict = {}
     start = 0
@@ -105,9 +108,24 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
     data: dict = {"title": None, "themes": [], **meta}
     line_map: dict[tuple, int] = {}
     problems: list[str] = []
+    prose: list[int] = []  # lines that are not items: left out
+    early: list[int] = []  # bullets before the theme's first question: an error only if one follows
+    empty_themes: list[tuple[int, str]] = []
     section: str | None = None  # "briefing", "debriefing", "theme"
     theme: dict | None = None
     question: dict | None = None
+    last: dict | None = None  # the item a wrapped line continues
+
+    def close_theme() -> None:
+        if theme is not None and section == "theme" and not theme["questions"]:
+            data["themes"].pop()  # a section of notes, not questions
+            empty_themes.append((line_map.pop(("themes", len(data["themes"]))), theme["title"]))
+        elif early:
+            problems.extend(f"{source}:{n}: a follow-up without a question — put it under a numbered "
+                            "question (e.g. '1. …'), or, if it is said before or after the questions, head "
+                            "its section '# Briefing' or '# Debriefing'" for n in early)
+        early.clear()
+
     for index in range(start, len(lines)):
         line_no = index + 1
         raw = lines[index]
@@ -122,9 +140,10 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
                     _next_heading_level(lines, index) == 2:
                 data["title"] = body  # "# Title" over "## Theme" headings
                 continue
-            question = None
+            close_theme()
+            question = last = None
             if name in _BRIEFING_NAMES or name in _DEBRIEFING_NAMES:
-                section = "briefing" if name in _BRIEFING_NAMES else "debriefing"
+                section, theme = ("briefing" if name in _BRIEFING_NAMES else "debriefing"), None
                 data.setdefault(section, [])
                 continue
             section = "theme"
@@ -139,8 +158,12 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
                 problems.append(f"{source}:{line_no}: a question before any theme heading — "
                                 "add a '# Theme' line above it")
                 continue
+            problems.extend(f"{source}:{n}: a follow-up without a question — put it under a numbered "
+                            "question (e.g. '1. …'), or, if it is said before or after the questions, head "
+                            "its section '# Briefing' or '# Debriefing'" for n in early)
+            early.clear()
             body, attributes = _split_attributes(numbered.group(2), source, line_no)
-            question = {"text": body, "followups": [], **attributes}
+            question = last = {"text": body, "followups": [], **attributes}
             theme["questions"].append(question)
             t = len(data["themes"]) - 1
             line_map[("themes", t, "questions", len(theme["questions"]) - 1)] = line_no
@@ -148,26 +171,31 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
         if bullet:
             body, attributes = _split_attributes(bullet.group(2), source, line_no)
             if section in ("briefing", "debriefing"):
-                data[section].append({"text": body, **attributes})
+                last = {"text": body, **attributes}
+                data[section].append(last)
                 line_map[(section, len(data[section]) - 1)] = line_no
             elif question is None:
-                problems.append(f"{source}:{line_no}: a follow-up without a question — put it "
-                                "under a numbered question (e.g. '1. …'), or, if it is said before or "
-                                "after the questions, head its section '# Briefing' or '# Debriefing'")
+                if section == "theme":
+                    early.append(line_no)  # notes under a heading, unless a question follows
+                else:
+                    problems.append(f"{source}:{line_no}: a follow-up without a question — put it "
+                                    "under a numbered question (e.g. '1. …'), or, if it is said before or "
+                                    "after the questions, head its section '# Briefing' or '# Debriefing'")
             else:
-                question["followups"].append({"text": body, **attributes})
+                last = {"text": body, **attributes}
+                question["followups"].append(last)
                 t = len(data["themes"]) - 1
                 q = len(theme["questions"]) - 1
                 line_map[("themes", t, "questions", q, "followups", len(question["followups"]) - 1)] = line_no
             continue
-        if question is not None and raw.startswith((" ", "\t")):
-            question["text"] = f"{question['text']} {raw.strip()}"  # wrapped question text
+        if last is not None and raw.startswith((" ", "\t")):
+            last["text"] = f"{last['text']} {raw.strip()}"  # a wrapped question or follow-up
             continue
         if section is None and data["title"] is None:
             data["title"] = raw.strip()
             continue
-        problems.append(f"{source}:{line_no}: cannot tell what this line is — themes start with '#', "
-                        "questions with a number ('1.'), follow-ups with an indented '-'")
+        prose.append(line_no)
+    close_theme()
     if problems:
         raise GuideError(problems)
     if not data["title"]:
@@ -175,9 +203,28 @@ def parse_markdown_outline(text: str, source: str = "<outline>") -> Guide:
     if "language" not in meta:  # an outline typed in English must not become a Bokmål guide
         data["language"], _ = detect_language(text)
     if not data["themes"]:
-        raise GuideError([f"{source}:1: no themes found — start each theme with a '# Theme' heading"])
+        raise GuideError([f"{source}:1: no themes found — start each theme with a '# Theme' heading "
+                          "and number its questions ('1. …')"])
+    if notes is not None:
+        if prose:
+            notes.append(f"{source}: {_line_list(prose)}: text that is not a heading, a numbered question or "
+                         "a '-' item — left out (a question must be numbered to be asked)")
+        for line_no, title in empty_themes:
+            notes.append(f"{source}:{line_no}: '{title}' has no numbered question — left out as notes")
     _infer_consent(data.get("briefing", []))
     return guide_from_data(data, source, line_map)
+
+
+def _line_list(numbers: list[int]) -> str:
+    """"lines 3–9, 11, 14" from [3, 4, 5, 6, 7, 8, 9, 11, 14]."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    return ("lines " if len(numbers) > 1 else "line ") + ", ".join(parts)
 
 
 _CONSENT_WORDS = re.compile(r"\b(consent|samtykk|samtyck|einwillig|einverst|zustimm)", re.IGNORECASE)
