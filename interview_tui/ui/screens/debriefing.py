@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from ..dialogs.confirm import ConfirmDialog
 from .briefing import ChecklistScreen
 
@@ -17,7 +19,9 @@ class DebriefingScreen(ChecklistScreen):
         live = self.app.interview.live if self.app.interview is not None else None
         missing = live.summary() if live is not None else []
         if missing:  # the informant is still on the line: the last chance to ask
-            text += "\nMust-cover, neither marked nor heard: " + "; ".join(line[:60] for line in missing)
+            # One per line, cut at a word: "…How do" read as part of the next question.
+            text += "\nMust-cover, neither marked nor heard:" + "".join(
+                "\n  " + textwrap.shorten(line, 90, placeholder=" …") for line in missing)
         return text
 
     def action_back(self) -> None:
