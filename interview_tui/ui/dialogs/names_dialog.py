@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import string
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from ...errors import UserError
+from ...model.timefmt import hms
 from ...export.anonymise import PseudonymTable, sentence_start_words, suggest_names
 from ...model.transcript import Transcript
 
@@ -55,6 +57,7 @@ class NamesDialog(ModalScreen[int]):
         with Vertical(classes="dialog", id="names-dialog"):
             yield Static("Names and places: what the export writes for each capitalised word", classes="dialog-text")
             yield DataTable(id="names-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="names-context")
             yield Input(placeholder="replacement, e.g. Name A or Town A", id="names-replacement", disabled=True)
             yield Static(HELP, classes="dialog-help")
 
@@ -74,6 +77,19 @@ class NamesDialog(ModalScreen[int]):
             replaced = self.table.apply(word)
             return "kept (not a name)" if replaced == word else f"→ {replaced}"
         return f"? undecided{f' ({where})' if where else ''}"
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Where the word was said: a name or just a word is often plain only in its sentence."""
+        word = self._current()
+        segment = next((s for s in self.transcript.segments if word and word in s.text), None)
+        context = Text()
+        if segment is not None:
+            text, at = segment.text, segment.text.index(word)
+            end = at + len(word)
+            context = Text.assemble(f"[{hms(segment.start)}] {segment.speaker}: {'…' if at > 50 else ''}"
+                                    f"{text[max(0, at - 50): at]}", (word, "bold"),
+                                    f"{text[end: end + 50]}{'…' if len(text) > end + 50 else ''}")
+        self.query_one("#names-context", Static).update(context)
 
     def _current(self) -> str | None:
         table = self.query_one(DataTable)
