@@ -361,6 +361,9 @@ async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
         await pilot.pause()
         assert isinstance(app.screen, NamesDialog) and not exports.exists()
         assert [word for word, *_ in app.screen.words] == ["Ola Hansen", "Teams", "Cromwell"]
+        # the sentence it was said in, to tell a name from a word
+        assert "Informant: I came from a youth centre. Ola Hansen asked me" in \
+            str(app.screen.query_one("#names-context").render())
         await pilot.press("enter")  # Ola Hansen: the proposed "Name A"
         await pilot.pause()
         await pilot.press("enter")
