@@ -355,8 +355,9 @@ async def test_a_recording_that_cannot_continue_says_why(study):
         assert "Is a directory" in shown(app) and "start a new session" in shown(app)
 
 
-async def test_transcribe_now_reports_why_it_did_not_run(study):
-    """The summary's "Transcribe now" runs the CLI as a child; its refusal reaches the screen."""
+async def test_transcribing_a_reviewed_interview_again_asks_and_writes_a_new_version(study):
+    """The CLI refuses to overwrite a reviewed transcript and names --new-version, a flag the app
+    has no place for: the summary asks instead, and writes the new version beside it."""
     import numpy as np
     import soundfile as sf
 
@@ -377,12 +378,23 @@ async def test_transcribe_now_reports_why_it_did_not_run(study):
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("t")
-        deadline = time.monotonic() + 60
-        while "already reviewed" not in shown(app) and time.monotonic() < deadline:
+        await pilot.pause()
+        assert "was reviewed (1 segment(s)" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("n")  # nothing runs
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and not app.screen.query_one("#transcribe").disabled
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("y")
+        deadline = time.monotonic() + 120
+        while "new version" not in shown(app) and time.monotonic() < deadline:
             await pilot.pause(0.2)
-        assert "already reviewed" in shown(app) and "--new-version" in shown(app)
         status = str(app.screen.query_one("#transcribe-status").render())
-        assert status.startswith("✕") and "already reviewed" in status
+        assert status.startswith("✓") and "a new version beside the reviewed transcript" in status, status
+        session_id = app.store.session.id
+        assert (study.transcripts_dir / f"{session_id}-v2.json").is_file()
+        assert load_session(session_file(study)).transcript_file is None  # the reviewed one stays the session's
+        assert "checked" in (study.transcripts_dir / f"{session_id}.json").read_text()
 
 
 async def test_theme_keys_quit_confirmation_and_notes_on_screen(study):

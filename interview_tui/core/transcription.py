@@ -98,12 +98,13 @@ class BackgroundResult:
 
 
 def transcribe_in_background(study_root: Path, ref: str, on_progress: Callable[[float], None],
-                             cancel: threading.Event) -> BackgroundResult:
+                             cancel: threading.Event, *, new_version: bool = False) -> BackgroundResult:
     """Run ``interview-tui transcribe REF`` as a child process (so neither the interview app nor
     a recording starves), report its progress, stop it when ``cancel`` is set. The child leaves
-    the session file alone: the caller owns it and records ``transcript_file``."""
+    the session file alone: the caller owns it and records ``transcript_file`` — except for a
+    ``new_version`` beside a reviewed transcript, which the session keeps (no file is returned)."""
     command = [sys.executable, "-m", "interview_tui", "--project", str(study_root), "transcribe",
-               "--progress-lines", ref]
+               "--progress-lines", *(["--new-version"] if new_version else []), ref]
     try:
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
@@ -129,6 +130,9 @@ def transcribe_in_background(study_root: Path, ref: str, on_progress: Callable[[
     reader.join(timeout=5)
     if cancel.is_set():
         return BackgroundResult(False, "transcription cancelled; it continues from its checkpoint next time")
+    if code == 0 and new_version:
+        return BackgroundResult(True, f"{done_text or 'transcribed'} — a new version beside the reviewed "
+                                      "transcript, which stays the session's", None)
     if code == 0:
         return BackgroundResult(True, done_text or "transcribed", written or None)
     last = next((line.strip() for line in reversed(errors) if line.strip()), "")

@@ -356,16 +356,17 @@ class InterviewApp(App):
         self.switch_screen(StartScreen())
 
     # --- transcription in the background -----------------------------------------------------
-    def transcribe_in_background(self) -> None:
+    def transcribe_in_background(self, new_version: bool = False) -> None:
         self._transcribe_cancel = threading.Event()
-        self._transcribe(self.store.session.id, self._transcribe_cancel)
+        self._transcribe(self.store.session.id, self._transcribe_cancel, new_version)
 
     @work(thread=True, exclusive=True, group="transcribe", exit_on_error=False, description="Transcription")
-    def _transcribe(self, session_id: str, cancel: threading.Event) -> None:
+    def _transcribe(self, session_id: str, cancel: threading.Event, new_version: bool) -> None:
         from ..core.transcription import transcribe_in_background
 
         result = transcribe_in_background(self.study.root, session_id,
-                                          lambda f: self.post_message(TranscriptionProgress(f)), cancel)
+                                          lambda f: self.post_message(TranscriptionProgress(f)), cancel,
+                                          new_version=new_version)
         self.post_message(TranscriptionFinished(result.ok, result.message, result.transcript_file, session_id))
 
     def cancel_transcription(self) -> None:

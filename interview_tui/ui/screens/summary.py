@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
 from ...core import rules
 from ...model.timefmt import hms
+from ..dialogs.confirm import ConfirmDialog
 
 
 class SummaryScreen(Screen):
@@ -71,10 +72,30 @@ class SummaryScreen(Screen):
 
     @on(Button.Pressed, "#transcribe")
     def action_transcribe(self) -> None:
-        if self.app.store.session.audio_files:
-            self.query_one("#transcribe", Button).disabled = True
-            self.query_one("#transcribe-status", Static).update("Transcribing in the background…")
-            self.app.transcribe_in_background()
+        from ...core.transcription import review_work
+
+        session = self.app.store.session
+        if not session.audio_files:
+            return
+        worked = review_work(self.app.study.transcripts_dir / (session.transcript_file or f"{session.id}.json"))
+        if not worked:
+            self._start_transcription(False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start_transcription(True)
+
+        # The CLI would ask for --new-version; here the question is asked instead.
+        self.app.push_screen(ConfirmDialog(
+            f"This interview's transcript was reviewed ({worked} segment(s) corrected, checked or tagged). "
+            "Transcribe it again into a new version beside it (with another model, say)? The reviewed "
+            "transcript stays the one the session opens.", yes="New version", no="Cancel"), answered)
+
+    def _start_transcription(self, new_version: bool) -> None:
+        self.query_one("#transcribe", Button).disabled = True
+        self.query_one("#transcribe-status", Static).update("Transcribing in the background…")
+        self.app.transcribe_in_background(new_version)
 
     def action_cancel_transcription(self) -> None:
         self.app.cancel_transcription()
