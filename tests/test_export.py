@@ -286,3 +286,19 @@ def test_an_export_with_names_nobody_decided_stops_and_says_which(study):
     done = run_cli("--project", str(study.root), "export", str(study.transcripts_dir / "phone.json"), "--format", "txt")
     assert done.returncode == 0, done.stderr
     assert "I asked Name A at the office in Cromwell." in (study.transcripts_dir / "exports" / "phone.txt").read_text()
+
+
+def test_a_name_in_a_note_from_the_call_must_be_decided_too(reviewed_session, tmp_path):
+    """Notes typed during the call are exported beside the turns: "Ring Per Olsen på mandag"."""
+    from interview_tui.export.service import NamesUndecidedError
+
+    study, store = reviewed_session
+    store.add_note("Ring tilbake til Per Olsen på mandag")
+    source = resolve_input(store.session.id, study)
+    with pytest.raises(NamesUndecidedError) as caught:
+        export(source, study.root, tmp_path / "out", ["txt"])
+    assert [word for word, _ in caught.value.words] == ["Per Olsen"]
+    PseudonymTable.load(study.root).decide("Per Olsen", "Kollega B")
+    made = export(resolve_input(store.session.id, study), study.root, tmp_path / "out", ["txt"])
+    text = made.files[0].read_text()
+    assert "Ring tilbake til Kollega B på mandag" in text and "Olsen" not in text

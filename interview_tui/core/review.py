@@ -42,3 +42,14 @@ def open_for_review(ref: str, study: Study, store: SessionStore | None = None) -
         "No recording found for this transcript: editing works, playback does not."
     guide = found.store.session.guide if found.store is not None else None
     return ReviewMaterial(editor, guide, found.store, audio if not problem else None, problem)
+
+
+def guide_for_export(study: Study, transcript) -> Guide:
+    """The guide a transcript brought without a session is exported with (its codes in the .qdpx,
+    the coverage report): the study's guide in the transcript's language."""
+    from ..guide.loader import load_guide
+
+    default = study.default_guide(transcript.language)
+    if default is None:
+        raise UserError(f"Export needs a guide: put one in {study.guides_dir}.")
+    return load_guide(default)

@@ -19,6 +19,7 @@ from ..coverage.check import CoverageInput, check
 from ..errors import UserError
 from ..fileio import atomic_write_text, private_folder
 from ..model.timefmt import hms
+from ..model.transcript import Segment, Transcript
 from ..study import folder_inside
 from .anonymise import TABLE_NAME, PseudonymTable
 from .coverage_report import report_html, report_markdown
@@ -100,6 +101,14 @@ def call_notes(source: CoverageInput) -> list[tuple[float, str]]:
             for note in source.store.session.notes if note.kind in ("note", "marker")]
 
 
+def words_to_decide(source: CoverageInput) -> Transcript:
+    """What an export writes that may hold a name: the transcript's turns and the notes typed
+    during the call ("Kari will call back on Monday"), as one transcript to look through."""
+    notes = [Segment(start=max(at, 0.0), end=max(at, 0.0), speaker="note", text=text)
+             for at, text in call_notes(source) if text.strip()]
+    return source.transcript.model_copy(update={"segments": [*source.transcript.segments, *notes]})
+
+
 def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list[str], *,
            anonymise: bool = True, force: bool = False, needs_bokmal: bool = False,
            line_numbers: bool = False, audio: Path | None = None) -> ExportResult:
@@ -124,7 +133,7 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
         raise NamesLeftError(f"possible names left after anonymising — {listed}. Add them to "
                              f"{table.path.name}, or export with --force if they are not names")
     if anonymise and not force:  # after the near-misses: "'Karri' (like 'Kari Nordmann')" says more
-        undecided = table.undecided(source.transcript)
+        undecided = table.undecided(words_to_decide(source))
         if undecided:
             raise NamesUndecidedError(undecided, table.path or study_root / TABLE_NAME)
     anonymised = CoverageInput(name, transcript, source.guide, source.store, source.notes)

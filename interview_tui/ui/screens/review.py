@@ -290,23 +290,16 @@ class ReviewScreen(Screen):
     def action_export(self) -> None:
         """Anonymised exports in every format (stops, and says why, if a name seems left in)."""
         from ...coverage.check import CoverageInput
+        from ...core.review import guide_for_export
         from ...export.service import ALL_FORMATS, NamesUndecidedError, export
 
         study = self.app.study
         name = self.store.session.pseudonym if self.store else self.editor.path.stem
-        guide = self.guide
-        if guide is None:  # a transcript brought without a session: the study's guide in its language
-            from ...guide.loader import load_guide
-
-            default = study.default_guide(self.editor.transcript.language)
-            if default is None:
-                self.notify(f"Export needs a guide: put one in {study.guides_dir}.", severity="warning")
-                return
-            try:
-                guide = load_guide(default)
-            except UserError as exc:
-                self.notify(str(exc), severity="error", timeout=15)
-                return
+        try:
+            guide = self.guide or guide_for_export(study, self.editor.transcript)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", timeout=15)
+            return
         source = CoverageInput(name, self.editor.transcript, guide, self.store)
         try:
             result = export(source, study.root, study.transcripts_dir / "exports", ALL_FORMATS)
@@ -322,7 +315,11 @@ class ReviewScreen(Screen):
 
     def action_names(self) -> None:
         """The names and places the export replaces, decided word by word (pseudonyms.yaml)."""
-        NamesDialog.open_over(self, self.editor.transcript)
+        from ...coverage.check import CoverageInput
+        from ...export.service import words_to_decide
+
+        source = CoverageInput(self.editor.path.stem, self.editor.transcript, self.guide, self.store)
+        NamesDialog.open_over(self, words_to_decide(source))  # the call's notes too
 
     def action_find(self) -> None:
         def done(pair) -> None:
