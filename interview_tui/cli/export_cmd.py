@@ -72,8 +72,11 @@ def run_names(args) -> int:
     source = resolve_input(args.target, study)
     table = PseudonymTable.load(study.root)
     known = set(table.mapping) | set(table.mapping.values())
-    suggestions = suggest_names(source.transcript, known)
-    starts = sentence_start_words(source.transcript, known)
+    from ..export.service import words_to_decide
+
+    looked_through = words_to_decide(source)  # the call's notes too
+    suggestions = suggest_names(looked_through, known)
+    starts = sentence_start_words(looked_through, known)
     if not suggestions and not starts:
         print("no capitalised names found that are not already in pseudonyms.yaml")
         return 0
