@@ -302,3 +302,11 @@ def test_a_name_in_a_note_from_the_call_must_be_decided_too(reviewed_session, tm
     made = export(resolve_input(store.session.id, study), study.root, tmp_path / "out", ["txt"])
     text = made.files[0].read_text()
     assert "Ring tilbake til Kollega B på mandag" in text and "Olsen" not in text
+
+
+def test_a_first_name_in_the_table_does_not_decide_the_surname_beside_it():
+    table = PseudonymTable({"Kari": "Name A", "Teams": "Teams"})
+    assert not table.decides("Kari Nordmann")  # "Name A Nordmann" would leak the surname
+    assert table.decides("Kari") and table.decides("Teams")
+    table = PseudonymTable({"Kari Nordmann": "Name A"})
+    assert table.decides("Kari Nordmann") and table.decides("Nordmann")

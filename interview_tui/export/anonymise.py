@@ -118,10 +118,12 @@ class PseudonymTable:
         return not self.mapping
 
     def decides(self, name: str) -> bool:
-        """Whether the table says what a capitalised word is: a real name it replaces, or kept."""
+        """Whether the table says what a capitalised word (or run of them) is: each word replaced
+        or kept. Part by part: with "Kari" alone in the table, "Kari Nordmann" still leaks a surname."""
         kept, name = {fold(word) for word in self.kept}, unicodedata.normalize("NFC", name)
-        return fold(name) in kept or self.apply(name) != name or all(
-            fold(part) in kept for part in name.split())
+        if fold(name) in kept or fold(name) in {fold(real) for real in self.mapping}:
+            return True
+        return all(fold(part) in kept or self.apply(part) != part for part in name.split())
 
     def undecided(self, transcript: Transcript) -> list[tuple[str, int]]:
         """Capitalised words inside sentences that the table neither replaces nor keeps: an export
@@ -217,12 +219,14 @@ def suggest_names(transcript: Transcript, known: set[str] = frozenset(), limit: 
     ("Ola Hansen from the IT team helped" — a whole name was skipped as a sentence start and never
     suggested): names and places to consider."""
     counts: Counter = Counter()
+    common: set[str] | None = None  # looked up once, and only when a run starts a sentence
     for name, at_start in _capitalised(transcript):
         if at_start:
             first, _, rest = name.partition(" ")
             if not rest:
                 continue  # one word starting a sentence: ``sentence_start_words``
-            if first.lower() in _common_words(transcript):
+            common = _common_words(transcript) if common is None else common
+            if first.lower() in common:
                 name = rest  # "Before Kari …": the name is the second word
         if name not in known and name.upper() != name:
             counts[name] += 1
