@@ -76,7 +76,9 @@ class NamesDialog(ModalScreen[int]):
         if self.table.decides(word):
             replaced = self.table.apply(word)
             return "kept (not a name)" if replaced == word else f"→ {replaced}"
-        return f"? undecided{f' ({where})' if where else ''}"
+        if where:  # does not hold the export back: most words that start a sentence are words
+            return "? starts a sentence: a name, or a word?"
+        return "? undecided"
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Where the word was said: a name or just a word is often plain only in its sentence."""
@@ -101,11 +103,11 @@ class NamesDialog(ModalScreen[int]):
             return
         field = self.query_one(Input)
         field.disabled = False
-        field.value = self.table.mapping.get(word) or self._proposal(word)
+        field.value = self.table.mapping.get(word) or self._proposal()
         field.border_title = f"replacement for '{word}'"
         field.focus()
 
-    def _proposal(self, word: str) -> str:
+    def _proposal(self) -> str:
         """The next unused "Name A", "Name B"…: a start the researcher edits ("Town A", "Office A")."""
         used = set(self.table.mapping.values())
         letter = next((c for c in string.ascii_uppercase if f"Name {c}" not in used), "Z")
