@@ -86,7 +86,7 @@ class StartScreen(Screen):
     def _describe(session) -> str:
         when = session.started_at.astimezone().strftime("%d %b %Y %H:%M") if session.started_at else "?"
         if session.transcript_file and session.review.get("total"):
-            state = f"reviewed {session.review.get('checked', 0)}/{session.review['total']}"
+            state = f"{session.review.get('checked', 0)}/{session.review['total']} segments checked"
         else:
             state = "transcribed" if session.transcript_file else (
                 "not transcribed yet" if session.audio_files else "no recording")

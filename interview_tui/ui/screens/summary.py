@@ -51,7 +51,8 @@ class SummaryScreen(Screen):
         if session.transcript_file:
             reviewed = session.review
             table.add_row("Transcript", session.transcript_file + (
-                f"  (reviewed {reviewed.get('checked', 0)}/{reviewed['total']} segments)" if reviewed.get("total") else ""))
+                f"  ({reviewed.get('checked', 0)}/{reviewed['total']} segments checked in the review)"
+                if reviewed.get("total") else ""))
         table.add_row("Covered", str(counts["covered"]))
         table.add_row("Asked, not yet covered", str(counts["asked"]))
         table.add_row("Skipped", str(counts["skipped"]))
