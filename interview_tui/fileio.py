@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 PRIVATE_FILE_MODE = 0o600
@@ -96,3 +97,30 @@ def remove_orphaned_temp_files(folder: Path, now: float | None = None) -> int:
         except OSError:
             continue  # read-only or gone: nothing to do
     return removed
+
+
+@contextmanager
+def one_run_at_a_time(lock_path: Path, busy: str):
+    """Held while a long job writes its outputs (a transcription): a second run is refused with
+    ``busy`` (``{pid}`` names the holder) instead of both writing the same files — an app killed
+    mid-transcription leaves its child running. The kernel drops the lock when the holder ends."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; one run at a time is then the user's to keep
+        yield
+        return
+    from .errors import UserError
+
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise UserError(busy.format(pid=holder or "unknown"))
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        yield
+        os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)

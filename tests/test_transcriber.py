@@ -477,3 +477,27 @@ def test_a_sentence_the_prompt_made_whisper_skip_is_found_again(tmp_path):
     assert "thank you" in text and "easier than i thought" in text, text
     words = [w for s in job.transcript.segments for w in s.words]
     assert [w.start for w in words] == sorted(w.start for w in words)  # each word where it was said, in order
+
+
+def test_a_second_run_on_the_same_transcript_is_refused_while_the_first_runs(study, english):
+    """An app killed mid-transcription leaves its child running (its own process group, so the
+    recorder never starves); the next "Transcribe" must not write the same files beside it."""
+    import time as clock
+
+    first = subprocess.Popen([sys.executable, "-m", "interview_tui", "--project", str(study.root), "transcribe",
+                              str(english.path), "--model", "tiny.en", "--language", "en"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    lock = study.transcripts_dir / f".{english.path.stem}.transcribing.lock"
+    deadline = clock.monotonic() + 60
+    while not (lock.is_file() and lock.read_text().strip()) and clock.monotonic() < deadline:
+        clock.sleep(0.05)
+    second = cli("--project", str(study.root), "transcribe", str(english.path), "--model", "tiny.en",
+                 "--language", "en")
+    first.wait(timeout=300)
+    assert first.returncode == 0, first.stderr.read()
+    assert second.returncode == 1 and "Traceback" not in second.stderr
+    assert f"{english.path.stem}.json: being transcribed by another run (process {first.pid})" in second.stderr
+    again = cli("--project", str(study.root), "transcribe", str(english.path), "--model", "tiny.en",
+                "--language", "en")
+    assert again.returncode == 0, again.stderr  # the lock went with the process

@@ -21,7 +21,7 @@ from typing import Iterator
 import numpy as np
 
 from .. import __version__
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, one_run_at_a_time
 from .audio_input import SAMPLE_RATE, Recording, file_sha256
 from ..model.transcript import Segment, Transcript, Word
 from ..session.roles import MIXED_LABEL
@@ -190,7 +190,11 @@ class TranscriptionJob:
 
     def run(self) -> Iterator[Progress]:
         started = time.perf_counter()
-        with Recording(self.audio_path, self.output_path.parent) as recording:
+        self.output_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = self.output_path.with_name(f".{self.output_path.stem}.transcribing.lock")
+        busy = (f"{self.output_path.name}: being transcribed by another run (process {{pid}}) — wait for it to "
+                "finish, or stop it, then run this again")
+        with one_run_at_a_time(lock, busy), Recording(self.audio_path, self.output_path.parent) as recording:
             yield from self._run(recording, started)
 
     def _run(self, recording: Recording, started: float) -> Iterator[Progress]:
