@@ -310,3 +310,18 @@ def test_a_first_name_in_the_table_does_not_decide_the_surname_beside_it():
     assert table.decides("Kari") and table.decides("Teams")
     table = PseudonymTable({"Kari Nordmann": "Name A"})
     assert table.decides("Kari Nordmann") and table.decides("Nordmann")
+
+
+@pytest.mark.parametrize("table, line, message", [
+    ("Kari Nordmann: Name A\nOla:\nBergen: Town A\n", 2, "'Ola' has no replacement"),
+    ("Kari Nordmann: Name A\nTromsø: [Town, B]\n", 2, "'Tromsø' has no replacement"),
+    ("- Kari\n- Ola\n", 1, "write one 'Real name: Replacement' per line"),
+    ("Kari: Name A\n  Ola: [\n", 2, "not valid YAML"),
+])
+def test_a_broken_pseudonym_table_is_named_with_its_line(tmp_path, table, line, message):
+    from interview_tui.errors import UserError
+
+    (tmp_path / "pseudonyms.yaml").write_text(table, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        PseudonymTable.load(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'pseudonyms.yaml'}:{line}: ") and message in str(caught.value)

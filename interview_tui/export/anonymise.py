@@ -105,8 +105,14 @@ class PseudonymTable:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else 1
             raise UserError(f"{path}:{line}: not valid YAML — write one 'Real name: Replacement' per line")
-        if not isinstance(data, dict) or not all(isinstance(v, (str, int)) for v in data.values()):
-            raise UserError(f"{path}: write one 'Real name: Replacement' per line")
+        if not isinstance(data, dict):
+            raise UserError(f"{path}:1: write one 'Real name: Replacement' per line")
+        for real, replacement in data.items():
+            if not isinstance(replacement, (str, int)) or not str(replacement).strip():
+                line = next((n for n, text in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1)
+                             if text.strip().startswith((f"{real}:", f"'{real}':", f'"{real}":'))), 1)
+                raise UserError(f"{path}:{line}: '{real}' has no replacement — write 'Real name: Replacement', "
+                                f"or '{real}: {real}' to keep a word that is not a name")
         return cls({str(k): str(v) for k, v in data.items()}, path)
 
     def save(self) -> None:
