@@ -66,14 +66,13 @@ def run_export(args) -> int:
 def run_names(args) -> int:
     from ..coverage.check import resolve_input
     from ..export.anonymise import PseudonymTable, sentence_start_words, suggest_names
+    from ..export.service import words_to_decide
     from ..study import Study
 
     study = Study.at(args.project).require()
     source = resolve_input(args.target, study)
     table = PseudonymTable.load(study.root)
     known = set(table.mapping) | set(table.mapping.values())
-    from ..export.service import words_to_decide
-
     looked_through = words_to_decide(source)  # the call's notes too
     suggestions = suggest_names(looked_through, known)
     starts = sentence_start_words(looked_through, known)
