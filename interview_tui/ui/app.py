@@ -27,8 +27,8 @@ from ..settings import Settings
 from ..study import Study
 from .dialogs.confirm import ConfirmDialog
 from .dialogs.help_screen import HelpScreen, help_rows
-from .messages import (LiveUpdate, RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan,
-                       SessionSaveProblem, TranscriptionFinished, TranscriptionProgress)
+from .background_transcription import BackgroundTranscription
+from .messages import LiveUpdate, RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan, SessionSaveProblem
 from .screens.briefing import BriefingScreen
 from .screens.conduct import ConductScreen
 from .screens.debriefing import DebriefingScreen
@@ -47,7 +47,7 @@ WORKER_ADVICE = {
 }
 
 
-class InterviewApp(App):
+class InterviewApp(BackgroundTranscription, App):
     CSS_PATH = "app.tcss"
     TITLE = "interview-tui"
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; Ctrl+P stays free
@@ -354,48 +354,6 @@ class InterviewApp(App):
         self.last_warning = ""
         self.rec_state = "off"
         self.switch_screen(StartScreen())
-
-    # --- transcription in the background -----------------------------------------------------
-    def transcribe_in_background(self, new_version: bool = False) -> None:
-        self._transcribe_cancel = threading.Event()
-        self._transcribe(self.store.session.id, self._transcribe_cancel, new_version)
-
-    @work(thread=True, exclusive=True, group="transcribe", exit_on_error=False, description="Transcription")
-    def _transcribe(self, session_id: str, cancel: threading.Event, new_version: bool) -> None:
-        from ..core.transcription import transcribe_in_background
-
-        result = transcribe_in_background(self.study.root, session_id,
-                                          lambda f: self.post_message(TranscriptionProgress(f)), cancel,
-                                          new_version=new_version)
-        self.post_message(TranscriptionFinished(result.ok, result.message, result.transcript_file, session_id))
-
-    def cancel_transcription(self) -> None:
-        self._transcribe_cancel.set()
-
-    def on_transcription_progress(self, message: TranscriptionProgress) -> None:
-        if isinstance(self.screen, SummaryScreen):
-            self.screen.show_progress(message.fraction)
-
-    def on_transcription_finished(self, message: TranscriptionFinished) -> None:
-        # The transcript belongs to the session it was started for — by now the researcher may
-        # have begun the next interview, whose session must not be given it.
-        showing_it = self.store is not None and self.store.session.id == message.session_id
-        if message.transcript_file:
-            try:
-                if showing_it:
-                    self.store.set_transcript(message.transcript_file)
-                else:
-                    from ..session.lookup import find_interview
-
-                    found = find_interview(message.session_id, self.study.recordings_dir, self.study.transcripts_dir)
-                    found.store.set_transcript(message.transcript_file)
-            except UserError as exc:
-                self.notify(f"The transcript was written, but its session could not be updated: {exc}",
-                            severity="error", timeout=20)
-        if showing_it and isinstance(self.screen, SummaryScreen):
-            self.screen.show_result(message.ok, message.text)
-        self.notify(message.text, severity="information" if message.ok else "error",
-                    timeout=8 if message.ok else 20)
 
     # --- review ------------------------------------------------------------------------------
     def review_screen(self, ref: str):
