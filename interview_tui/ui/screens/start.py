@@ -117,7 +117,12 @@ class StartScreen(Screen):
     @on(Select.Changed, "#mic")
     @on(Select.Changed, "#line")
     def restart_preview(self) -> None:
-        self.app.start_preview(self.audio_choice())
+        choice = self.audio_choice()
+        if choice is not None and self.audio_note.startswith("Speak"):  # what to check depends on the set-up
+            self.query_one("#audio-note", Static).update(
+                "Speak and watch the meters: the phone line must move before you dial." if choice.line else
+                "Speak and watch the meter: with the phone on speaker, its voice must move it too.")
+        self.app.start_preview(choice)
 
     def audio_choice(self) -> AudioSetup | None:
         """The chosen sources, or None for no recording."""
