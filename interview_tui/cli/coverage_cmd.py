@@ -42,10 +42,10 @@ def run_coverage(args) -> int:
     console = Console()
     table = Table(title=f"{source.name} — {report.guide_title}", caption=f"found by {report.scorer}")
     table.add_column("item", no_wrap=True)
-    table.add_column("status", no_wrap=True)
+    table.add_column("status", ratio=1)
     table.add_column("time", no_wrap=True)
-    table.add_column("why", no_wrap=True)
-    table.add_column("evidence")
+    table.add_column("why", ratio=1)
+    table.add_column("evidence", ratio=3)  # the quote is what the reader came for
     colours = {"covered": "green", "partly": "yellow", "not_covered": "red"}
     for item in report.items:
         first = item.evidence[0] if item.evidence else None
