@@ -250,3 +250,16 @@ def test_an_app_session_is_checked_like_its_transcript_alone():
     with_session = {i.id: i.auto_status for i in matcher.match(transcript, store.session).items}
     assert alone["1.1"] == with_session["1.1"] == "covered"
     assert with_session == alone
+
+
+def test_the_coverage_table_at_80_columns_leaves_room_for_the_quote(tmp_path):
+    """In an 80-column terminal the quote column was squeezed to 9 characters by the others."""
+    path = tmp_path / "call.txt"
+    path.write_text("Interviewer: [00:00:12] How do you get in contact with your clients who use drugs?\n"
+                    "Informant: [00:00:15] Mostly by phone, and I write in the activity plan when they do not answer.\n")
+    result = run_cli("coverage", str(path), "--guide", str(SEED_GUIDE_EN), env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    table = [line for line in result.stdout.splitlines() if line.startswith(("│", "┃", "┏", "└"))]
+    assert table and all(len(line) <= 80 for line in table)
+    quote_column = [line.rsplit("│", 2)[-2] for line in table if line.startswith("│")]
+    assert max(len(cell.strip()) for cell in quote_column) >= 16, quote_column
