@@ -384,3 +384,21 @@ async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
         await pilot.press("ctrl+q")  # Ctrl+Q quits from inside a dialog too
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_escape_goes_back_from_the_review_to_the_interviews_summary(study):
+    """Opened from the summary (the start screen's earlier interviews), the review had no way back."""
+    from interview_tui.ui.screens.summary import SummaryScreen
+
+    store, _ = make_transcript(study)
+    store.end()
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.open_finished(str(store.path))
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)

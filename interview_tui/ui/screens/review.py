@@ -3,7 +3,6 @@ words marked. Every edit is saved at once; Whisper's draft stays beside the corr
 
 from __future__ import annotations
 
-import functools
 
 from rich.text import Text
 from textual import on, work
@@ -24,22 +23,11 @@ from ..dialogs.find_replace import FindReplaceDialog
 from ..dialogs.names_dialog import NamesDialog
 from ..dialogs.note_dialog import NoteDialog
 from ..widgets.coverage_panel import CoveragePanel
+from .review_playback import PlaybackKeys, needs_a_segment
 from ..widgets.segment_table import SegmentTable
 
 
-def needs_a_segment(action):
-    """Keys that act on the segment under the cursor do nothing but say why on an empty transcript."""
-    @functools.wraps(action)
-    def guarded(self, *args, **kwargs):
-        if not self.editor.segments:
-            self.notify("This transcript has no segments (nothing was said, or all was silence).")
-            return None
-        return action(self, *args, **kwargs)
-
-    return guarded
-
-
-class ReviewScreen(Screen):
+class ReviewScreen(PlaybackKeys, Screen):
     # The footer shows what fits at 80 columns; `?` lists every key.
     BINDINGS = [
         Binding("enter,e", "edit", "Edit"), Binding("space", "play", "Play/pause"),
@@ -53,7 +41,7 @@ class ReviewScreen(Screen):
         Binding("x", "export", "Export"), Binding("n", "names", "Names", show=False),
         Binding("t", "tag", "Tag item", show=False),
         Binding("g", "guide", "Guide panel", show=False), Binding("h", "toggle_guide", "Hide/show guide", show=False),
-        Binding("question_mark", "app.help", "Keys"),
+        Binding("escape", "back", "Back", show=False), Binding("question_mark", "app.help", "Keys"),
     ]
 
     def __init__(self, editor: TranscriptEditor, guide=None, store=None, player=None, player_error: str = "") -> None:
@@ -138,50 +126,6 @@ class ReviewScreen(Screen):
     def _show_coverage(self, report) -> None:
         self.report = report
         self.query_one(CoveragePanel).show(report)
-
-    # --- playback ----------------------------------------------------------------------------
-    @needs_a_segment
-    def action_play(self) -> None:
-        if self.player is None:
-            self.notify(self.player_error or "No recording to play.", severity="warning")
-            return
-        if self.player.playing:
-            self.player.stop()
-        else:
-            try:
-                self.player.play(self.editor.segments[self.row].start)
-            except UserError as exc:
-                self.notify(str(exc), severity="warning")
-        self.update_status()
-
-    @needs_a_segment
-    def action_replay(self) -> None:
-        if self.player is None:
-            self.notify(self.player_error or "No recording to play.", severity="warning")
-            return
-        segment = self.editor.segments[self.row]
-        try:
-            self.player.play(segment.start, segment.end)
-        except UserError as exc:
-            self.notify(str(exc), severity="warning")
-
-    def action_slower(self) -> None:
-        if self.player:
-            self.player.speed = max(0.5, round(self.player.speed - 0.25, 2))
-            self.update_status()
-
-    def action_normal_speed(self) -> None:
-        if self.player:
-            self.player.speed = 1.0
-            self.update_status()
-
-    def follow_playback(self) -> None:
-        """The playing segment follows the audio."""
-        if self.player is None or not self.player.playing:
-            return
-        index = self.editor.index_at(self.player.seconds)
-        if index is not None and index != self.row:
-            self.query_one(SegmentTable).move_cursor(row=index)
 
     # --- editing -----------------------------------------------------------------------------
     @needs_a_segment
@@ -320,6 +264,13 @@ class ReviewScreen(Screen):
 
         source = CoverageInput(self.editor.path.stem, self.editor.transcript, self.guide, self.store)
         NamesDialog.open_over(self, words_to_decide(source))  # the call's notes too
+
+    def action_back(self) -> None:
+        """Back to the interview's summary when the review was opened from it (every edit is saved)."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.notify("Every edit is saved as you make it; Ctrl+Q quits.")
 
     def action_find(self) -> None:
         def done(pair) -> None:
