@@ -196,6 +196,17 @@ def test_cli_matrix_writes_csv_and_html(study, tmp_path):
     html = (study.transcripts_dir / "coverage-matrix.html").read_text()
     assert "<details>" in html and "skriv til oss" in html
     assert "covered in no interview" in csv_text  # 3.4 was skipped in both
+    # The HTML is made to be shown: its quotes carry the study's pseudonyms, and what the table
+    # does not decide is named.
+    named = tmp_path / "nb-seed-1.txt"
+    named.write_text(named.read_text().replace("Som regel", "Som regel, sier Kari Nordmann fra Bodø,", 1))
+    result = run_cli("--project", str(study.root), "matrix", *paths, "--guide", str(SEED_GUIDE_NB))
+    assert result.returncode == 0 and "'Kari Nordmann', 'Bodø'" in result.stderr, result.stderr
+    (study.root / "pseudonyms.yaml").write_text("Kari Nordmann: Informant A\nBodø: Byen\n")
+    result = run_cli("--project", str(study.root), "matrix", *paths, "--guide", str(SEED_GUIDE_NB))
+    html = (study.transcripts_dir / "coverage-matrix.html").read_text()
+    assert result.returncode == 0 and "capitalised" not in result.stderr
+    assert "sier Informant A fra Byen" in html and "Kari" not in html and "Bodø" not in html
 
 
 def test_cli_coverage_errors(study):

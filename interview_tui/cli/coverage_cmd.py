@@ -105,6 +105,7 @@ def run_matrix(args) -> int:
                   "checked against that guide", file=sys.stderr)
             source.guide = guide
         named.append((source.name, check(source)))
+    named = _with_pseudonyms(study, named)
     matrix = build_matrix(guide, named)
     Console().print(to_rich_table(matrix))
     folder = private_folder(folder_inside(study.root, args.output, study.transcripts_dir))
@@ -125,3 +126,27 @@ def _quoted(evidence) -> str:
             and rest[0].start - first.end < SPLIT_QUESTION_GAP:
         return f"{first.text[:30].rstrip()} … {rest[0].text[:40]}"
     return first.text[:70]
+
+
+def _with_pseudonyms(study, named):
+    """The matrix's quotes with the study's pseudonyms: its HTML is made to be shown (to a
+    supervisor, a co-coder), and it carried "Ola Hansen" as the transcript has it. Words the table
+    does not decide are named, so the researcher can decide them before showing it."""
+    from ..export.anonymise import PseudonymTable
+    from ..model.transcript import Segment, Transcript
+
+    table = PseudonymTable.load(study.root)
+    quotes = []
+    for name, report in named:
+        for item in report.items:
+            for evidence in item.evidence:
+                quotes.append(Segment(start=evidence.start, end=evidence.end, speaker=evidence.speaker,
+                                      text=evidence.text))
+                evidence.text, evidence.speaker = table.apply(evidence.text), table.apply(evidence.speaker)
+    undecided = table.undecided(Transcript(segments=quotes))
+    if undecided:
+        shown = ", ".join(f"'{word}'" for word, _ in undecided[:8]) + (" …" if len(undecided) > 8 else "")
+        print(f"interview-tui: the matrix's quotes hold {len(undecided)} capitalised word(s) that {table.path.name} "
+              f"neither replaces nor keeps ({shown}) — decide them (in the review: n; or `interview-tui names`) "
+              "before you show it to anyone", file=sys.stderr)
+    return [(table.apply(name), report) for name, report in named]
