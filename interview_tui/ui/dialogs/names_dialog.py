@@ -65,7 +65,8 @@ class NamesDialog(ModalScreen[int]):
         table = self.query_one(DataTable)
         table.add_columns("Word", "Times", "The export writes")
         for word, count, where in self.words:
-            table.add_row(word, str(count), self._decision(word, where), key=word)
+            # Text, not str: a DataTable reads a str as markup, and "[by]" is a replacement people write
+            table.add_row(Text(word), Text(str(count)), Text(self._decision(word, where)), key=word)
         if not self.words:
             self.query_one(".dialog-text", Static).update("No capitalised words in this transcript: nothing to decide.")
         table.focus()
@@ -137,7 +138,7 @@ class NamesDialog(ModalScreen[int]):
             return
         table = self.query_one(DataTable)
         for row, (other, _, where) in enumerate(self.words):  # a full name decides its parts too
-            table.update_cell_at((row, 2), self._decision(other, where))
+            table.update_cell_at((row, 2), Text(self._decision(other, where)))
         if not forget and table.cursor_row + 1 < len(self.words):
             table.move_cursor(row=table.cursor_row + 1)
 
