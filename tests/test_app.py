@@ -564,3 +564,21 @@ async def test_after_transcription_the_summary_says_where_the_transcript_differs
         text = str(comparison.render())
     assert "1 of 2 live suggestions agree with the transcript" in text, text
     assert "2.1: suggested live and accepted at 00:00:20; the transcript finds it not covered" in text
+
+
+async def test_a_pseudonym_in_brackets_is_shown_as_written(study):
+    """Pseudonyms are typed by the researcher; "[a] Veileder" is text, not a markup tag."""
+    from interview_tui.guide.loader import load_guide
+    from interview_tui.session.store import SessionStore
+
+    from .conftest import SEED_GUIDE_NB
+
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB), pseudonym="[a] Veileder")
+    store.end()
+    app = make_app(study)
+    async with app.run_test(size=(100, 40)) as pilot:
+        option = app.screen.query_one("#earlier-list").get_option_at_index(0)
+        assert "[a] Veileder" in str(option.prompt)
+        app.open_finished(str(store.path))
+        await pilot.pause()
+        assert f"{store.session.id} — [a] Veileder" in rendered(app.screen.summary_text())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -31,8 +32,8 @@ class StartScreen(Screen):
             if unfinished:
                 yield Label("Unfinished interviews (the app or laptop stopped mid-call) — select and Ctrl+R to resume:",
                             classes="section")
-                yield OptionList(*[Option(f"{s.id}  {s.pseudonym}  ({s.phase}, "
-                                          f"{s.counts()['covered']} covered, {len(s.notes)} notes)", id=str(p))
+                yield OptionList(*[Option(Text(f"{s.id}  {s.pseudonym}  ({s.phase}, "
+                                               f"{s.counts()['covered']} covered, {len(s.notes)} notes)"), id=str(p))
                                    for p, s in unfinished], id="resume-list")
             yield Label("Guide", classes="section")
             guides = app.study.guide_files()
@@ -60,7 +61,8 @@ class StartScreen(Screen):
             if finished:
                 # Coming back the next day: transcribe, review and export from here, not the CLI.
                 yield Label("Earlier interviews — Enter opens one to transcribe, review and export:", classes="section")
-                yield OptionList(*[Option(self._describe(s), id=str(p)) for p, s in finished], id="earlier-list")
+                yield OptionList(*[Option(Text(self._describe(s)), id=str(p)) for p, s in finished],
+                                 id="earlier-list")  # Text: a pseudonym such as "[a]" is not markup
         yield Footer()
 
     def _device_options(self):

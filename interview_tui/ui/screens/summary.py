@@ -43,7 +43,7 @@ class SummaryScreen(Screen):
         duration = (session.ended_at - session.started_at).total_seconds() \
             if session.ended_at and session.started_at else 0.0
         table = Table.grid(padding=(0, 2))
-        table.add_row("Interview", f"{session.id} — {session.pseudonym}")
+        table.add_row("Interview", Text(f"{session.id} — {session.pseudonym}"))  # a pseudonym such as "[a]" is not markup
         table.add_row("Duration", hms(duration) + "  (from start to end, with any pause or crash gap)")
         if self.app.interview is not None and session.audio_files:
             table.add_row("Recorded", hms(self.app.interview.recorded_seconds()))
