@@ -281,8 +281,12 @@ def test_an_export_with_names_nobody_decided_stops_and_says_which(study):
     assert "2 capitalised word(s) that pseudonyms.yaml neither replaces nor keeps: 'Ola Hansen', 'Cromwell'" \
         in refused.stderr
     assert not (study.transcripts_dir / "exports").exists()
+    listed = run_cli("--project", str(study.root), "names", str(study.transcripts_dir / "phone.json"))
+    assert "Ola Hansen: 1×" in listed.stdout and "Cromwell: 1×" in listed.stdout
     PseudonymTable.load(study.root).decide("Ola Hansen", "Name A")
     PseudonymTable.load(study.root).decide("Cromwell", None)  # kept: not a name, here
+    listed = run_cli("--project", str(study.root), "names", str(study.transcripts_dir / "phone.json"))
+    assert "every capitalised word is decided in pseudonyms.yaml" in listed.stdout, listed.stdout
     done = run_cli("--project", str(study.root), "export", str(study.transcripts_dir / "phone.json"), "--format", "txt")
     assert done.returncode == 0, done.stderr
     assert "I asked Name A at the office in Cromwell." in (study.transcripts_dir / "exports" / "phone.txt").read_text()

@@ -11,8 +11,10 @@ from ..errors import UserError
 def add_parser(subparsers) -> None:
     export = subparsers.add_parser(
         "export", help="export the (corrected) transcript: txt, md, docx, srt, vtt, maxqda, nvivo, qdpx, report",
-        description="Names in pseudonyms.yaml (study folder; 'Real name: Replacement' per line) are replaced "
-                    "in every export, never in the stored transcript. The export stops if a name seems left in.")
+        description="Names in pseudonyms.yaml (study folder; 'Real name: Replacement' per line, 'Word: Word' for "
+                    "a word that is not a name) are replaced in every export, never in the stored transcript. "
+                    "The export stops if a name seems left in, or while a capitalised word is in neither list "
+                    "(`interview-tui names` lists them; in the review: n).")
     export.add_argument("target", metavar="SESSION_OR_TRANSCRIPT")
     export.add_argument("--format", default="txt,md,docx,qdpx,report",
                         help="comma-separated list, or 'all' (default: txt,md,docx,qdpx,report)")
@@ -30,7 +32,7 @@ def add_parser(subparsers) -> None:
                         help="mark the export: quotes still in dialect, to be rewritten to Bokmål before publishing")
     export.set_defaults(handler=run_export)
 
-    names = subparsers.add_parser("names", help="suggest names and places to add to pseudonyms.yaml")
+    names = subparsers.add_parser("names", help="the capitalised words pseudonyms.yaml does not decide yet")
     names.add_argument("target", metavar="SESSION_OR_TRANSCRIPT")
     names.set_defaults(handler=run_names)
 
@@ -72,12 +74,12 @@ def run_names(args) -> int:
     study = Study.at(args.project).require()
     source = resolve_input(args.target, study)
     table = PseudonymTable.load(study.root)
-    known = set(table.mapping) | set(table.mapping.values())
+    known = set(table.mapping.values())  # a replacement ("Name A") is not a name to decide
     looked_through = words_to_decide(source)  # the call's notes too
-    suggestions = suggest_names(looked_through, known)
-    starts = sentence_start_words(looked_through, known)
+    suggestions = [(w, n) for w, n in suggest_names(looked_through, known, 10_000) if not table.decides(w)]
+    starts = [(w, n) for w, n in sentence_start_words(looked_through, known, 10_000) if not table.decides(w)]
     if not suggestions and not starts:
-        print("no capitalised names found that are not already in pseudonyms.yaml")
+        print(f"every capitalised word is decided in {table.path.name}: replaced, or kept as not a name")
         return 0
     if suggestions:
         print(f"Capitalised words in {source.name} (add real names to {table.path}):")
