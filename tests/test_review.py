@@ -406,3 +406,24 @@ async def test_escape_goes_back_from_the_review_to_the_interviews_summary(study)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+
+
+def test_a_recording_brought_from_elsewhere_is_played_from_where_it_was_transcribed(study, tmp_path):
+    """A dictaphone file transcribed where it lies (~/Downloads, say) had no sound in the review:
+    only the study's recordings/ was looked in."""
+    from interview_tui.core.review import open_for_review
+
+    elsewhere = tmp_path / "downloads" / "dictaphone.wav"
+    elsewhere.parent.mkdir()
+    sf.write(elsewhere, np.zeros((16000, 1), np.float32), 16000)
+    transcript = Transcript(audio_file="dictaphone.wav", speakers=["Interviewer"],
+                            settings={"recording_path": str(elsewhere)},
+                            segments=[Segment(start=0.1, end=0.9, speaker="Interviewer", text="Hello.")])
+    path = study.transcripts_dir / "dictaphone.json"
+    transcript.save(path)
+    material = open_for_review(str(path), study)
+    assert material.audio == elsewhere and not material.audio_problem
+    elsewhere.unlink()
+    gone = open_for_review(str(path), study)
+    assert gone.audio is None and "dictaphone.wav, looked for in" in gone.audio_problem
+    assert "put the recording in recordings/ to play it" in gone.audio_problem

@@ -97,6 +97,7 @@ def test_metadata(english, english_transcript):
     assert transcript.speakers == ["Interviewer", "Informant"]
     assert 0 < transcript.speech_seconds < transcript.audio_seconds
     assert transcript.settings["condition_on_previous_text"] is False
+    assert transcript.settings["recording_path"] == str(english.path.resolve())  # the review plays it from there
     assert not path.with_name(".interview.partial.json").exists()
 
 

@@ -82,7 +82,8 @@ def run_names(args) -> int:
         print(f"every capitalised word is decided in {table.path.name}: replaced, or kept as not a name")
         return 0
     if suggestions:
-        print(f"Capitalised words in {source.name} (add real names to {table.path}):")
+        print(f"Capitalised words in {source.name} that {table.path} does not decide yet — add each as "
+              "'Real name: Replacement', or 'Word: Word' if it is not a name (in the review: n):")
         for name, count in suggestions:
             print(f"  {name}: {count}×")
     if starts:

@@ -35,11 +35,15 @@ def open_for_review(ref: str, study: Study, store: SessionStore | None = None) -
         raise UserError(f"{ref}: review works on a transcript made by interview-tui (.json) or a session")
     editor = TranscriptEditor.open(transcript)
     audio = found.audio
-    if audio is None and editor.transcript.audio_file:
-        candidate = study.recordings_dir / Path(editor.transcript.audio_file).name
-        audio = candidate if candidate.is_file() else None
+    name = Path(editor.transcript.audio_file).name
+    if audio is None and name:
+        # In the study's recordings, or where it was transcribed from (a file brought from a dictaphone).
+        recorded_at = editor.transcript.settings.get("recording_path")
+        candidates = [study.recordings_dir / name, *([Path(recorded_at)] if isinstance(recorded_at, str) else [])]
+        audio = next((c for c in candidates if c.name == name and c.is_file()), None)
     problem = "" if audio is not None and audio.is_file() else \
-        "No recording found for this transcript: editing works, playback does not."
+        (f"No recording found for this transcript ({name or 'no file named'}, looked for in {study.recordings_dir}"
+         " and where it was transcribed from): editing works; put the recording in recordings/ to play it.")
     guide = found.store.session.guide if found.store is not None else None
     return ReviewMaterial(editor, guide, found.store, audio if not problem else None, problem)
 

@@ -233,7 +233,9 @@ class TranscriptionJob:
             found = label_speakers(lambda start, end: recording.read(0, start, end), recording.seconds,
                                    base.segments, tuple(labels), guide_question_score(self.options.vocabulary))
             base.segments, base.speakers = found.segments, found.speakers
-        base.settings = self.options.as_settings()
+        # Where the recording was read from: one brought from a dictaphone stays where it is, and
+        # the review plays it from there (exports drop the settings: no path leaves the machine).
+        base.settings = {**self.options.as_settings(), "recording_path": str(self.audio_path.resolve())}
         base.speech_seconds = round(sum(s.end - s.start for s in base.segments), 3)
         base.processing_seconds = round(time.perf_counter() - started, 2)
         base.save(self.output_path)
