@@ -425,5 +425,5 @@ def test_a_recording_brought_from_elsewhere_is_played_from_where_it_was_transcri
     assert material.audio == elsewhere and not material.audio_problem
     elsewhere.unlink()
     gone = open_for_review(str(path), study)
-    assert gone.audio is None and "dictaphone.wav, looked for in" in gone.audio_problem
+    assert gone.audio is None and "dictaphone.wav; looked for in the study's recordings/" in gone.audio_problem
     assert "put the recording in recordings/ to play it" in gone.audio_problem

@@ -42,8 +42,9 @@ def open_for_review(ref: str, study: Study, store: SessionStore | None = None) -
         candidates = [study.recordings_dir / name, *([Path(recorded_at)] if isinstance(recorded_at, str) else [])]
         audio = next((c for c in candidates if c.name == name and c.is_file()), None)
     problem = "" if audio is not None and audio.is_file() else \
-        (f"No recording found for this transcript ({name or 'no file named'}, looked for in {study.recordings_dir}"
-         " and where it was transcribed from): editing works; put the recording in recordings/ to play it.")
+        ("No recording found for this transcript: editing works, playback does not." if not name else
+         f"No recording found for this transcript ({name}; looked for in the study's recordings/ and where it "
+         "was transcribed from): editing works, playback does not — put the recording in recordings/ to play it.")
     guide = found.store.session.guide if found.store is not None else None
     return ReviewMaterial(editor, guide, found.store, audio if not problem else None, problem)
 
