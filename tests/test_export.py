@@ -329,3 +329,21 @@ def test_a_broken_pseudonym_table_is_named_with_its_line(tmp_path, table, line, 
     with pytest.raises(UserError) as caught:
         PseudonymTable.load(tmp_path)
     assert str(caught.value).startswith(f"{tmp_path / 'pseudonyms.yaml'}:{line}: ") and message in str(caught.value)
+
+
+def test_link_audio_finds_a_recording_brought_from_elsewhere(study, tmp_path):
+    """`export --link-audio` of a dictaphone file transcribed where it lies: the transcript knows
+    where it was read from (it said "no recording to link")."""
+    import numpy as np
+    import soundfile as sf
+
+    elsewhere = tmp_path / "downloads" / "phone.wav"
+    elsewhere.parent.mkdir()
+    sf.write(elsewhere, np.zeros((16000, 1), np.float32), 16000)
+    Transcript(audio_file="phone.wav", language="en", settings={"recording_path": str(elsewhere)}, segments=[
+        Segment(start=0.1, end=0.9, speaker="Informant", text="It was fine.")]).save(study.transcripts_dir / "phone.json")
+    result = run_cli("--project", str(study.root), "export", str(study.transcripts_dir / "phone.json"),
+                     "--format", "qdpx", "--link-audio")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(study.transcripts_dir / "exports" / "phone.qdpx") as qdpx:
+        assert any(name.startswith("sources/") and name.endswith(".wav") for name in qdpx.namelist())

@@ -50,7 +50,10 @@ def run_export(args) -> int:
     if args.link_audio:
         from ..session.lookup import find_interview
 
-        audio = find_interview(args.target, study.recordings_dir, study.transcripts_dir).audio
+        from ..core.review import recording_of
+
+        audio = find_interview(args.target, study.recordings_dir, study.transcripts_dir).audio \
+            or recording_of(source.transcript, study)
         if audio is None or not audio.is_file():
             raise UserError(f"{args.target}: no recording to link — export without --link-audio")
         if not args.no_anonymise:

@@ -34,19 +34,25 @@ def open_for_review(ref: str, study: Study, store: SessionStore | None = None) -
                             f"(`interview-tui transcribe {found.store.session.id}`)")
         raise UserError(f"{ref}: review works on a transcript made by interview-tui (.json) or a session")
     editor = TranscriptEditor.open(transcript)
-    audio = found.audio
+    audio = found.audio or recording_of(editor.transcript, study)
     name = Path(editor.transcript.audio_file).name
-    if audio is None and name:
-        # In the study's recordings, or where it was transcribed from (a file brought from a dictaphone).
-        recorded_at = editor.transcript.settings.get("recording_path")
-        candidates = [study.recordings_dir / name, *([Path(recorded_at)] if isinstance(recorded_at, str) else [])]
-        audio = next((c for c in candidates if c.name == name and c.is_file()), None)
     problem = "" if audio is not None and audio.is_file() else \
         ("No recording found for this transcript: editing works, playback does not." if not name else
          f"No recording found for this transcript ({name}; looked for in the study's recordings/ and where it "
          "was transcribed from): editing works, playback does not — put the recording in recordings/ to play it.")
     guide = found.store.session.guide if found.store is not None else None
     return ReviewMaterial(editor, guide, found.store, audio if not problem else None, problem)
+
+
+def recording_of(transcript, study: Study) -> Path | None:
+    """A transcript's recording: in the study's recordings, or where it was transcribed from (a
+    file brought from a dictaphone stays where it is; the transcript keeps its path)."""
+    name = Path(transcript.audio_file).name
+    if not name:
+        return None
+    recorded_at = transcript.settings.get("recording_path")
+    candidates = [study.recordings_dir / name, *([Path(recorded_at)] if isinstance(recorded_at, str) else [])]
+    return next((c for c in candidates if c.name == name and c.is_file()), None)
 
 
 def guide_for_export(study: Study, transcript) -> Guide:
