@@ -91,13 +91,11 @@ class Study:
         files = self.guide_files()
         if language and len(files) > 1:
             from .guide.loader import load_guide
-
-            def whisper_code(code: str) -> str:
-                return {"nb": "no", "nob": "no"}.get(code, code)
+            from .model.languages import whisper_language
 
             for path in files:
                 try:
-                    if whisper_code(load_guide(path).language) == whisper_code(language):
+                    if whisper_language(load_guide(path).language) == whisper_language(language):
                         return path
                 except UserError:
                     continue  # a broken guide is reported where it is used, not here

@@ -46,3 +46,10 @@ def detect_language(text: str) -> tuple[str, bool]:
     ranked = sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     return (best if top else "nb"), top >= 3 and top >= 1.5 * second
+
+
+def whisper_language(code: str | None) -> str | None:
+    """Whisper knows Bokmål as ``no``; ``nb`` would be rejected. ``auto``/nothing: None (heard)."""
+    if code in (None, "", "auto"):
+        return None
+    return {"nb": "no", "nob": "no", "nno": "nn", "eng": "en"}.get(code, code)

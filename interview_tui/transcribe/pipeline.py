@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import __version__
 from ..fileio import atomic_write_text, one_run_at_a_time
+from ..model.languages import whisper_language
 from .audio_input import SAMPLE_RATE, Recording, file_sha256
 from ..model.transcript import Segment, Transcript, Word
 from ..session.roles import MIXED_LABEL
@@ -87,13 +88,6 @@ class Progress:
     total_seconds: float
     segments: int
     message: str = ""
-
-
-def whisper_language(code: str | None) -> str | None:
-    """Whisper knows Bokmål as ``no``; ``nb`` would be rejected."""
-    if code in (None, "", "auto"):
-        return None
-    return {"nb": "no", "nob": "no", "nno": "nn", "eng": "en"}.get(code, code)
 
 
 def vad_options():
