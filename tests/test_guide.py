@@ -259,3 +259,29 @@ def test_the_seed_theses_own_guide_imports_as_the_guide_we_ship():
     assert [q.id for _, q in imported.questions()] == [q.id for _, q in shipped.questions()]
     assert [[f.id for f in q.followups] for _, q in imported.questions()] == \
         [[f.id for f in q.followups] for _, q in shipped.questions()]
+
+
+def test_a_german_outline_keeps_its_checklists_and_says_how_it_was_titled(tmp_path):
+    """"Einstieg"/"Ausklang" are what a German guide heads its checklists with; they were read as
+    themes with no question and left out, the consent item with them."""
+    text = ("# Einstieg\n- Einverständnis zur Aufnahme einholen\n\n# Anfänge\n1. Erinnern Sie sich an Ihr "
+            "erstes Hörspiel?\n\n# Ausklang\n- Gibt es etwas, das Sie noch sagen möchten?\n")
+    notes: list[str] = []
+    guide = parse_markdown_outline(text, "leitfaden.md", notes)
+    assert guide.language == "de"
+    assert guide.consent_item() is not None and guide.consent_item().text.startswith("Einverständnis")
+    assert [item.text for item in guide.debriefing] == ["Gibt es etwas, das Sie noch sagen möchten?"]
+    assert "leitfaden.md: titled 'Anfänge' after its first theme — to name it, begin the outline with a " \
+           "'# Title' line over '## Theme' headings, or 'title:' in a front matter block" in notes
+
+
+def test_a_checklist_under_any_heading_that_asks_for_consent_before_the_questions_is_the_briefing():
+    text = ("# Warm-up\n- Thank them for their time\n- Ask for consent to record\n\n# Contact\n"
+            "1. How do you reach your clients?\n\n# Notes\n- Transcribe word for word\n")
+    notes: list[str] = []
+    guide = parse_markdown_outline(text, "g.md", notes)
+    assert [item.text for item in guide.briefing] == ["Thank them for their time", "Ask for consent to record"]
+    assert guide.consent_item().text == "Ask for consent to record"
+    assert "g.md:1: 'Warm-up' read as the briefing (it asks for consent, before the questions) — head it " \
+           "'# Briefing' to say so" in notes
+    assert "g.md:8: 'Notes' has no numbered question — left out as notes" in notes  # after the questions: notes

@@ -2,7 +2,10 @@
 
 Norwegian function words come from the ``stop-words`` package (its list has Nynorsk and
 dialect forms too); the English list is our own short one, because the package's English list
-drops content words that matter in interviews ("work", "face", "group", "best").
+drops content words that matter in interviews ("work", "face", "group", "best"). Other languages a
+guide may be in (German, Swedish, Danish, …) take the package's list and Snowball's stemmer for
+that language, with the fillers of spoken talk added: with Norwegian's, a German guide's "wie",
+"hat", "sich" counted as content words and a greeting was taken for a question about casting.
 """
 
 from __future__ import annotations
@@ -39,7 +42,21 @@ DIALECT_FORMS = {
 NYNORSK_ENDINGS = [("arane", "erne"), ("ane", "ene"), ("ingar", "inger"), ("inga", "ingen"),
                    ("ar", "er"), ("ast", "es"), ("a", "en")]
 
-LANGUAGES = {"nb": "norwegian", "nn": "norwegian", "no": "norwegian", "en": "english"}
+LANGUAGES = {"nb": "norwegian", "nn": "norwegian", "no": "norwegian", "en": "english", "de": "german",
+             "sv": "swedish", "da": "danish", "nl": "dutch", "fi": "finnish", "fr": "french", "es": "spanish",
+             "it": "italian", "pt": "portuguese"}
+"""Guide languages with both a Snowball stemmer and a function-word list; any other language is
+matched on whole words, with no function words dropped but the fillers below."""
+
+NORWEGIAN_FILLERS = {"litt", "mye", "sånn", "liksom", "altså", "jo", "vel", "da", "nå", "ok", "okei", "ja", "nei",
+                     "mm", "eh", "ehm", "hm"}
+SPOKEN_FILLERS = {
+    "german": {"ja", "nein", "nee", "ne", "mal", "halt", "eben", "eigentlich", "genau", "okay", "ok", "also", "gibt",
+               "äh", "ähm", "hm", "mhm", "naja"},
+    "swedish": {"ja", "nej", "jo", "liksom", "alltså", "typ", "okej", "ok", "mm", "eh", "öh", "hm"},
+    "danish": {"ja", "nej", "jo", "altså", "lige", "okay", "ok", "mm", "øh", "hm"},
+}
+GENERIC_FILLERS = {"ok", "okay", "mm", "mhm", "hm", "eh", "ehm", "uh", "um"}
 
 _WORD = re.compile(r"[\wæøåÆØÅ']+", re.UNICODE)
 
@@ -52,12 +69,17 @@ def normalise(text: str) -> str:
 
 class Analyzer:
     def __init__(self, language: str = "nb"):
-        self.language = LANGUAGES.get(language, "norwegian")
-        self._stemmer = snowballstemmer.stemmer(self.language)
+        code = (language or "nb").lower()
+        self.language = LANGUAGES.get(code, "norwegian" if code in ("", "auto") else "")
+        self._stemmer = snowballstemmer.stemmer(self.language) if self.language else None
         if self.language == "norwegian":
-            self.function_words = set(get_stop_words("norwegian")) | {"litt", "mye", "sånn", "liksom", "altså", "jo", "vel", "da", "nå", "ok", "okei", "ja", "nei", "mm", "eh", "ehm", "hm"}
-        else:
+            self.function_words = set(get_stop_words("norwegian")) | NORWEGIAN_FILLERS
+        elif self.language == "english":
             self.function_words = ENGLISH_FUNCTION_WORDS
+        elif self.language:
+            self.function_words = set(get_stop_words(self.language)) | SPOKEN_FILLERS.get(self.language, GENERIC_FILLERS)
+        else:
+            self.function_words = set(GENERIC_FILLERS)
 
     @lru_cache(maxsize=50000)
     def stem(self, word: str) -> str:
@@ -67,7 +89,7 @@ class Analyzer:
                 if word.endswith(ending):
                     word = word[: -len(ending)] + replacement
                     break
-        return self._stemmer.stemWord(word)
+        return self._stemmer.stemWord(word) if self._stemmer else word
 
     def words(self, text: str) -> list[str]:
         return [DIALECT_FORMS.get(word, word) for word in normalise(text).split()]

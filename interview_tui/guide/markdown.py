@@ -41,10 +41,11 @@ from .model import Guide
 # says "Introduction" and "Closing" as often as "Briefing"), in the languages a guide may be in.
 _BRIEFING_NAMES = {"briefing", "before the interview", "introduction", "intro", "opening", "before we start",
                    "innledning", "innleiing", "introduksjon", "før intervjuet", "for intervjuet", "åpning",
-                   "inledning", "indledning", "einleitung", "einführung"}
+                   "inledning", "introduktion", "före intervjun", "indledning", "før interviewet",
+                   "einleitung", "einführung", "einstieg", "begrüßung", "eröffnung", "vor dem interview"}
 _DEBRIEFING_NAMES = {"debriefing", "after the interview", "closing", "wrap-up", "wrap up", "ending", "conclusion",
-                     "end of the interview", "avslutning", "avrunding", "etter intervjuet", "afslutning",
-                     "abschluss"}
+                     "end of the interview", "avslutning", "avrunding", "etter intervjuet", "efter intervjun",
+                     "afslutning", "efter interviewet", "abschluss", "ausklang", "nach dem interview"}
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _QUESTION = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
@@ -109,8 +110,9 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
     line_map: dict[tuple, int] = {}
     problems: list[str] = []
     prose: list[int] = []  # lines that are not items: left out
-    early: list[int] = []  # bullets before the theme's first question: an error only if one follows
+    early: list[tuple[int, dict]] = []  # bullets before the theme's first question: an error only if one follows
     empty_themes: list[tuple[int, str]] = []
+    briefing_headings: list[tuple[int, str]] = []  # a heading of no known name read as the briefing
     section: str | None = None  # "briefing", "debriefing", "theme"
     theme: dict | None = None
     question: dict | None = None
@@ -119,11 +121,20 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
     def close_theme() -> None:
         if theme is not None and section == "theme" and not theme["questions"]:
             data["themes"].pop()  # a section of notes, not questions
-            empty_themes.append((line_map.pop(("themes", len(data["themes"]))), theme["title"]))
+            heading_line = line_map.pop(("themes", len(data["themes"])))
+            if not data["themes"] and "briefing" not in data and \
+                    any(_CONSENT_WORDS.search(item["text"]) for _, item in early):
+                # The checklist before the questions under a heading of its own ("Einstieg",
+                # "Warm-up"): its asking for consent says what it is, and the consent must not be lost.
+                data["briefing"] = [item for _, item in early]
+                line_map.update({("briefing", i): n for i, (n, _) in enumerate(early)})
+                briefing_headings.append((heading_line, theme["title"]))
+            else:
+                empty_themes.append((heading_line, theme["title"]))
         elif early:
             problems.extend(f"{source}:{n}: a follow-up without a question — put it under a numbered "
                             "question (e.g. '1. …'), or, if it is said before or after the questions, head "
-                            "its section '# Briefing' or '# Debriefing'" for n in early)
+                            "its section '# Briefing' or '# Debriefing'" for n, _ in early)
         early.clear()
 
     for index in range(start, len(lines)):
@@ -160,7 +171,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
                 continue
             problems.extend(f"{source}:{n}: a follow-up without a question — put it under a numbered "
                             "question (e.g. '1. …'), or, if it is said before or after the questions, head "
-                            "its section '# Briefing' or '# Debriefing'" for n in early)
+                            "its section '# Briefing' or '# Debriefing'" for n, _ in early)
             early.clear()
             body, attributes = _split_attributes(numbered.group(2), source, line_no)
             question = last = {"text": body, "followups": [], **attributes}
@@ -176,7 +187,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
                 line_map[(section, len(data[section]) - 1)] = line_no
             elif question is None:
                 if section == "theme":
-                    early.append(line_no)  # notes under a heading, unless a question follows
+                    early.append((line_no, {"text": body, **attributes}))  # notes, unless a question follows
                 else:
                     problems.append(f"{source}:{line_no}: a follow-up without a question — put it "
                                     "under a numbered question (e.g. '1. …'), or, if it is said before or "
@@ -198,7 +209,8 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
     close_theme()
     if problems:
         raise GuideError(problems)
-    if not data["title"]:
+    untitled = not data["title"]
+    if untitled:
         data["title"] = data["themes"][0]["title"] if data["themes"] else source
     if "language" not in meta:  # an outline typed in English must not become a Bokmål guide
         data["language"], _ = detect_language(text)
@@ -211,6 +223,12 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
                          "a '-' item — left out (a question must be numbered to be asked)")
         for line_no, title in empty_themes:
             notes.append(f"{source}:{line_no}: '{title}' has no numbered question — left out as notes")
+        if untitled:
+            notes.append(f"{source}: titled '{data['title']}' after its first theme — to name it, begin the "
+                         "outline with a '# Title' line over '## Theme' headings, or 'title:' in a front matter block")
+        for line_no, title in briefing_headings:
+            notes.append(f"{source}:{line_no}: '{title}' read as the briefing (it asks for consent, before the "
+                         "questions) — head it '# Briefing' to say so")
     _infer_consent(data.get("briefing", []))
     return guide_from_data(data, source, line_map)
 
