@@ -20,7 +20,7 @@ from interview_tui.ui.app import InterviewApp
 from interview_tui.ui.screens.review import ReviewScreen
 
 from .audio_helpers import best_lag, envelope, needs_pulse, wait_for_position
-from .conftest import SEED_GUIDE_EN
+from .conftest import FIXTURES, SEED_GUIDE_EN
 from .speech_fixtures import ENGLISH_INTERVIEW, speak_interview
 
 
@@ -427,3 +427,55 @@ def test_a_recording_brought_from_elsewhere_is_played_from_where_it_was_transcri
     gone = open_for_review(str(path), study)
     assert gone.audio is None and "dictaphone.wav; looked for in the study's recordings/" in gone.audio_problem
     assert "put the recording in recordings/ to play it" in gone.audio_problem
+
+
+async def test_a_noscribe_transcript_is_brought_in_reviewed_with_the_guide_and_its_words_kept_down_to_here(study, tmp_path):
+    """A researcher arrives with noScribe transcripts: `review` refused them ("review works on a
+    transcript made by interview-tui"), so nothing could be corrected, and a transcript with no
+    session had no guide beside it. Now the .txt is brought in as a copy that keeps the
+    corrections (coverage and export read it from then on), with the study's guide in its
+    language; and in German, where every noun is capitalised, K keeps the words read so far."""
+    from interview_tui.core.review import open_for_review
+    from interview_tui.session.lookup import find_interview
+    from interview_tui.ui.dialogs.names_dialog import NamesDialog
+
+    brought = tmp_path / "from-noscribe" / "veileder-b.txt"
+    brought.parent.mkdir()
+    shutil.copy(FIXTURES / "noscribe-format.txt", brought)
+    material = open_for_review(str(brought), study)
+    copy = study.transcripts_dir / "veileder-b.json"
+    assert material.editor.path == copy and f"{brought}: brought into the study as {copy} (language 'nb'" in material.notice
+    assert material.guide is not None and material.guide.language == "nb"  # the study's Bokmål guide
+    assert load_transcript(copy).audio_file == "veileder-b.mp3"  # named in noScribe's header
+    material.editor.transcript.segments[0].text = "Hei, og takk for at du stiller opp, Kari."
+    material.editor.save()
+    assert find_interview(str(brought), study.recordings_dir, study.transcripts_dir).transcript == copy
+    again = open_for_review(str(brought), study)
+    assert again.editor.transcript.segments[0].text.endswith("Kari.") and "brought in before" in again.notice
+    assert brought.read_text() == (FIXTURES / "noscribe-format.txt").read_text()  # never changed
+    assert open_for_review(str(brought), study, guide_path=SEED_GUIDE_EN).guide.language == "en"  # --guide
+
+    lines = ["Können Sie sich an Ihr erstes Hörspiel erinnern?",
+             "Ja, das war die Kleine Seejungfrau mit Oliver Rohrbeck, eine schöne Zeit mit viel Freude."]
+    german = tmp_path / "hoerspiel.txt"
+    german.write_text("".join(f"S0{i % 2}: [00:00:{10 + i * 5:02d}] {text}\n" for i, text in enumerate(lines)))
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.push_screen(app.review_screen(str(german)))
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NamesDialog)
+        words = [word for word, _, where in dialog.words if not where]
+        assert words == ["Sie", "Ihr", "Kleine Seejungfrau", "Oliver Rohrbeck", "Zeit", "Freude"]
+        await pilot.press("down", "down", "down", "enter", "ctrl+u", *"Name A", "enter")  # the one name
+        await pilot.pause()
+        await pilot.press("K")  # the cursor moved on to "Zeit": keep down to it, "Freude" not yet read
+        await pilot.pause()
+        assert "Keep the 4 undecided word(s) down to 'Zeit'" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("y")
+        await pilot.pause()
+        table = (study.root / "pseudonyms.yaml").read_text()
+        assert "Oliver Rohrbeck: Name A" in table and "Kleine Seejungfrau: Kleine Seejungfrau" in table
+        assert "Zeit: Zeit" in table and "Freude" not in table

@@ -29,7 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the study folder (guides/, recordings/, transcripts/); default: current directory")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     review = subparsers.add_parser("review", help="correct a transcript against the audio, tag guide items")
-    review.add_argument("target", metavar="SESSION_OR_TRANSCRIPT")
+    review.add_argument("target", metavar="SESSION_OR_TRANSCRIPT",
+                        help="a session, our transcript (.json), or a .txt/.vtt made elsewhere (noScribe, typed): "
+                             "brought into transcripts/ as a copy that keeps your corrections")
+    review.add_argument("--guide", default=None, help="the guide (default: the session's, else the study's guide in "
+                        "the transcript's language)")
     review.set_defaults(handler=_review)
     for module in SUBCOMMAND_MODULES:
         module.add_parser(subparsers)
@@ -39,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _review(args) -> int:
     from ..ui.run import run_app
 
-    return run_app(project=args.project, review=args.target)
+    return run_app(project=args.project, review=args.target, guide=args.guide)
 
 
 def main(argv: list[str] | None = None) -> int:

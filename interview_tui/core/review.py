@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
+from .brought import bring_transcript
 from ..guide.model import Guide
 from ..review.editing import TranscriptEditor
 from ..session.lookup import find_interview
@@ -21,18 +22,31 @@ class ReviewMaterial:
     audio: Path | None
     """The recording to play, or None (the reason is in ``audio_problem``)."""
     audio_problem: str = ""
+    notice: str = ""
+    """What the user should know about what was opened: a transcript brought in, the guide chosen."""
 
 
-def open_for_review(ref: str, study: Study, store: SessionStore | None = None) -> ReviewMaterial:
+def open_for_review(ref: str, study: Study, store: SessionStore | None = None,
+                    guide_path: Path | str | None = None) -> ReviewMaterial:
+    """The transcript, guide and recording of a session or transcript file. A .txt/.vtt made
+    elsewhere is brought into the study first (``brought``); ``guide_path`` overrides the guide."""
     found = find_interview(ref, study.recordings_dir, study.transcripts_dir)
     if store is not None and found.store is not None and found.store.path == store.path:
         found.store = store  # the caller's copy is the one that is written
-    transcript = found.transcript
+    transcript, notices = found.transcript, []
+    if transcript is not None and found.store is None and Path(ref).suffix.lower() in (".txt", ".vtt"):
+        if transcript.suffix.lower() == ".json":
+            notices.append(f"{ref}: opened the copy brought in before, {transcript} — your corrections are "
+                           f"there; {Path(ref).name} is not read again")
+        elif transcript.is_file():
+            transcript, brought = bring_transcript(transcript, study)
+            notices.append(brought)
     if transcript is None or transcript.suffix.lower() != ".json" or not transcript.is_file():
         if found.store is not None and transcript is None:
             raise UserError(f"session {found.store.session.id} has no transcript yet — transcribe it first "
                             f"(`interview-tui transcribe {found.store.session.id}`)")
-        raise UserError(f"{ref}: review works on a transcript made by interview-tui (.json) or a session")
+        raise UserError(f"{ref}: review works on a transcript (interview-tui's .json, or a .txt/.vtt such as "
+                        "noScribe's) or a session")
     editor = TranscriptEditor.open(transcript)
     audio = found.audio or recording_of(editor.transcript, study)
     name = Path(editor.transcript.audio_file).name
@@ -40,8 +54,25 @@ def open_for_review(ref: str, study: Study, store: SessionStore | None = None) -
         ("No recording found for this transcript: editing works, playback does not." if not name else
          f"No recording found for this transcript ({name}; looked for in the study's recordings/ and where it "
          "was transcribed from): editing works, playback does not — put the recording in recordings/ to play it.")
-    guide = found.store.session.guide if found.store is not None else None
-    return ReviewMaterial(editor, guide, found.store, audio if not problem else None, problem)
+    guide, guide_notice = _review_guide(study, found, editor.transcript, guide_path)
+    notices += [guide_notice] if guide_notice else []
+    return ReviewMaterial(editor, guide, found.store, audio if not problem else None, problem, "\n".join(notices))
+
+
+def _review_guide(study: Study, found, transcript, guide_path) -> tuple[Guide | None, str]:
+    """The guide asked for, else the session's, else the study's guide in the transcript's
+    language — as the export takes it, so that the review's coverage is the export's."""
+    from ..guide.loader import load_guide
+
+    if guide_path is not None:
+        return load_guide(Path(guide_path)), ""
+    if found.store is not None:
+        return found.store.session.guide, ""
+    default = study.default_guide(transcript.language)
+    if default is None:
+        return None, f"No guide in {study.guides_dir}: the coverage panel is off, tags are guide item ids."
+    guide = load_guide(default)
+    return guide, f"Guide: {guide.title} ({default.name}, the study's guide in its language; --guide to choose)."
 
 
 def recording_of(transcript, study: Study) -> Path | None:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from ..errors import UserError
+from ..model.languages import detect_language
 from ..model.timefmt import parse_hms
 from ..model.transcript import Segment, Transcript
 
@@ -106,9 +107,11 @@ def read_any_transcript(path: Path) -> Transcript:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")  # old Word exports saved as Latin-1; names keep their letters
-    if path.suffix.lower() == ".vtt":
-        return _parse_vtt(text, str(path))
-    return parse_plain_text(text, str(path))
+    transcript = _parse_vtt(text, str(path)) if path.suffix.lower() == ".vtt" else parse_plain_text(text, str(path))
+    # noScribe's header states the language it was set to, not the one spoken (the German sample
+    # says "English"): the words decide, as they do for a guide, and choose the study's guide.
+    transcript.language, _ = detect_language(transcript.text)
+    return transcript
 
 
 def _parse_vtt(text: str, source: str) -> Transcript:

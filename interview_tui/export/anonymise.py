@@ -151,6 +151,13 @@ class PseudonymTable:
         self.__init__({**self.mapping, **{w: w for w in self.kept}}, self.path)  # patterns rebuilt
         self.save()
 
+    def keep_all(self, words: list[str]) -> None:
+        """Many words kept at once (the researcher read the list and replaced the names in it),
+        saved once."""
+        self.kept |= {unicodedata.normalize("NFC", word).strip() for word in words}
+        self.__init__({**self.mapping, **{w: w for w in self.kept}}, self.path)  # patterns rebuilt
+        self.save()
+
     def apply(self, text: str) -> str:
         """Every real name replaced (genitive endings kept), and phone numbers taken out."""
         text = unicodedata.normalize("NFC", text)

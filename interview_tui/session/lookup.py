@@ -17,6 +17,8 @@ from .model import valid_session_id
 from .store import SESSION_SUFFIX, SessionFileError, SessionStore, session_path
 
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".webm", ".mp4"}
+BROUGHT_FROM = "brought_from"
+"""A transcript's setting naming the .txt/.vtt it was brought from (``core.brought``)."""
 
 
 @dataclass
@@ -42,6 +44,17 @@ def _from_session(ref: str, session_file: Path, transcripts_dir: Path) -> Interv
     audio = store.folder / session.audio_files[0] if session.audio_files else None
     transcript = transcripts_dir / session.transcript_file if session.transcript_file else None
     return InterviewFiles(ref, "session", store, audio, transcript)
+
+
+def brought_copy(path: Path, transcripts_dir: Path) -> Path | None:
+    """The study's copy of a transcript made elsewhere, once it was brought in for review: what
+    coverage and export read from then on, so the corrections made in the review count."""
+    candidate = transcripts_dir / f"{path.stem}.json"
+    try:
+        settings = json.loads(candidate.read_text(encoding="utf-8")).get("settings") or {}
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return None
+    return candidate if isinstance(settings, dict) and settings.get(BROUGHT_FROM) == str(path.resolve()) else None
 
 
 def _session_named_in_transcript(path: Path, recordings_dir: Path) -> Path | None:
@@ -92,4 +105,6 @@ def find_interview(ref: str, recordings_dir: Path, transcripts_dir: Path) -> Int
             found = _from_session(text, session_file, transcripts_dir)
             found.kind, found.transcript = "transcript", path
             return found
+    if suffix in (".txt", ".vtt"):
+        path = brought_copy(path, transcripts_dir) or path
     return InterviewFiles(text, "transcript", transcript=path)

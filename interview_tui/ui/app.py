@@ -356,12 +356,12 @@ class InterviewApp(BackgroundTranscription, App):
         self.switch_screen(StartScreen())
 
     # --- review ------------------------------------------------------------------------------
-    def review_screen(self, ref: str):
-        """The review screen for a session or a transcript JSON (errors raise UserError)."""
+    def review_screen(self, ref: str, guide_path=None):
+        """The review screen for a session or a transcript (errors raise UserError)."""
         from .screens.review import build_review_screen
 
         own = self.interview.store if self.interview is not None and ref == self.interview.session.id else None
-        screen, store = build_review_screen(self, ref, own)
+        screen, store = build_review_screen(self, ref, own, guide_path)
         self.review_store = store
         return screen
 

@@ -51,6 +51,7 @@ class ReviewScreen(PlaybackKeys, Screen):
         self.report = None
         self._coverage = None  # (matcher, segment vectors): made once, in the coverage worker
         self._last_turn: tuple[int, int] | None = None
+        self.notice = ""  # what was opened, said once on screen (a transcript brought in, the guide chosen)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,6 +69,8 @@ class ReviewScreen(PlaybackKeys, Screen):
         table.focus()
         self.refresh_coverage()
         self.update_status()
+        if self.notice:
+            self.notify(self.notice, timeout=12)
         if self.player_error:
             self.notify(self.player_error, severity="warning", timeout=10)
         self.set_interval(0.2, self.follow_playback)
@@ -335,13 +338,13 @@ class ReviewScreen(PlaybackKeys, Screen):
         table.focus()
 
 
-def build_review_screen(app, ref: str, store=None) -> tuple[ReviewScreen, object]:
+def build_review_screen(app, ref: str, store=None, guide_path=None) -> tuple[ReviewScreen, object]:
     """The review screen for a session or transcript, with its player (errors raise UserError).
     ``store``: the session already open in this app, so one copy of it is written."""
     from ...core.review import open_for_review
     from ...review.playback import Player
 
-    material = open_for_review(ref, app.study, store)
+    material = open_for_review(ref, app.study, store, guide_path)
     player, error = None, material.audio_problem
     if material.audio is not None:
         if not app.audio_enabled:
@@ -351,4 +354,6 @@ def build_review_screen(app, ref: str, store=None) -> tuple[ReviewScreen, object
                 player = Player(material.audio, app.settings.output_device)
             except UserError as exc:
                 error = str(exc)
-    return ReviewScreen(material.editor, material.guide, material.store, player, error), material.store
+    screen = ReviewScreen(material.editor, material.guide, material.store, player, error)
+    screen.notice = material.notice
+    return screen, material.store
