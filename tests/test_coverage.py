@@ -122,6 +122,12 @@ def test_reads_the_txt_export_and_the_noscribe_format(tmp_path):
     assert set(vtt.speakers) == {"S00", "S01", "S02"} and vtt.segments[0].start == pytest.approx(8.57)
     report = CoverageMatcher(load_guide(SEED_GUIDE_NB)).match(noscribe)
     assert report.interviewer == "S01" and report.item("1.1").status != "not_covered"
+    # Two overlaps in a row share one "//" (as in noScribe's real German sample): the second was
+    # left in the first speaker's words, label and all. A colon in the turn's own words is no label.
+    two = parse_plain_text("S01: [00:04:20] Merk: war ein anderer schneller? //S00: So genau. //S02: Also "
+                           "daran gelegen.// Ja.\n")
+    assert [(s.speaker, s.text) for s in two.segments] == [
+        ("S01", "Merk: war ein anderer schneller? Ja."), ("S00", "So genau."), ("S02", "Also daran gelegen.")]
 
 
 @pytest.mark.skipif(not (SHARED / "peer-samples").is_dir(),

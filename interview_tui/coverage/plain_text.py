@@ -20,7 +20,7 @@ _TURN = re.compile(rf"^\s*(?:\[(?P<t1>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?
                    rf"(?:\[(?P<t2>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)\]\s*)?(?P<text>.*)$")
 NOT_TEXT_SUFFIXES = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".docx", ".pdf"}
 _INLINE_STAMP = re.compile(r"\[(\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)\]")
-_OVERLAP = re.compile(r"//\s*([^:/]{1,40}):\s*(.*?)\s*//")
+_OVERLAP_PIECE = re.compile(r"^\s*([^:/\s][^:/]{0,39}):\s*(.*?)\s*$", re.DOTALL)
 
 
 def _looks_like_speaker(label: str) -> bool:
@@ -32,12 +32,22 @@ _PAUSE_ONLY = re.compile(r"^\(?[^()]*pause\)?$|^\(\.+\)$|^\(\d+(?:[.,]\d+)?\s*s\
 
 
 def _with_overlaps(speaker: str, start: float, end: float, body: str) -> list[Segment]:
-    """noScribe writes overlapping speech inline as ``//S02: text //``: give it its own segment."""
-    found = [Segment(start=start, end=end, speaker=other.strip(), text=said.strip())
-             for other, said in _OVERLAP.findall(body) if said.strip()]
-    rest = " ".join(_OVERLAP.sub(" ", body).split())
-    if rest and not _PAUSE_ONLY.match(rest):
-        found.insert(0, Segment(start=start, end=end, speaker=speaker, text=rest))
+    """noScribe writes overlapping speech inline as ``//S02: text //``: give it its own segment.
+    Two overlaps in a row share a delimiter (``//S00: So genau. //S02: Also hat es daran
+    gelegen.//``, its real German sample): every piece between ``//`` that starts with a speaker
+    label is an overlap, the other pieces are the turn's own words."""
+    found, rest = [], []
+    for index, piece in enumerate(body.split("//")):
+        overlap = _OVERLAP_PIECE.match(piece) if index else None  # the turn's own words come first
+        if overlap and _looks_like_speaker(overlap.group(1).strip()):
+            if overlap.group(2).strip():
+                found.append(Segment(start=start, end=end, speaker=overlap.group(1).strip(),
+                                     text=overlap.group(2).strip()))
+        else:
+            rest.append(piece)
+    rest_text = " ".join(" ".join(rest).split())
+    if rest_text and not _PAUSE_ONLY.match(rest_text):
+        found.insert(0, Segment(start=start, end=end, speaker=speaker, text=rest_text))
     return found
 
 
