@@ -319,3 +319,28 @@ def test_a_german_guide_is_matched_with_german_function_words(tmp_path):
     report = CoverageMatcher(load_guide(tmp_path / "g.yaml")).match(parse_plain_text(text, "de"))
     assert {i: report.item(i).status for i in ("1.1", "1.2", "2.1", "2.2")} == \
         {"1.1": "covered", "1.2": "not_covered", "2.1": "not_covered", "2.2": "not_covered"}
+
+
+def test_the_matrix_without_names_takes_every_interview_of_the_study_sessions_or_not(study):
+    """A study transcribed from dictaphone files (no session), or brought from noScribe for review,
+    had an empty matrix: "no transcribed interviews". A session's older version beside its
+    reviewed one is not an interview of its own."""
+    from interview_tui.coverage.check import study_inputs
+    from interview_tui.core.brought import bring_transcript
+
+    for name in ("nb-seed-1", "nb-seed-2"):
+        parse_plain_text(DEVSET[name].text_transcript(), name).save(study.transcripts_dir / f"{name}.json")
+    noscribe = study.root / "from-noscribe.txt"
+    noscribe.write_text((FIXTURES / "noscribe-format.txt").read_text())
+    bring_transcript(noscribe, study)
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB), pseudonym="P3")
+    reviewed = parse_plain_text(DEVSET["nb-seed-3"].text_transcript(), "nb-seed-3")
+    reviewed.session_id = store.session.id
+    reviewed.save(study.transcripts_dir / "p3-v2.json")
+    reviewed.save(study.transcripts_dir / "p3.json")  # the draft it was reviewed from
+    store.set_transcript("p3-v2.json")
+    assert sorted(source.name for source in study_inputs(study)) == ["P3", "from-noscribe", "nb-seed-1", "nb-seed-2"]
+    result = run_cli("--project", str(study.root), "matrix")
+    assert result.returncode == 0, result.stderr
+    header = (study.transcripts_dir / "coverage-matrix.csv").read_text().splitlines()[0]
+    assert all(name in header for name in ("P3", "from-noscribe", "nb-seed-1", "nb-seed-2")), header

@@ -86,11 +86,25 @@ def record_automatic_marks(store: SessionStore, report: CoverageReport) -> int:
 
 
 def study_inputs(study: Study, guide_file: Path | None = None) -> list[CoverageInput]:
-    """Every session of the study that has a transcript, oldest first."""
-    inputs = []
+    """Every interview of the study with a transcript: the sessions, oldest first, then the
+    transcripts of no session (a dictaphone recording transcribed, a noScribe file brought in
+    for review) — a study recorded elsewhere had an empty matrix. A session's other versions
+    (the draft beside its reviewed ``-v2``) are its own, not interviews of their own."""
+    inputs, sessions = [], set()
     for path, session, _ in reversed(find_sessions(study.recordings_dir)):
-        if session is not None and session.transcript_file and \
-                (study.transcripts_dir / session.transcript_file).is_file():
+        if session is None:
+            continue
+        sessions.add(session.id)
+        if session.transcript_file and (study.transcripts_dir / session.transcript_file).is_file():
+            inputs.append(resolve_input(str(path), study, guide_file))
+    for path in sorted(study.transcripts_dir.glob("*.json")) if study.transcripts_dir.is_dir() else []:
+        if path.name.startswith("."):
+            continue  # a checkpoint or a save in progress
+        try:
+            transcript = read_any_transcript(path)
+        except UserError:
+            continue  # not a transcript of ours: `coverage FILE` names what is wrong with it
+        if transcript.session_id not in sessions:
             inputs.append(resolve_input(str(path), study, guide_file))
     return inputs
 
