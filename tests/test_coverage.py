@@ -344,3 +344,28 @@ def test_the_matrix_without_names_takes_every_interview_of_the_study_sessions_or
     assert result.returncode == 0, result.stderr
     header = (study.transcripts_dir / "coverage-matrix.csv").read_text().splitlines()[0]
     assert all(name in header for name in ("P3", "from-noscribe", "nb-seed-1", "nb-seed-2")), header
+
+
+def test_a_late_mark_quotes_the_question_it_was_made_for_not_the_next_one(study):
+    """Seen in a tmux walk-through: two marks pressed 20 s late (after an undo) took the next
+    question, begun 2 s after the key, as their evidence — and the .qdpx coded that question as
+    the items marked. A mark's evidence is the turn the check takes for the item, else the last
+    turn begun by the key."""
+    guide = load_guide(SEED_GUIDE_NB)
+    store = SessionStore.create(study.recordings_dir, guide, pseudonym="C")
+    turns = [(28, "Intervjuer", "Kan du fortelle om hvordan du går fram for å komme i kontakt med brukerne?"),
+             (35, "Informant", "Som regel ringer jeg dem først."),
+             (55, "Intervjuer", "vilke ditale kjennester ruke du mest"),  # 1.2, as base heard espeak
+             (59, "Informant", "Chatten i aktivitetsplanen, og noen ganger skriv til oss."),
+             (76.5, "Intervjuer", "Har du opplevd at brukerne mangler verktøy, for eksempel telefon eller internett?"),
+             (83, "Informant", "Ja, mange har tomt kontaktkort på telefonen.")]
+    transcript = Transcript(session_id=store.session.id, segments=[
+        Segment(start=t, end=t + 5, speaker=who, text=text) for t, who, text in turns])
+    store.mark("1.1", "covered", call_time=73.3)
+    store.mark("1.2", "covered", call_time=74.2)
+    report = CoverageMatcher(guide).match(transcript, store.session)
+    asked = {item: [e.start for e in report.item(item).evidence if e.role == "asked" and e.reason == "mark"]
+             for item in ("1.1", "1.2")}
+    assert asked == {"1.1": [28], "1.2": [55]}  # 1.1: the check's own finding; 1.2: the last turn begun
+    assert report.item("2.1").status == "covered"
+    assert all(e.reason != "mark" for e in report.item("2.1").evidence)

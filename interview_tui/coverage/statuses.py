@@ -21,7 +21,10 @@ ANSWER_MIN_WORDS = 3
 MARK_REACH_SECONDS = 90.0
 """A mark is made while or soon after the question is asked; a turn further back is not its evidence."""
 MARK_LEEWAY_SECONDS = 3.0
-"""The key is often pressed as the question is still being asked."""
+"""The key is often pressed as the question is still being asked (and Whisper starts a turn a
+little after its first sound)."""
+MARK_BEGUN_SECONDS = 0.5
+"""A turn begun more than this after the key is the mark's evidence only if no turn before it is."""
 
 
 @dataclass
@@ -59,11 +62,12 @@ def decide(guide: Guide, found: dict[str, Found], session: Session | None, tagge
         entry.disagreement = entry.auto_status != "covered"
         entry.status, entry.source = "covered", "interviewer"
     if session is not None:
-        _apply_marks(session, results, views, interviewer)
+        _apply_marks(session, results, views, interviewer, found)
     return _in_guide_order(guide, results)
 
 
-def _apply_marks(session: Session, results: dict[str, ItemCoverage], views: list, interviewer: str | None) -> None:
+def _apply_marks(session: Session, results: dict[str, ItemCoverage], views: list, interviewer: str | None,
+                 found: dict[str, Found]) -> None:
     for item_id, record in session.items.items():
         manual = record.latest("interviewer")
         if manual is None or item_id not in results:
@@ -78,7 +82,7 @@ def _apply_marks(session: Session, results: dict[str, ItemCoverage], views: list
             entry.status = decided
             entry.source = "interviewer"
         if manual.state in ("covered", "asked") and manual.call_time is not None:
-            marked = mark_evidence(manual.call_time, views, interviewer)
+            marked = mark_evidence(manual.call_time, views, interviewer, found.get(item_id))
             # One line per segment and role, as in evidence_of: the mark wins over what the check
             # found in the same turn (the report listed that turn twice).
             same = {(e.role, e.segment) for e in marked}
@@ -86,14 +90,21 @@ def _apply_marks(session: Session, results: dict[str, ItemCoverage], views: list
                                     key=lambda e: (e.start, e.role))
 
 
-def mark_evidence(call_time: float, views: list, interviewer: str | None) -> list[Evidence]:
-    """The interviewer's turn at (or just before) the moment of the mark, and the reply to it."""
+def mark_evidence(call_time: float, views: list, interviewer: str | None, found: Found | None = None) -> list[Evidence]:
+    """The interviewer's turn the mark was made for, and the reply to it: of the turns around the
+    moment of the mark, the one the check itself takes for asking the item; else the last one
+    begun by then. Seen in a walk-through: marks made a few seconds late (after an undo) were
+    given the next question, begun 2 s after the key, as their evidence — and that question went
+    into the .qdpx coded as the item marked."""
     asking = [v for v in views if (interviewer is None or v.segment.speaker == interviewer)
               and v.segment.start <= call_time + MARK_LEEWAY_SECONDS
               and v.segment.end >= call_time - MARK_REACH_SECONDS]
     if not asking:
         return []
-    turn = asking[-1]
+    scores = {view.index: score for score, view, _ in (found.asked if found is not None else [])}
+    begun = [v for v in asking if v.segment.start <= call_time + MARK_BEGUN_SECONDS]
+    turn = max(asking, key=lambda v: (scores.get(v.index, -1.0), v.index)) if scores.keys() & {v.index for v in asking} \
+        else (begun or asking)[-1]
     evidence = [_evidence(turn, "asked", 1.0, "mark")]
     reply = next((v for v in views if v.index > turn.index), None)
     if reply is not None and interviewer is not None and reply.segment.speaker != interviewer:
