@@ -566,6 +566,41 @@ async def test_after_transcription_the_summary_says_where_the_transcript_differs
     assert "2.1: suggested live and accepted at 00:00:20; the transcript finds it not covered" in text
 
 
+async def test_after_transcription_the_summary_says_what_the_transcript_covers_without_live_suggestions(study):
+    """A call with live transcription off (or in a language the live model could not follow) had
+    nothing on the summary after transcribing: which must-cover question the call missed, and
+    where the marks and the check differ, took opening the review (seen in a tmux walk-through)."""
+    from interview_tui.model.transcript import Segment, Transcript
+    from interview_tui.ui.messages import TranscriptionFinished
+
+    app = make_app(study)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await to_the_guide(pilot)
+        interview = app.interview
+        guide = interview.session.guide
+        interview.store.mark("1.1", "covered", call_time=9.0)  # marked, but the talk was about 1.2
+        name = f"{interview.session.id}.json"
+        Transcript(session_id=interview.session.id, segments=[
+            Segment(start=2.0, end=6.0, speaker="Intervjuer", text=guide.item("1.2").text),
+            Segment(start=6.5, end=12.0, speaker="Informant",
+                    text="Det er mest SMS og telefon, og noen bruker chatten i aktivitetsplanen.")]).save(
+            study.transcripts_dir / name)
+        app.end_session()
+        await pilot.pause()
+        app.post_message(TranscriptionFinished(True, "Transcribed.", name, interview.session.id))
+        deadline = time.monotonic() + 60
+        shown = app.screen.query_one("#live-comparison")
+        while "transcript's check" not in str(shown.render()) and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        text = str(shown.render())
+    questions = sum(1 for _ in guide.questions())
+    # 1.1 marked, 1.2 asked and answered, 1.3 (the chat) answered before it was asked
+    assert f"The transcript's check, with your marks: 3 of {questions} questions covered." in text, text
+    assert "Must-cover questions not covered: 1.4★ 3.1★ 4.1★" in text
+    assert "You and the check disagree on: 1.1 (you: covered · check: not covered)" in text
+    assert "During the call" not in text
+
+
 async def test_a_pseudonym_in_brackets_is_shown_as_written(study):
     """Pseudonyms are typed by the researcher; "[a] Veileder" is text, not a markup tag."""
     from interview_tui.guide.loader import load_guide

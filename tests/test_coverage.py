@@ -369,3 +369,15 @@ def test_a_late_mark_quotes_the_question_it_was_made_for_not_the_next_one(study)
     assert asked == {"1.1": [28], "1.2": [55]}  # 1.1: the check's own finding; 1.2: the last turn begun
     assert report.item("2.1").status == "covered"
     assert all(e.reason != "mark" for e in report.item("2.1").evidence)
+
+
+def test_a_question_that_shares_only_a_keyword_phrase_with_another_does_not_tick_it_off():
+    """1.1's keyword phrase "komme i kontakt" is in 2.1's wording too: asking 2.1 (or 1.2) word for
+    word showed the must-cover 1.1 as covered — a question the interviewer would then skip."""
+    guide = load_guide(SEED_GUIDE_NB)
+    for asked in ("2.1", "1.2"):
+        transcript = Transcript(segments=[
+            Segment(start=2, end=6, speaker="Intervjuer", text=guide.item(asked).text),
+            Segment(start=7, end=12, speaker="Informant", text="Ja, mange har tomt kontaktkort, og ikke internett.")])
+        report = CoverageMatcher(guide).match(transcript)
+        assert report.item(asked).status == "covered" and report.item("1.1").status == "not_covered", asked

@@ -17,7 +17,7 @@ from .embeddings import VectorCache, vectors_path
 from .live_comparison import LiveComparison, compare_live
 from .matcher import CoverageMatcher
 from .plain_text import read_any_transcript
-from .report import CoverageReport
+from .report import CoverageReport, disagreement_words
 
 
 @dataclass
@@ -113,9 +113,40 @@ def compare_with_live(session: Session, transcripts_dir: Path) -> LiveComparison
     """After transcription: the final coverage against the suggestions made during the call
     (None when the call had no live suggestions or there is no transcript yet). Nothing is
     written: the app holds the session open, and this runs beside it (pass it a copy)."""
-    if not session.suggestions or not session.transcript_file:
+    after = check_after_call(session, transcripts_dir) if session.suggestions else None
+    return after.live if after is not None else None
+
+
+@dataclass
+class AfterCall:
+    """What the transcript says about the call, for the interview's summary."""
+
+    report: CoverageReport
+    live: LiveComparison | None
+
+    def lines(self) -> list[str]:
+        questions = [item for item in self.report.items if item.kind == "question"]
+        covered = [item for item in questions if item.status == "covered"]
+        lines = [f"The transcript's check, with your marks: {len(covered)} of {len(questions)} questions covered."]
+        missing = [item.id + "★" for item in questions if item.must_cover and item.status == "not_covered"]
+        if missing:
+            lines.append(f"Must-cover questions not covered: {' '.join(missing)}")
+        differ = self.report.disagreements()
+        if differ:
+            lines.append("You and the check disagree on: " +
+                         "; ".join(f"{item.id} ({disagreement_words(item)})" for item in differ))
+        return lines
+
+
+def check_after_call(session: Session, transcripts_dir: Path) -> AfterCall | None:
+    """The transcript's coverage beside the marks made during the call (and the live suggestions
+    against it), or None with no transcript yet. A call with live transcription off, or in a
+    language the live model could not follow, had nothing on the summary after transcribing: the
+    researcher had to open the review to learn which must-cover question the call missed.
+    Nothing is written (pass a copy of the session the app holds open)."""
+    if not session.transcript_file:
         return None
     path = transcripts_dir / session.transcript_file
     report = CoverageMatcher(session.guide).match(read_any_transcript(path), session,
                                                   vectors=VectorCache(vectors_path(path)))
-    return compare_live(session.suggestions, report)
+    return AfterCall(report, compare_live(session.suggestions, report) if session.suggestions else None)

@@ -396,7 +396,11 @@ class CoverageMatcher:
         accepted = [(best, best_score)]
         explained = set(best.weights)
         for score, profile in scored[1:]:
-            if self.matched(profile, stems, exclude=explained) >= self.min_matched:
+            # A keyword phrase of another item whose words the best item explains is explained too:
+            # "komme i kontakt" in 1.1's keywords ticked 1.1 off whenever 2.1 ("…mangler verktøyene
+            # som skal til for å komme i kontakt med dem?") was asked.
+            excluded = explained | {phrase for phrase, parts in profile.phrase_parts.items() if parts <= explained}
+            if self.matched(profile, stems, exclude=excluded) >= self.min_matched:
                 accepted.append((profile, score))
                 explained |= set(profile.weights)
         return accepted

@@ -67,6 +67,8 @@ class SummaryScreen(Screen):
         return table
 
     def on_mount(self) -> None:
+        if self.app.store.session.transcript_file:  # an earlier interview opened again: what its transcript says
+            self._start_after_call_check()
         if not self.app.store.session.audio_files:
             self.query_one("#transcribe", Button).disabled = True
             self.query_one("#transcribe-status", Static).update("No recording, so nothing to transcribe.")
@@ -108,36 +110,43 @@ class SummaryScreen(Screen):
         self.query_one("#transcribe-status", Static).update(("✓ " if ok else "✕ ") + text)
         if ok:
             self.query_one(ProgressBar).update(progress=1.0)
-            if self.app.store.session.suggestions:
-                comparison = self.query_one("#live-comparison", Static)
-                comparison.update("Comparing the transcript with the live suggestions…")
-                comparison.add_class("shown")
-                self._compare_live(self.app.store.session.model_copy(deep=True))
+            self._start_after_call_check()
         else:
             self.query_one("#transcribe", Button).disabled = False
 
+    def _start_after_call_check(self) -> None:
+        comparison = self.query_one("#live-comparison", Static)
+        comparison.update("Checking the transcript against the guide…" if not self.app.store.session.suggestions
+                          else "Checking the transcript against the guide and the live suggestions…")
+        comparison.add_class("shown")
+        self._check_after_call(self.app.store.session.model_copy(deep=True))
+
     @work(thread=True, exclusive=True, group="live-compare", exit_on_error=False,
-          description="Comparing the transcript with the live suggestions")
-    def _compare_live(self, session) -> None:
-        """The better transcript against what the interviewer was shown during the call."""
-        from ...coverage.check import compare_with_live
+          description="Checking the transcript against the guide")
+    def _check_after_call(self, session) -> None:
+        """The transcript's coverage beside the marks and what the interviewer was shown."""
+        from ...coverage.check import check_after_call
 
         try:
-            comparison = compare_with_live(session, self.app.study.transcripts_dir)
+            after = check_after_call(session, self.app.study.transcripts_dir)
         except Exception:
             # the app's worker handler says what failed and what to do; this line must not keep
-            # saying "Comparing…"
+            # saying "Checking…"
             self.app.call_from_thread(self.query_one("#live-comparison", Static).update,
-                                      "The comparison with the live suggestions failed (see the message).")
+                                      "The check of the transcript failed (see the message).")
             raise
-        if comparison is not None:
-            self.app.call_from_thread(self._show_comparison, comparison)
+        if after is not None:
+            self.app.call_from_thread(self._show_after_call, after)
 
-    def _show_comparison(self, comparison) -> None:
-        text = Text(f"During the call: {comparison.headline()}\n", style="bold")
-        for difference in comparison.differences:
-            text.append(f"  {difference.line()}\n", style="")
-        if comparison.differences:
+    def _show_after_call(self, after) -> None:
+        text = Text()
+        for line in after.lines():
+            text.append(f"{line}\n", style="bold" if not text else "")
+        if after.live is not None:
+            text.append(f"During the call: {after.live.headline()}\n", style="bold")
+            for difference in after.live.differences:
+                text.append(f"  {difference.line()}\n", style="")
+        if after.report.disagreements() or (after.live is not None and after.live.differences):
             text.append("Check these in the review (v); your own marks are kept as you made them.")
         self.query_one("#live-comparison", Static).update(text)
 
