@@ -53,7 +53,7 @@ class SummaryScreen(Screen):
             table.add_row("Transcript", session.transcript_file + (
                 f"  ({reviewed.get('checked', 0)}/{reviewed['total']} segments checked in the review)"
                 if reviewed.get("total") else ""))
-        table.add_row("Covered", str(counts["covered"]))
+        table.add_row("Covered", f"{counts['covered']}  (questions and follow-ups, as marked)")
         table.add_row("Asked, not yet covered", str(counts["asked"]))
         table.add_row("Skipped", str(counts["skipped"]))
         table.add_row("Untouched", str(counts["not_yet"]))
