@@ -454,6 +454,9 @@ async def test_a_noscribe_transcript_is_brought_in_reviewed_with_the_guide_and_i
     assert again.editor.transcript.segments[0].text.endswith("Kari.") and "brought in before" in again.notice
     assert brought.read_text() == (FIXTURES / "noscribe-format.txt").read_text()  # never changed
     assert open_for_review(str(brought), study, guide_path=SEED_GUIDE_EN).guide.language == "en"  # --guide
+    hidden = tmp_path / "from-noscribe" / ".notes.txt"  # never a hidden copy among the checkpoints
+    shutil.copy(FIXTURES / "noscribe-format.txt", hidden)
+    assert open_for_review(str(hidden), study).editor.path == study.transcripts_dir / "notes.json"
 
     lines = ["Können Sie sich an Ihr erstes Hörspiel erinnern?",
              "Ja, das war die Kleine Seejungfrau mit Oliver Rohrbeck, eine schöne Zeit mit viel Freude."]

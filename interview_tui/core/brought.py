@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..coverage.plain_text import read_any_transcript
 from ..errors import UserError
-from ..session.lookup import BROUGHT_FROM
+from ..session.lookup import BROUGHT_FROM, brought_copy_path
 from ..study import Study
 
 _AUDIO_LINE = re.compile(r"Audio file:\s*(?P<name>[^\n]+?\.(?:mp3|wav|m4a|flac|ogg|opus|aac|mp4))\b",
@@ -25,7 +25,7 @@ def bring_transcript(path: Path, study: Study) -> tuple[Path, str]:
     """The study's new copy of a transcript made elsewhere, and a line for the user saying so.
     (A file brought before is found by ``find_interview``, which gives its copy instead.)"""
     source = Path(path).resolve()
-    target = study.transcripts_dir / f"{source.stem}.json"
+    target = brought_copy_path(source, study.transcripts_dir)
     if target.exists():
         raise UserError(f"{path}: {target} exists already and holds another transcript — rename the file "
                         "you bring, then open it again")

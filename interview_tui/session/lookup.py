@@ -46,10 +46,16 @@ def _from_session(ref: str, session_file: Path, transcripts_dir: Path) -> Interv
     return InterviewFiles(ref, "session", store, audio, transcript)
 
 
+def brought_copy_path(path: Path, transcripts_dir: Path) -> Path:
+    """Where the study keeps its copy of a transcript made elsewhere: a name of its own, never a
+    hidden one (``.notes.txt`` would hide among the checkpoints)."""
+    return transcripts_dir / f"{path.stem.lstrip('.') or 'transcript'}.json"
+
+
 def brought_copy(path: Path, transcripts_dir: Path) -> Path | None:
     """The study's copy of a transcript made elsewhere, once it was brought in for review: what
     coverage and export read from then on, so the corrections made in the review count."""
-    candidate = transcripts_dir / f"{path.stem}.json"
+    candidate = brought_copy_path(path, transcripts_dir)
     try:
         settings = json.loads(candidate.read_text(encoding="utf-8")).get("settings") or {}
     except (OSError, UnicodeDecodeError, ValueError, AttributeError):
