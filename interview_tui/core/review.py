@@ -63,6 +63,7 @@ def _review_guide(study: Study, found, transcript, guide_path) -> tuple[Guide | 
     """The guide asked for, else the session's, else the study's guide in the transcript's
     language — as the export takes it, so that the review's coverage is the export's."""
     from ..guide.loader import load_guide
+    from ..model.languages import whisper_language
 
     if guide_path is not None:
         return load_guide(Path(guide_path)), ""
@@ -72,6 +73,9 @@ def _review_guide(study: Study, found, transcript, guide_path) -> tuple[Guide | 
     if default is None:
         return None, f"No guide in {study.guides_dir}: the coverage panel is off, tags are guide item ids."
     guide = load_guide(default)
+    if transcript.language and whisper_language(guide.language) != whisper_language(transcript.language):
+        return guide, (f"Guide: {guide.title} ({default.name}, in '{guide.language}': no guide of the study is in the "
+                       f"transcript's language, '{transcript.language}' — --guide to choose).")
     return guide, f"Guide: {guide.title} ({default.name}, the study's guide in its language; --guide to choose)."
 
 
