@@ -530,12 +530,28 @@ async def test_live_suggestions_show_apart_from_marks_and_one_key_decides_each(s
     assert session.item_state("2.1") == "not_yet"
 
 
+async def summary_after_transcription(app, pilot, transcript_name: str, awaited: str) -> str:
+    """End the interview, tell the summary its transcript is done, and return what it then shows
+    under the progress bar once ``awaited`` appears (the check runs in a worker)."""
+    from interview_tui.ui.messages import TranscriptionFinished
+
+    session_id = app.interview.session.id
+    app.end_session()
+    await pilot.pause()
+    assert isinstance(app.screen, SummaryScreen)
+    app.post_message(TranscriptionFinished(True, "Transcribed.", transcript_name, session_id))
+    deadline = time.monotonic() + 60
+    shown = app.screen.query_one("#live-comparison")
+    while awaited not in str(shown.render()) and time.monotonic() < deadline:
+        await pilot.pause(0.2)
+    return str(shown.render())
+
+
 async def test_after_transcription_the_summary_says_where_the_transcript_differs_from_live(study):
     """The better transcript after the call against what was suggested live: a suggestion the
     interviewer accepted that the transcript does not bear out is listed for checking."""
     from interview_tui.model.transcript import Segment, Transcript
     from interview_tui.session.model import LiveSuggestion
-    from interview_tui.ui.messages import TranscriptionFinished
 
     app = make_app(study)
     async with app.run_test(size=(110, 40)) as pilot:
@@ -553,15 +569,7 @@ async def test_after_transcription_the_summary_says_where_the_transcript_differs
             Segment(start=6.5, end=12.0, speaker="Informant",
                     text="Det er mest SMS og telefon, og noen bruker chatten i aktivitetsplanen.")]).save(
             study.transcripts_dir / name)
-        app.end_session()
-        await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
-        app.post_message(TranscriptionFinished(True, "Transcribed.", name, interview.session.id))
-        deadline = time.monotonic() + 60
-        comparison = app.screen.query_one("#live-comparison")
-        while "During the call" not in str(comparison.render()) and time.monotonic() < deadline:
-            await pilot.pause(0.2)
-        text = str(comparison.render())
+        text = await summary_after_transcription(app, pilot, name, "During the call")
     assert "1 of 2 live suggestions agree with the transcript" in text, text
     assert "2.1: suggested live and accepted at 00:00:20; the transcript finds it not covered" in text
 
@@ -571,7 +579,6 @@ async def test_after_transcription_the_summary_says_what_the_transcript_covers_w
     nothing on the summary after transcribing: which must-cover question the call missed, and
     where the marks and the check differ, took opening the review (seen in a tmux walk-through)."""
     from interview_tui.model.transcript import Segment, Transcript
-    from interview_tui.ui.messages import TranscriptionFinished
 
     app = make_app(study)
     async with app.run_test(size=(110, 40)) as pilot:
@@ -585,14 +592,7 @@ async def test_after_transcription_the_summary_says_what_the_transcript_covers_w
             Segment(start=6.5, end=12.0, speaker="Informant",
                     text="Det er mest SMS og telefon, og noen bruker chatten i aktivitetsplanen.")]).save(
             study.transcripts_dir / name)
-        app.end_session()
-        await pilot.pause()
-        app.post_message(TranscriptionFinished(True, "Transcribed.", name, interview.session.id))
-        deadline = time.monotonic() + 60
-        shown = app.screen.query_one("#live-comparison")
-        while "transcript's check" not in str(shown.render()) and time.monotonic() < deadline:
-            await pilot.pause(0.2)
-        text = str(shown.render())
+        text = await summary_after_transcription(app, pilot, name, "transcript's check")
     questions = sum(1 for _ in guide.questions())
     # 1.1 marked, 1.2 asked and answered, 1.3 (the chat) answered before it was asked
     assert f"The transcript's check, with your marks: 3 of {questions} questions covered." in text, text
