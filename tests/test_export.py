@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import unicodedata
 import zipfile
 
 import pytest
@@ -347,3 +348,35 @@ def test_link_audio_finds_a_recording_brought_from_elsewhere(study, tmp_path):
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(study.transcripts_dir / "exports" / "phone.qdpx") as qdpx:
         assert any(name.startswith("sources/") and name.endswith(".wav") for name in qdpx.namelist())
+
+
+def test_names_with_letters_beyond_a_z_are_found():
+    """Only A–Z and ÆØÅ were read as letters of a name: "Björn Müller", "Östersund", "José" and
+    "McDonald" were never asked about, and went into the export as they were said."""
+    transcript = Transcript(segments=[Segment(
+        start=0, end=9, speaker="Informant",
+        text="I worked with Björn Müller in Östersund, then José and Siobhán McDonald took over from Körting.")])
+    names = {name for name, _ in suggest_names(transcript)}
+    assert {"Björn Müller", "Östersund", "José", "Siobhán McDonald", "Körting"} <= names, names
+    decomposed = Transcript(segments=[Segment(start=0, end=9, speaker="Informant",
+                                              text=unicodedata.normalize("NFD", "Then Frau Körting came."))])
+    assert "Körting" in {name for name, _ in suggest_names(decomposed)}
+
+
+def test_a_name_in_the_recordings_file_name_or_a_speaker_label_must_be_decided(study):
+    """The exports name the recording in their headers: a noScribe file brought in from
+    "Intervju med Kari Nordmann.mp3" exported "Transcript of Intervju med Kari Nordmann.mp3",
+    though every word of the talk was decided. A typed transcript's "Ola:" is a name too."""
+    transcript = Transcript(audio_file="Intervju med Kari Nordmann.mp3", language="nb", segments=[
+        Segment(start=0.0, end=4.0, speaker="Intervjuer", text="Hvordan kommer du i kontakt med brukerne?"),
+        Segment(start=5.0, end=9.0, speaker="Ola", text="Som regel ringer jeg dem.")])
+    path = study.transcripts_dir / "intervju3.json"
+    transcript.save(path)
+    refused = run_cli("--project", str(study.root), "export", str(path), "--format", "txt")
+    assert refused.returncode == 1 and "'Ola', 'Intervju', 'Kari Nordmann'" in refused.stderr, refused.stderr
+    (study.root / "pseudonyms.yaml").write_text("Kari Nordmann: Informant C\nOla: Informant C\nIntervju: Intervju\n")
+    done = run_cli("--project", str(study.root), "export", str(path), "--format", "txt,md,qdpx")
+    assert done.returncode == 0, done.stderr
+    for made in (study.transcripts_dir / "exports").iterdir():
+        text = zipfile.ZipFile(made).read("project.qde").decode() if made.suffix == ".qdpx" else made.read_text()
+        assert "Kari" not in text and "Nordmann" not in text and "Ola" not in text, made.name

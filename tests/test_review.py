@@ -471,12 +471,12 @@ async def test_a_noscribe_transcript_is_brought_in_reviewed_with_the_guide_and_i
         dialog = app.screen
         assert isinstance(dialog, NamesDialog)
         words = [word for word, _, where in dialog.words if not where]
-        assert words == ["Sie", "Ihr", "Kleine Seejungfrau", "Oliver Rohrbeck", "Zeit", "Freude"]
-        await pilot.press("down", "down", "down", "enter", "ctrl+u", *"Name A", "enter")  # the one name
+        assert words == ["Sie", "Ihr", "Hörspiel", "Kleine Seejungfrau", "Oliver Rohrbeck", "Zeit", "Freude"]
+        await pilot.press("down", "down", "down", "down", "enter", "ctrl+u", *"Name A", "enter")  # the one name
         await pilot.pause()
         await pilot.press("K")  # the cursor moved on to "Zeit": keep down to it, "Freude" not yet read
         await pilot.pause()
-        assert "Keep the 4 undecided word(s) down to 'Zeit'" in str(app.screen.query_one(".dialog-text").render())
+        assert "Keep the 5 undecided word(s) down to 'Zeit'" in str(app.screen.query_one(".dialog-text").render())
         await pilot.press("y")
         await pilot.pause()
         table = (study.root / "pseudonyms.yaml").read_text()

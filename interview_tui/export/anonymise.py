@@ -23,7 +23,14 @@ from ..fileio import atomic_write_text
 from ..model.transcript import Transcript
 
 TABLE_NAME = "pseudonyms.yaml"
-_CAPITALISED = re.compile(r"\b([A-ZÆØÅ][a-zæøåéü]+(?:[-\s][A-ZÆØÅ][a-zæøåéü]+)?)\b")
+_LATIN_LETTERS = [chr(code) for code in range(0x41, 0x250) if chr(code).isalpha()]
+_UPPER = "".join(ch for ch in _LATIN_LETTERS if ch.isupper())
+_LOWER = "".join(ch for ch in _LATIN_LETTERS if ch.islower())
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)*"
+_CAPITALISED = re.compile(rf"(?<!\w)({_NAME_WORD}(?:[-\s]{_NAME_WORD})?)(?!\w)")
+"""A capitalised word, or two (a first name and a surname): every Latin letter, so that "Björn
+Müller", "Östersund", "José" and "McDonald" are found (with A–Z and ÆØÅ alone they slipped
+through to the export unseen)."""
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"“(]\s*)$")
 _WORD = re.compile(r"\w+")
 _PHONE = re.compile(r"(?<![\w+-])\+?\d[\d .()-]{6,}\d(?![-.]?\w)")
@@ -261,8 +268,9 @@ def sentence_start_words(transcript: Transcript, known: set[str] = frozenset(),
 
 def _capitalised(transcript: Transcript):
     for segment in transcript.segments:
-        for match in _CAPITALISED.finditer(segment.text):
-            yield match.group(1), bool(_SENTENCE_START.search(segment.text[: match.start()]))
+        text = unicodedata.normalize("NFC", segment.text)  # "Ko\u0308rting" is one word
+        for match in _CAPITALISED.finditer(text):
+            yield match.group(1), bool(_SENTENCE_START.search(text[: match.start()]))
 
 
 def _common_words(transcript: Transcript) -> set[str]:

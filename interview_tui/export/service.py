@@ -9,6 +9,7 @@ beside earlier exports, never over them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -101,12 +102,27 @@ def call_notes(source: CoverageInput) -> list[tuple[float, str]]:
             for note in source.store.session.notes if note.kind in ("note", "marker")]
 
 
+ROLE_LABELS = {"interviewer", "informant", "intervjuer", "intervjuar", "interviewerin", "befragte", "befragter",
+               "speaker", "talar", "taler", "note", "mixed", "co-interviewer"}
+"""Speaker labels that are roles, not names: never asked about."""
+
+
 def words_to_decide(source: CoverageInput) -> Transcript:
-    """What an export writes that may hold a name: the transcript's turns and the notes typed
-    during the call ("Kari will call back on Monday"), as one transcript to look through."""
+    """What an export writes that may hold a name: the transcript's turns, the notes typed during
+    the call ("Kari will call back on Monday"), the speaker labels (a typed transcript's "Kari:")
+    and the recording's file name, which the exports name in their headers ("Intervju med Kari
+    Nordmann.mp3" went out whole: no word of it was asked about), as one transcript to look through."""
+    transcript = source.transcript
     notes = [Segment(start=max(at, 0.0), end=max(at, 0.0), speaker="note", text=text)
              for at, text in call_notes(source) if text.strip()]
-    return source.transcript.model_copy(update={"segments": [*source.transcript.segments, *notes]})
+    pseudonym = source.store.session.pseudonym if source.store is not None else None
+    labels = [Segment(start=0.0, end=0.0, speaker="speaker label", text=f"speaker {label}")
+              for label in dict.fromkeys(s.speaker for s in transcript.segments)
+              if label.lower() not in ROLE_LABELS and label != pseudonym]
+    recording = Path(transcript.audio_file).stem
+    named = [Segment(start=0.0, end=0.0, speaker="the recording's name",
+                     text="recording " + re.sub(r"[_.]+", " ", recording))] if recording else []
+    return transcript.model_copy(update={"segments": [*transcript.segments, *notes, *labels, *named]})
 
 
 def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list[str], *,
