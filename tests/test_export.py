@@ -380,3 +380,7 @@ def test_a_name_in_the_recordings_file_name_or_a_speaker_label_must_be_decided(s
     for made in (study.transcripts_dir / "exports").iterdir():
         text = zipfile.ZipFile(made).read("project.qde").decode() if made.suffix == ".qdpx" else made.read_text()
         assert "Kari" not in text and "Nordmann" not in text and "Ola" not in text, made.name
+    named = study.transcripts_dir / "Per Olsen.json"  # brought in under the informant's name
+    transcript.model_copy(update={"audio_file": ""}).save(named)
+    refused = run_cli("--project", str(study.root), "export", str(named), "--format", "txt")
+    assert refused.returncode == 1 and "'Per Olsen'" in refused.stderr, refused.stderr

@@ -110,7 +110,7 @@ ROLE_LABELS = {"interviewer", "informant", "intervjuer", "intervjuar", "intervie
 def words_to_decide(source: CoverageInput) -> Transcript:
     """What an export writes that may hold a name: the transcript's turns, the notes typed during
     the call ("Kari will call back on Monday"), the speaker labels (a typed transcript's "Kari:")
-    and the recording's file name, which the exports name in their headers ("Intervju med Kari
+    and the names of the recording and of the export, which the exports print ("Intervju med Kari
     Nordmann.mp3" went out whole: no word of it was asked about), as one transcript to look through."""
     transcript = source.transcript
     notes = [Segment(start=max(at, 0.0), end=max(at, 0.0), speaker="note", text=text)
@@ -119,9 +119,11 @@ def words_to_decide(source: CoverageInput) -> Transcript:
     labels = [Segment(start=0.0, end=0.0, speaker="speaker label", text=f"speaker {label}")
               for label in dict.fromkeys(s.speaker for s in transcript.segments)
               if label.lower() not in ROLE_LABELS and label != pseudonym]
-    recording = Path(transcript.audio_file).stem
-    named = [Segment(start=0.0, end=0.0, speaker="the recording's name",
-                     text="recording " + re.sub(r"[_.]+", " ", recording))] if recording else []
+    # The files' names too: a transcript brought in as "Kari Nordmann.txt" is exported as such.
+    names = {"the recording's name": Path(transcript.audio_file).stem,
+             "the export's name": source.name if source.name != pseudonym else ""}
+    named = [Segment(start=0.0, end=0.0, speaker=where, text="name " + re.sub(r"[_.]+", " ", name))
+             for where, name in names.items() if name]
     return transcript.model_copy(update={"segments": [*transcript.segments, *notes, *labels, *named]})
 
 
