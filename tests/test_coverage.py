@@ -344,6 +344,10 @@ def test_the_matrix_without_names_takes_every_interview_of_the_study_sessions_or
     assert result.returncode == 0, result.stderr
     header = (study.transcripts_dir / "coverage-matrix.csv").read_text().splitlines()[0]
     assert all(name in header for name in ("P3", "from-noscribe", "nb-seed-1", "nb-seed-2")), header
+    # A transcript named after the informant heads its column with the name: said, as for quotes.
+    parse_plain_text(DEVSET["nb-seed-1"].text_transcript()).save(study.transcripts_dir / "Per Olsen.json")
+    result = run_cli("--project", str(study.root), "matrix")
+    assert result.returncode == 0 and "'Per Olsen'" in result.stderr, result.stderr
 
 
 def test_a_late_mark_quotes_the_question_it_was_made_for_not_the_next_one(study):

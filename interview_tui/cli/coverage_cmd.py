@@ -138,6 +138,8 @@ def _with_pseudonyms(study, named):
     table = PseudonymTable.load(study.root)
     quotes = []
     for name, report in named:
+        # the column's name too: a transcript brought in as "Per Olsen.txt" heads its column so
+        quotes.append(Segment(start=0.0, end=0.0, speaker="the interview's name", text=f"name {name}"))
         for item in report.items:
             for evidence in item.evidence:
                 quotes.append(Segment(start=evidence.start, end=evidence.end, speaker=evidence.speaker,
