@@ -453,6 +453,8 @@ async def test_a_noscribe_transcript_is_brought_in_reviewed_with_the_guide_and_i
     again = open_for_review(str(brought), study)
     assert again.editor.transcript.segments[0].text.endswith("Kari.") and "brought in before" in again.notice
     assert brought.read_text() == (FIXTURES / "noscribe-format.txt").read_text()  # never changed
+    brought.write_text(brought.read_text().replace("Chatten", "Chatten og SMS"))  # edited in Word afterwards
+    assert f"{brought.name} was changed after it was brought in" in open_for_review(str(brought), study).notice
     assert open_for_review(str(brought), study, guide_path=SEED_GUIDE_EN).guide.language == "en"  # --guide
     hidden = tmp_path / "from-noscribe" / ".notes.txt"  # never a hidden copy among the checkpoints
     shutil.copy(FIXTURES / "noscribe-format.txt", hidden)

@@ -9,6 +9,7 @@ opens that copy, so corrections are never lost to a second reading of the text.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from ..coverage.plain_text import read_any_transcript
 from ..errors import UserError
 from ..session.lookup import BROUGHT_FROM, brought_copy_path
 from ..study import Study
+
+BROUGHT_SHA256 = "brought_sha256"
+"""The file as it was brought in: a later edit of it (in Word, in noScribe's editor) is noticed."""
 
 _AUDIO_LINE = re.compile(r"Audio file:\s*(?P<name>[^\n]+?\.(?:mp3|wav|m4a|flac|ogg|opus|aac|mp4))\b",
                          re.IGNORECASE)
@@ -31,11 +35,25 @@ def bring_transcript(path: Path, study: Study) -> tuple[Path, str]:
                         "you bring, then open it again")
     transcript = read_any_transcript(source)  # its language: from its words
     transcript.audio_file = _recording_named_in(source)
-    transcript.settings = {BROUGHT_FROM: str(source)}
+    transcript.settings = {BROUGHT_FROM: str(source), BROUGHT_SHA256: _sha256(source)}
     study.transcripts_dir.mkdir(parents=True, exist_ok=True)
     transcript.save(target)
     return target, (f"{path}: brought into the study as {target} (language '{transcript.language}', from its "
                     f"words) — corrections are saved there, {source.name} is not changed")
+
+
+def changed_since_brought(source: Path, settings: dict) -> str:
+    """A line for the user when the file was edited after it was brought in, else ""."""
+    recorded = settings.get(BROUGHT_SHA256)
+    if not recorded or not source.is_file() or _sha256(source) == recorded:
+        return ""
+    return (f"{source.name} was changed after it was brought in; the review shows the copy as brought (with your "
+            "corrections). To bring in the new version instead, delete or rename the copy named above — its "
+            "corrections go with it.")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _recording_named_in(source: Path) -> str:

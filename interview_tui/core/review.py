@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from .brought import bring_transcript
 from ..guide.model import Guide
+from ..model.transcript import load_transcript
 from ..review.editing import TranscriptEditor
 from ..session.lookup import find_interview
 from ..session.store import SessionStore
 from ..study import Study
+from .brought import bring_transcript, changed_since_brought
 
 
 @dataclass
@@ -38,6 +39,7 @@ def open_for_review(ref: str, study: Study, store: SessionStore | None = None,
         if transcript.suffix.lower() == ".json":
             notices.append(f"{ref}: opened the copy brought in before, {transcript} — your corrections are "
                            f"there; {Path(ref).name} is not read again")
+            notices += [line for line in [changed_since_brought(Path(ref), load_transcript(transcript).settings)] if line]
         elif transcript.is_file():
             transcript, brought = bring_transcript(transcript, study)
             notices.append(brought)
