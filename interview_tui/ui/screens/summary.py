@@ -68,6 +68,7 @@ class SummaryScreen(Screen):
 
     def on_mount(self) -> None:
         if self.app.store.session.transcript_file:  # an earlier interview opened again: what its transcript says
+            self.query_one(ProgressBar).update(progress=1.0)  # not "0 %": it was transcribed
             self._start_after_call_check()
         if not self.app.store.session.audio_files:
             self.query_one("#transcribe", Button).disabled = True
@@ -97,6 +98,7 @@ class SummaryScreen(Screen):
 
     def _start_transcription(self, new_version: bool) -> None:
         self.query_one("#transcribe", Button).disabled = True
+        self.query_one(ProgressBar).update(progress=0.0)
         self.query_one("#transcribe-status", Static).update("Transcribing in the background…")
         self.app.transcribe_in_background(new_version)
 
