@@ -14,10 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from ...errors import UserError
-from .confirm import ConfirmDialog
-from ...model.timefmt import hms
 from ...export.anonymise import PseudonymTable, sentence_start_words, suggest_names
+from ...model.timefmt import hms
 from ...model.transcript import Transcript
+from .confirm import ConfirmDialog
 
 HELP = ("Enter: type the replacement (Enter saves it) · k: keep, not a name · K: keep every undecided word from "
         "the top down to here (read them first) · Delete: undecided again · Esc: close. Saved to pseudonyms.yaml "
