@@ -131,6 +131,48 @@ def test_one_channel_voices_are_named_by_the_telephone_band(tmp_path):
     assert voices.split is not None
 
 
+def test_one_channel_turns_are_cut_where_the_voice_crosses_the_telephone_band(tmp_path):
+    """Seen in tmux on a speakerphone call: an answer 0.2–0.4 s after its question (under the 0.6 s
+    that ends an utterance) went to Whisper with it as one utterance of no one's, so neither the
+    question nor the answer could be told. Real speech, one stream as the recorder's tap hands it
+    over: each turn is its own utterance, named by its side of the band; one voice's own pauses
+    cut nothing."""
+    import soundfile
+
+    from interview_tui.transcribe.band_roles import BandRoles
+    from interview_tui.transcribe.utterances import RATE, UtteranceCutter
+
+    from .audio_helpers import speak, telephone_band
+
+    def voice(text: str, phone: bool) -> np.ndarray:
+        path = speak(text, tmp_path / f"{len(text)}.wav", voice="en-us+m3")
+        if phone:
+            path = telephone_band(path, tmp_path / f"{len(text)}-phone.wav")
+        at_16k = tmp_path / f"{len(text)}-{phone}-16k.wav"
+        subprocess.run(["sox", str(path), "-r", "16000", str(at_16k)], check=True)
+        audio = soundfile.read(at_16k, dtype="float32")[0]
+        sounding = np.nonzero(np.abs(audio) > 0.01)[0]
+        return audio[sounding[0]: sounding[-1] + 1]  # espeak's own silence off: the gap is ours
+
+    def cut(turns: list[tuple[str, bool]], gap: float) -> list[str]:
+        quiet = lambda seconds: np.random.default_rng(1).normal(0, 0.0005, int(seconds * RATE)).astype(np.float32)
+        audio = np.concatenate([quiet(1.0)] + [part for text, phone in turns for part in (voice(text, phone), quiet(gap))]
+                               + [quiet(1.5)])
+        cutter, voices, found = UtteranceCutter(0, band_turns=True), BandRoles(), []
+        for start in range(0, len(audio), 4800):
+            found += cutter.feed(audio[start: start + 4800])
+        return [voices.role(utterance.audio) for utterance in found + cutter.flush()]
+
+    call = [("Can you tell me how you reach your clients?", False), ("Mostly by phone, and by text.", True),
+            ("And was it hard to get started?", False), ("Yes, the courses were short, and there was a lot.", True),
+            ("What do you lose with digital services?", False), ("The body language, mostly.", True)]
+    for gap in (0.25, 0.4):
+        named = cut(call, gap)
+        assert len(named) == 6 and named[2:] == ["interviewer", "informant"] * 2, (gap, named)
+    one_voice_each = [(text, False) for text, _ in call[:3]] + [(text, True) for text, _ in call[3:]]
+    assert len(cut(one_voice_each, 0.25)) == 2  # three sentences a side, 0.25 s apart: one utterance each
+
+
 def test_one_channel_with_both_voices_full_band_stays_untold(tmp_path):
     import soundfile
 

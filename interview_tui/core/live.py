@@ -168,7 +168,8 @@ class LiveCoverage:
 
     # --- threads -----------------------------------------------------------------------------
     def _cut(self, tap, rate: int, roles: list[str], started_at: float) -> None:
-        cutters = self._cutters = [UtteranceCutter(channel, started_at=started_at) for channel in range(len(roles))]
+        cutters = self._cutters = [UtteranceCutter(channel, started_at=started_at, band_turns=roles == ["mixed"])
+                                   for channel in range(len(roles))]
         voices = BandRoles() if roles == ["mixed"] else None  # one channel: the telephone band tells who
         resamplers = [To16k(rate) for _ in roles]  # per channel: each keeps its place on the sample grid
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .band_roles import high_band_level
+from .speakers import PHONE_BAND_GAP_DB
+
 RATE = 16000
 FRAME = 480  # 30 ms
 END_PAUSE = 0.6
@@ -20,6 +23,11 @@ MIN_SPEECH = 0.35
 """Shorter bursts (a click, a cough) are not sent."""
 ABOVE_FLOOR_DB = 12.0
 ABSOLUTE_FLOOR_DB = -55.0
+TURN_GAP = 0.12
+"""On one channel, a pause this long inside an utterance may be a change of speaker (a speakerphone
+answer often follows its question within 0.2–0.4 s, under ``END_PAUSE``)."""
+TURN_CHECK = 0.4
+"""Speech after such a pause, in seconds, before its voice is compared with the voice before it."""
 
 
 @dataclass
@@ -49,6 +57,13 @@ class UtteranceCutter:
     voice_began: float | None = None
     """Call time the latest stretch of speech on this channel began (kept after it ended): live
     coverage reads it to know a turn on another channel is over before its text arrives."""
+    band_turns: bool = False
+    """One channel (a speakerphone): end the utterance at a short pause where the voice changes
+    side of the telephone band. Cut only at ``END_PAUSE``, a question and the answer that followed
+    it 0.3 s later went to Whisper as one utterance, of no one's (seen in tmux): neither a question
+    asked nor an answer given could be told."""
+    _gap: tuple[int, int] | None = None  # the latest short pause inside the utterance, in frames
+    _after_gap: int = 0  # voiced frames since it
 
     @property
     def speaking(self) -> bool:
@@ -70,12 +85,18 @@ class UtteranceCutter:
             if voiced:
                 if self._speech_start is None:
                     self._speech_start = self.voice_began = at
+                elif self.band_turns and self._silent_frames * FRAME / RATE >= TURN_GAP:
+                    self._gap, self._after_gap = (len(self._speech) - self._silent_frames, len(self._speech)), 0
                 self._voiced_frames += 1
                 self._silent_frames = 0
             elif self._speech_start is not None:
                 self._silent_frames += 1
             if self._speech_start is not None:
                 self._speech.append(frame)
+                if voiced and self._gap is not None:
+                    self._after_gap += 1
+                    if self._after_gap * FRAME / RATE >= TURN_CHECK:
+                        done += self._cut_at_a_change_of_voice()
                 length = len(self._speech) * FRAME / RATE
                 if self._silent_frames * FRAME / RATE >= END_PAUSE or length >= MAX_SECONDS:
                     finished = self._close()
@@ -83,6 +104,19 @@ class UtteranceCutter:
                         done.append(finished)
         self._fed += usable
         return done
+
+    def _cut_at_a_change_of_voice(self) -> list[Utterance]:
+        """The utterance so far, ended at the latest short pause, when the voice after it lies on
+        the other side of the telephone band than the voice before it; the rest goes on."""
+        (pause, resumed), self._gap = self._gap, None
+        before, after = np.concatenate(self._speech[:pause]), np.concatenate(self._speech[resumed:])
+        levels = high_band_level(before), high_band_level(after)
+        if None in levels or abs(levels[0] - levels[1]) < PHONE_BAND_GAP_DB:
+            return []
+        first = Utterance(self.channel, self._speech_start, before)
+        self._speech_start = self.voice_began = self._speech_start + resumed * FRAME / RATE
+        self._speech, self._voiced_frames = self._speech[resumed:], self._after_gap
+        return [first] if len(before) / RATE >= MIN_SPEECH else []
 
     def flush(self) -> list[Utterance]:
         finished = self._close() if self._speech_start is not None else None
@@ -92,6 +126,7 @@ class UtteranceCutter:
         audio = np.concatenate(self._speech) if self._speech else np.zeros(0, np.float32)
         start, voiced = self._speech_start, self._voiced_frames
         self._speech, self._speech_start, self._silent_frames, self._voiced_frames = [], None, 0, 0
+        self._gap = None
         if voiced * FRAME / RATE < MIN_SPEECH or start is None:
             return None
         trailing = int(max(0.0, END_PAUSE - 0.25) * RATE)  # keep a little of the pause, not all
