@@ -13,6 +13,9 @@ questions. (Key latency in the app while this runs: tests/test_app.py; not measu
     python benchmarks/live.py --set all [--voice piper]   # every English interview of the coverage
         dev set, dev and held out reported apart: false suggestions over many never-asked questions
         (latency there: from the end of the interviewer's last turn before the suggestion)
+    python benchmarks/live.py --set dev --one-channel --gap 0.3
+        the same on one channel (a speakerphone: the informant through the telephone band), with
+        the short gaps of a real call between turns
 
 Run `eval "$(scripts/pulse.sh)"` first.
 """
@@ -56,8 +59,9 @@ def default_call(work: Path, voice: str):
     return spoken.path, REPO / "interview_tui" / "guides" / "nav-digital-services.en.yaml", asked
 
 
-def record_live(audio: Path, guide_path: Path, work: Path, live_model: str | None) -> dict:
-    """Play ``audio`` into the null sink in real time while `record --live` records it."""
+def record_live(audio: Path, guide_path: Path, work: Path, live_model: str | None, one_channel: bool = False) -> dict:
+    """Play ``audio`` into the null sink in real time while `record --live` records it: a stereo
+    file through the adapter (two channels), a mono one through the default input (a speakerphone)."""
     import os
 
     import psutil
@@ -67,10 +71,12 @@ def record_live(audio: Path, guide_path: Path, work: Path, live_model: str | Non
     study = work / "study"
     study.mkdir(parents=True)
     command = [sys.executable, "-m", "interview_tui", "--project", str(study), "record", "--live", "--guide",
-               str(guide_path), "--mic", "pulse:1", "--line", "pulse:2", "--seconds", str(seconds + 10)]
+               str(guide_path), *([] if one_channel else ["--mic", "pulse:1", "--line", "pulse:2"]),
+               "--seconds", str(seconds + 10)]
     if live_model:
         command += ["--live-model", live_model]
-    proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PULSE_SOURCE": "adapter.monitor"},
+    source, sink = ("phone.monitor", "phone") if one_channel else ("adapter.monitor", "adapter")
+    proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PULSE_SOURCE": source},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     arrivals: dict[str, float] = {}
     lines: list[str] = []
@@ -93,7 +99,7 @@ def record_live(audio: Path, guide_path: Path, work: Path, live_model: str | Non
     workers = [c for c in psutil.Process(proc.pid).children(recursive=True) if "live_worker" in " ".join(c.cmdline())]
     cpu_before = {c.pid: sum(c.cpu_times()[:2]) for c in workers}
     played_at.append(time.monotonic())
-    subprocess.run(["paplay", "-d", "adapter", str(audio)], check=True)
+    subprocess.run(["paplay", "-d", sink, str(audio)], check=True)
     wall = time.monotonic() - played_at[0]
     worker_cpu = 0.0
     for child in workers:
@@ -123,7 +129,8 @@ def show_heard(recordings: Path, lines: list[str]) -> None:
     print("\n".join(line for line in lines if "◇" in line))
 
 
-def run_set(which: str, voice: str, work: Path, live_model: str | None, verbose: bool) -> None:
+def run_set(which: str, voice: str, work: Path, live_model: str | None, verbose: bool,
+            one_channel: bool = False, gap: float | None = None) -> None:
     """Every English interview of the coverage dev set (Norwegian espeak is not readable by the
     base model, so it would measure the recogniser, not the suggestions)."""
     from tests.devset import load_devset
@@ -136,8 +143,9 @@ def run_set(which: str, voice: str, work: Path, live_model: str | None, verbose:
         if interview.language != "en" or (which != "all" and interview.held_out != (which == "held-out")):
             continue
         script = [("Interviewer" if who == "I" else "Informant", text) for who, text in interview.turns]
-        spoken = speak_interview(script, work / interview.name / "voices", language="en", voice=voice)
-        result = record_live(spoken.path, guide_file(interview), work / interview.name, live_model)
+        spoken = speak_interview(script, work / interview.name / "voices", language="en", voice=voice,
+                                 stereo=not one_channel, **({"gap": gap} if gap is not None else {}))
+        result = record_live(spoken.path, guide_file(interview), work / interview.name, live_model, one_channel)
         questions = {item.id for item in interview.guide.items() if item.kind == "question"}
         suggested = {item_id.split(".")[0] + "." + item_id.split(".")[1] for item_id in result["arrivals"]}
         asked = interview.covered | interview.asked_unanswered  # a live suggestion says "asked"
@@ -187,10 +195,13 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print what the live transcriber heard, turn by turn")
     parser.add_argument("--voice", choices=("espeak", "piper"), default="espeak",
                         help="the default interview's voices: espeak-ng, or a neural Piper voice from PyPI")
+    parser.add_argument("--one-channel", action="store_true",
+                        help="with --set: both voices on one channel (a speakerphone), the informant phone-band")
+    parser.add_argument("--gap", type=float, help="with --set: seconds between turns (default 0.8; calls: 0.2–0.4)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-live-"))
     if args.set:
-        run_set(args.set, args.voice, work, args.live_model, args.verbose)
+        run_set(args.set, args.voice, work, args.live_model, args.verbose, args.one_channel, args.gap)
         return
     if args.audio:
         audio, guide_path = args.audio, args.guide
