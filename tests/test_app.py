@@ -10,6 +10,7 @@ import sys
 import time
 
 import pytest
+from textual.widgets import Button
 
 from interview_tui.session.store import load_session, unfinished_sessions
 from interview_tui.ui.app import InterviewApp
@@ -119,6 +120,25 @@ async def test_marking_out_of_order_undo_and_notes(study):
     assert note.text == "ler, presiserer spørsmålet" and note.item_id == "1.1.b" and note.call_time is not None
     assert any(n.kind == "marker" for n in session.notes)
     assert session.current_item == "1.1.b"
+
+
+async def test_a_long_question_leaves_the_answer_buttons_on_an_80x24_screen(study):
+    """Seen in tmux: five must-cover questions in full pushed Yes/No below the screen's edge."""
+    from interview_tui.ui.dialogs.confirm import ConfirmDialog
+
+    app = make_app(study)
+    async with app.run_test(size=(80, 24)) as pilot:
+        question = "5 must-cover question(s) are still open:\n" + "\n".join(
+            f"  ★ 1.{n} Kan du fortelle om hvordan du går fram for å komme i kontakt med brukere? Og utover?"
+            for n in range(1, 8)) + "\n\nGo to the debriefing anyway?"
+        answers = []
+        app.push_screen(ConfirmDialog(question), answers.append)
+        await pilot.pause()
+        for button in app.screen.query(Button):
+            assert button.region.height > 0 and app.screen.region.contains_region(button.region), button.id
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert answers == [True]
 
 
 async def test_ending_gives_a_summary_and_closes_the_session(study):

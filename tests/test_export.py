@@ -360,7 +360,7 @@ def test_names_with_letters_beyond_a_z_are_found():
     assert {"Björn Müller", "Östersund", "José", "Siobhán McDonald", "Körting"} <= names, names
     decomposed = Transcript(segments=[Segment(start=0, end=9, speaker="Informant",
                                               text=unicodedata.normalize("NFD", "Then Frau Körting came."))])
-    assert "Körting" in {name for name, _ in suggest_names(decomposed)}
+    assert "Frau Körting" in {name for name, _ in suggest_names(decomposed)}
 
 
 def test_a_name_in_the_recordings_file_name_or_a_speaker_label_must_be_decided(study):
@@ -384,3 +384,16 @@ def test_a_name_in_the_recordings_file_name_or_a_speaker_label_must_be_decided(s
     transcript.model_copy(update={"audio_file": ""}).save(named)
     refused = run_cli("--project", str(study.root), "export", str(named), "--format", "txt")
     assert refused.returncode == 1 and "'Per Olsen'" in refused.stderr, refused.stderr
+
+
+def test_a_full_name_after_a_capitalised_sentence_start_is_one_name():
+    """Seen in tmux: "Ringer Kari Nordmann i morgen" offered "Kari" and "Nordmann" apart (a run was two
+    words at most, "Ringer Kari"), and deciding both as "Name A" exported "Ringer Name A Name A"."""
+    transcript = Transcript(audio_file="call.wav", segments=[
+        Segment(start=0.0, end=2.0, speaker="Informant", text="vi ringer dem vanligvis."),
+        Segment(start=3.0, end=5.0, speaker="note", text="Ringer Kari Nordmann i morgen"),
+        Segment(start=6.0, end=9.0, speaker="Informant", text="Jeg snakket med Anne Marie Olsen om det.")])
+    assert dict(suggest_names(transcript)) == {"Kari Nordmann": 1, "Anne Marie Olsen": 1}
+    table = PseudonymTable({"Kari": "Name A", "Nordmann": "Name A"})
+    assert table.apply("Ringer Kari Nordmann i morgen, Nordmanns kontor") == "Ringer Name A i morgen, Name A's kontor"
+    assert table.apply("Kari Nordmanns mål") == "Name A's mål"

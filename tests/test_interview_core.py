@@ -241,3 +241,19 @@ def test_a_recording_brought_without_a_guide_is_heard_not_taken_for_norwegian(st
     # checking such a transcript's coverage: the study's guide in the transcript's language
     assert study.default_guide("en").name.endswith(".en.yaml")
     assert study.default_guide("no").name.endswith(".nb.yaml")
+
+
+def test_the_debriefing_list_says_which_must_cover_questions_were_marked_asked(study):
+    """Seen in tmux: a must-cover question marked asked was listed as "neither marked nor heard"."""
+    from interview_tui.core.live import LiveCoverage
+
+    interview = new_interview(study)
+    interview.check("briefing", interview.session.guide.consent_item().id)
+    interview.set_phase("conduct")
+    must = [q.id for _, q in interview.session.guide.questions() if q.must_cover]
+    interview.mark(must[0], "asked")
+    interview.mark(must[1], "covered")
+    lines = LiveCoverage(interview).summary()
+    assert lines[0].startswith(f"{must[0]} (marked asked, not covered) ")
+    assert not any(line.startswith(f"{must[1]} ") for line in lines)
+    assert all("(marked asked" not in line for line in lines[1:])

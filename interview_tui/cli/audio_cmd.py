@@ -103,7 +103,7 @@ def _live_summary(interview, live) -> None:
           f"draft in {live.draft_path}")
     open_items = live.summary()
     if open_items:
-        print("must-cover, neither marked nor suggested: " + "; ".join(open_items))
+        print("must-cover, neither marked covered nor suggested: " + "; ".join(open_items))
 
 
 def run_record(args) -> int:

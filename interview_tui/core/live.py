@@ -315,7 +315,8 @@ class LiveCoverage:
             self.on_event(status)
 
     def summary(self) -> list[str]:
-        """At the debriefing: must-cover questions neither marked nor suggested."""
+        """At the debriefing: must-cover questions neither marked covered nor suggested. One marked
+        asked (and not covered) says so: listed bare, it read as if the mark had been lost."""
         session = self.interview.session
         suggested = {s.item_id for s in session.suggestions if s.decision != "rejected"}
         lines = []
@@ -323,7 +324,8 @@ class LiveCoverage:
             if item.kind == "question" and item.must_cover and item.id not in suggested:
                 record = session.items.get(item.id)
                 if record is None or record.state in ("not_yet", "asked"):
-                    lines.append(f"{item.id} {item.text}")
+                    asked = " (marked asked, not covered)" if record is not None and record.state == "asked" else ""
+                    lines.append(f"{item.id}{asked} {item.text}")
         return lines
 
 

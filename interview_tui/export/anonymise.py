@@ -27,8 +27,10 @@ _LATIN_LETTERS = [chr(code) for code in range(0x41, 0x250) if chr(code).isalpha(
 _UPPER = "".join(ch for ch in _LATIN_LETTERS if ch.isupper())
 _LOWER = "".join(ch for ch in _LATIN_LETTERS if ch.islower())
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)*"
-_CAPITALISED = re.compile(rf"(?<!\w)({_NAME_WORD}(?:[-\s]{_NAME_WORD})?)(?!\w)")
-"""A capitalised word, or two (a first name and a surname): every Latin letter, so that "Björn
+_CAPITALISED = re.compile(rf"(?<!\w)({_NAME_WORD}(?:[-\s]{_NAME_WORD}){{0,3}})(?!\w)")
+"""A capitalised word, or a run of up to four (first names and a surname; with two at most, "Ringer
+Kari Nordmann i morgen" was read as "Ringer Kari" and "Nordmann", and the names dialog offered
+them apart, so the export said "Name A Name B"): every Latin letter, so that "Björn
 Müller", "Östersund", "José" and "McDonald" are found (with A–Z and ÆØÅ alone they slipped
 through to the export unseen)."""
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"“(]\s*)$")
@@ -170,6 +172,10 @@ class PseudonymTable:
         text = unicodedata.normalize("NFC", text)
         for pattern, replacement in self._patterns:
             text = pattern.sub(lambda m, r=replacement: r + _genitive_of(m.group(2)), text)
+        for replacement in set(self._entries.values()):
+            # "Kari: Name A" and "Nordmann: Name A" made "Ringer Name A Name A i morgen": one
+            # person said by both names is one replacement.
+            text = re.sub(rf"(?<!\w){re.escape(replacement)}(?:[ \t]+{re.escape(replacement)})+", replacement, text)
         for number in phone_numbers(text):
             text = text.replace(number, PHONE_REPLACEMENT)
         return text

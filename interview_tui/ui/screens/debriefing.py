@@ -20,7 +20,7 @@ class DebriefingScreen(ChecklistScreen):
         missing = live.summary() if live is not None else []
         if missing:  # the informant is still on the line: the last chance to ask
             # One per line, cut at a word: "…How do" read as part of the next question.
-            text += "\nMust-cover, neither marked nor heard:" + "".join(
+            text += "\nMust-cover, not covered (by your marks or what was heard):" + "".join(
                 "\n  " + textwrap.shorten(line, 90, placeholder=" …") for line in missing)
         return text
 
