@@ -550,6 +550,51 @@ async def test_live_suggestions_show_apart_from_marks_and_one_key_decides_each(s
     assert session.item_state("2.1") == "not_yet"
 
 
+async def test_a_hand_mark_on_a_suggested_question_settles_its_suggestion(study):
+    """Seen in tmux: the interviewer pressed c on the question as it was answered; its suggestion,
+    arriving a moment before, stayed on screen asking for y / r, and y would have landed on it."""
+    from interview_tui.core.live import LiveSuggested
+    from interview_tui.session.model import LiveSuggestion
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        screen = app.screen
+        for item_id, at in (("2.1", 30.0), ("1.1", 64.0)):
+            suggestion = LiveSuggestion(item_id=item_id, call_time=at, text="…", score=0.7)
+            screen.show_live(LiveSuggested(app.interview.suggest(suggestion), suggestion))
+        await pilot.pause()
+        screen.query_one("GuideTree").select_item("1.1")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        live_text = str(screen.query_one("#live").render())
+        assert "◇ 1.1" not in live_text and "◇ 2.1 still to decide" in live_text
+        await pilot.press("r")  # the one still to decide: 2.1, not the question just marked
+        await pilot.pause()
+        assert "◇" not in str(screen.query_one("#live").render())
+        session = load_session(session_file(study))
+    assert [(s.item_id, s.decision) for s in session.suggestions] == [("2.1", "rejected"), ("1.1", "pending")]
+    assert session.item_state("1.1") == "covered"
+
+
+async def test_a_suggestion_still_to_decide_shows_again_when_the_guide_is_back(study):
+    """Resumed after a crash (or back from the debriefing), the pane was empty: only the ◇ in the
+    tree was left of a suggestion that y / r still decide."""
+    from interview_tui.session.model import LiveSuggestion
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        app.interview.suggest(LiveSuggestion(item_id="1.2", call_time=12.0, text="…", score=0.7))
+        app.go_to_phase("debriefing")
+        await pilot.pause()
+        app.go_to_phase("conduct")
+        await pilot.pause()
+        assert isinstance(app.screen, ConductScreen)
+        assert "◇ 1.2 still to decide (y / r)" in str(app.screen.query_one("#live").render())
+
+
 async def summary_after_transcription(app, pilot, transcript_name: str, awaited: str) -> str:
     """End the interview, tell the summary its transcript is done, and return what it then shows
     under the progress bar once ``awaited`` appears (the check runs in a worker)."""

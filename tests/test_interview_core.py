@@ -174,6 +174,26 @@ def test_resume_reopens_the_sources_the_session_recorded_with(study, monkeypatch
 
 @pytest.mark.audio
 @needs_pulse
+def test_resume_reopens_two_sound_server_sources_as_two_devices(study):
+    """Seen in tmux after a kill -9: a softphone call (mic phone.monitor, line softphone.monitor)
+    was refused on resume — "--mic and --line both name channel 1" — and went on unrecorded."""
+    interview = new_interview(study)
+    recorder = interview.start_recording(AudioSetup(mic="phone.monitor", line="softphone.monitor"))
+    wait_for_position(recorder, 1.0)
+    interview.close()
+    setup = load_session(interview.store.path).audio_setup
+    assert (setup.mic, setup.line) == ("phone.monitor:1", "softphone.monitor:1")
+
+    reopened = Interview.open(study, interview.session.id, Settings())
+    recorder = reopened.resume_recording(None)
+    wait_for_position(recorder, 2.0)
+    assert recorder.append and recorder.roles == ["interviewer", "informant"]
+    assert [s.device.pulse_source for s in recorder.sources] == ["phone.monitor", "softphone.monitor"]
+    reopened.close()
+
+
+@pytest.mark.audio
+@needs_pulse
 def test_a_missing_device_is_named_with_the_closest_match(study):
     interview = new_interview(study)
     interview.store.set_audio(f"{interview.session.id}.wav", ["interviewer", "informant"],

@@ -34,7 +34,11 @@ def build_sources(mic: str | None, line: str | None) -> list[Source]:
     line_name, line_channel = parse_device_spec(line)
     mic_device: InputDevice = resolve_input_device(mic_name)
     line_device: InputDevice = resolve_input_device(line_name)
-    if mic_device.index == line_device.index and (mic_channel or line_channel):
+    # Two sound-server sources are two devices although PortAudio reaches both through 'pulse':
+    # comparing indices alone refused to resume a softphone call ("phone.monitor:1" and
+    # "softphone.monitor:1" named the same channel of one device) and the call went on unrecorded.
+    same_device = mic_device.index == line_device.index and mic_device.pulse_source == line_device.pulse_source
+    if same_device and (mic_channel or line_channel):
         channels = [mic_channel or 1, line_channel or 2]
         if channels[0] == channels[1]:
             raise UserError(f"--mic and --line both name channel {channels[0]} of '{mic_device.name}' — "

@@ -3,6 +3,8 @@ covered / skipped, undo, note, mark the moment; everything is saved at once."""
 
 from __future__ import annotations
 
+from textwrap import shorten
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -86,6 +88,9 @@ class ConductScreen(Screen):
             pane.set_status(live.status.state, live.status.detail)
             for turn in live.turns[-4:]:
                 pane.add_turn(turn.start, turn.speaker, turn.text)
+        # Back from the debriefing, or resumed after a crash: a suggestion still to decide shows
+        # again (its ◇ in the tree alone did not say that y / r would decide it).
+        self.call_after_refresh(self.show_next_pending)
 
     # --- live coverage ---------------------------------------------------------------------------
     def show_live(self, event) -> None:
@@ -98,12 +103,26 @@ class ConductScreen(Screen):
             pane.add_turn(event.segment.start, event.segment.speaker, event.segment.text)
         elif isinstance(event, LiveSuggested):
             item = self.store.session.guide.item(event.suggestion.item_id)
-            pane.set_suggestion(f"◇ {item.id} {item.text[:50]} — heard: “{event.suggestion.text[:50]}”  y accept · r reject")
+            pane.set_suggestion(f"◇ {item.id} {shorten(item.text, 50, placeholder='…')} — heard: "
+                                f"“{shorten(event.suggestion.text, 60, placeholder='…')}”  y accept · r reject")
             self.refresh_all(item.id)  # the tree, and the panel when it shows this item
 
     def pending_suggestion(self) -> int | None:
-        pending = [i for i, s in enumerate(self.store.session.suggestions) if s.decision == "pending"]
+        """The newest suggestion still to decide. One whose question the interviewer has since
+        marked by hand is decided by that mark: y or r must not land on it."""
+        session = self.store.session
+
+        def marked(item_id: str) -> bool:
+            record = session.items.get(item_id)
+            return record is not None and record.latest("interviewer") is not None
+
+        pending = [i for i, s in enumerate(session.suggestions) if s.decision == "pending" and not marked(s.item_id)]
         return pending[-1] if pending else None
+
+    def show_next_pending(self) -> None:
+        following = self.pending_suggestion()
+        self.query_one(LivePane).set_suggestion(
+            "" if following is None else f"◇ {self.store.session.suggestions[following].item_id} still to decide (y / r)")
 
     def action_decide_suggestion(self, accepted: bool) -> None:
         index = self.pending_suggestion()
@@ -116,9 +135,7 @@ class ConductScreen(Screen):
             self.notify(str(exc), severity="warning", timeout=10)
             return
         self.refresh_all(suggestion.item_id)  # its question and theme counts, and the panel, too
-        following = self.pending_suggestion()
-        self.query_one(LivePane).set_suggestion(
-            "" if following is None else f"◇ {self.store.session.suggestions[following].item_id} still to decide (y / r)")
+        self.show_next_pending()
 
     def action_toggle_live(self) -> None:
         if self.interview.live is not None:
@@ -227,6 +244,10 @@ class ConductScreen(Screen):
             return
         self.interview.mark(item_id, state)
         self.refresh_all(item_id)
+        if self.query_one(LivePane).suggestion.startswith(f"◇ {item_id} "):
+            # Seen in tmux: the interviewer marked the question the moment it was answered, and
+            # its suggestion stayed on screen asking for y / r.
+            self.show_next_pending()
 
     def action_undo(self) -> None:
         undone = self.interview.undo()

@@ -20,6 +20,12 @@ MONO = "mono"
 SECOND_CHANNEL = "channel-2"
 
 
+def typed_notes(session) -> str:
+    """The notes the interviewer typed: "recording started" and other events are the app's own."""
+    count = sum(1 for note in session.notes if note.kind == "note")
+    return f"{count} note" + ("" if count == 1 else "s")
+
+
 class StartScreen(Screen):
     BINDINGS = [("ctrl+s", "start", "Start interview"), ("ctrl+r", "resume", "Resume selected"),
                 ("question_mark", "app.help", "Keys")]
@@ -32,8 +38,8 @@ class StartScreen(Screen):
             if unfinished:
                 yield Label("Unfinished interviews (the app or laptop stopped mid-call) — select and Ctrl+R to resume:",
                             classes="section")
-                yield OptionList(*[Option(Text(f"{s.id}  {s.pseudonym}  ({s.phase}, "
-                                               f"{s.counts()['covered']} covered, {len(s.notes)} notes)"), id=str(p))
+                yield OptionList(*[Option(Text(f"{s.id}  {s.pseudonym}  ({s.phase}, {s.counts()['covered']} covered, "
+                                               f"{typed_notes(s)})"), id=str(p))
                                    for p, s in unfinished], id="resume-list")
             yield Label("Guide", classes="section")
             guides = app.study.guide_files()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textwrap import shorten
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -21,7 +23,7 @@ class CoveragePanel(Vertical):
         for item in report.items:
             indent = {"theme": "", "question": " ", "followup": "   "}[item.kind]
             differs = " ≠" if item.disagreement else ""  # you and the check disagree: look again
-            options.append(Option(Text(f"{indent}{STATUS_SYMBOLS[item.status]}{differs} {item.id} {item.text[:40]}"),
+            options.append(Option(Text(f"{indent}{STATUS_SYMBOLS[item.status]}{differs} {item.id} {shorten(item.text, 40, placeholder='…')}"),
                                   id=item.id))
         panel = self.query_one("#coverage", OptionList)
         panel.clear_options()
