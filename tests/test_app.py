@@ -141,6 +141,26 @@ async def test_a_long_question_leaves_the_answer_buttons_on_an_80x24_screen(stud
         assert answers == [True]
 
 
+async def test_the_status_line_says_which_channel_was_lost_and_what_to_press(study):
+    """The whole warning did not fit the status line: "input device" was all it showed."""
+    from interview_tui.record.events import RecorderWarning
+    from interview_tui.ui.messages import RecorderWarned
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        app.post_message(RecorderWarned(RecorderWarning(
+            "device_lost", "input device 'softphone.monitor' is gone from the sound server (its program closed, or "
+            "the headset was unplugged?) — its channel is silent from here", "informant", 61.0)))
+        await pilot.pause(0.7)
+        shown = str(app.screen.query_one("#rec-warning").render())
+        assert shown == "✕ informant channel lost — Ctrl+R reconnects"
+        app.post_message(RecorderWarned(RecorderWarning(
+            "silence", "informant: silent for 20 s — has the line dropped or the adapter come loose?", "informant")))
+        await pilot.pause(0.7)
+        assert str(app.screen.query_one("#rec-warning").render()) == "informant: silent for 20 s"
+
+
 async def test_ending_gives_a_summary_and_closes_the_session(study):
     app = make_app(study)
     async with app.run_test(size=(80, 24)) as pilot:

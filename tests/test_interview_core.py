@@ -277,3 +277,56 @@ def test_the_debriefing_list_says_which_must_cover_questions_were_marked_asked(s
     assert lines[0].startswith(f"{must[0]} (marked asked, not covered) ")
     assert not any(line.startswith(f"{must[1]} ") for line in lines)
     assert all("(marked asked" not in line for line in lines[1:])
+
+
+@pytest.mark.audio
+@needs_pulse
+def test_a_source_that_leaves_the_sound_server_is_given_up_and_ctrl_r_brings_it_back(study, tmp_path):
+    """Seen in tmux: the softphone's output went away mid-call, PulseAudio moved our stream to the
+    default input, and the informant's channel recorded the interviewer's microphone — silently.
+    Now the channel is given up with a warning that names it, stays silent, and comes back on
+    reconnect while the other source records on."""
+    import time
+
+    from interview_tui.core.events import RecorderWarning
+
+    from .audio_helpers import play
+
+    def load_sink() -> str:
+        return subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=callapp", "channels=1",
+                               "rate=48000"], capture_output=True, text=True, check=True).stdout.strip()
+
+    module = load_sink()
+    events = []
+    interview = new_interview(study, on_event=events.append)
+    try:
+        recorder = interview.start_recording(AudioSetup(mic="phone.monitor", line="callapp.monitor"))
+        wait_for_position(recorder, 1.0)
+        subprocess.run(["pactl", "unload-module", module], check=True)
+        module = None
+        deadline = time.monotonic() + 6
+        while not recorder.lost_sources and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [s.device.pulse_source for s in recorder.lost_sources] == ["callapp.monitor"]
+        lost = [e for e in events if isinstance(e, RecorderWarning) and e.kind == "device_lost"]
+        assert lost and "'callapp.monitor' is gone from the sound server" in lost[0].message
+        assert "Ctrl+R" in lost[0].message and recorder.running  # the interviewer's channel goes on
+        moved_at = recorder.position
+        rate = 48000
+        tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(rate) / rate)).astype(np.float32)
+        sf.write(tmp_path / "tone.wav", tone, rate)
+        play(tmp_path / "tone.wav", sink="phone")  # the interviewer speaks after the line was lost
+        wait_for_position(recorder, moved_at + 1.5)
+
+        module = load_sink()
+        again = interview.reconnect()
+        wait_for_position(again, 1.0)
+        assert again.append and not again.lost_sources and len(again.sources) == 2
+        interview.close()
+        data, rate = sf.read(interview.recording_path)
+        after = data[int((moved_at + 0.2) * rate): int((moved_at + 1.2) * rate)]
+        assert np.abs(after[:, 0]).max() > 0.1, "the interviewer's channel recorded on"
+        assert np.abs(after[:, 1]).max() < 0.01, "the lost line recorded the microphone in its place"
+    finally:
+        if module:
+            subprocess.run(["pactl", "unload-module", module])

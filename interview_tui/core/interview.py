@@ -181,11 +181,15 @@ class Interview:
         return self.rec_state
 
     def reconnect(self) -> Recorder | None:
-        """After a lost device: the same sources, into the same file."""
-        if self.recording:
+        """After a lost device: the same sources, into the same file. With one of two sources lost
+        and the other still recording, the recording stops and starts again (a moment's gap, noted
+        in the session): otherwise the lost one could only come back after the call."""
+        if self.recording and not self.recorder.lost_sources:
             raise UserError("the recording is running — nothing to reconnect")
         if self.session.audio_setup is None:
             raise UserError("this interview has no recording to reconnect")
+        if self.recording:
+            self.stop_recording()
         return self.start_recording(self.session.audio_setup)
 
     # --- live coverage -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .devices import PORTAUDIO_LOCK, AudioUnavailable, pulse_source_selected, so
 from .events import LevelEvent, RecorderEvent, RecorderStopped, RecorderWarning
 from .levels import ChannelWatch
 from .parts import Block, NoFile, Source, SourceFinished, SourceState, Stop
+from .source_watch import SourceWatch
 from .wavfile import CrashSafeWavWriter
 
 LEVEL_INTERVAL = 0.1
@@ -72,6 +73,7 @@ class Recorder:
         self._stop_reason: str | None = None
         self._t0: float | None = None
         self._done = threading.Event()
+        self._watch = SourceWatch([s.device.pulse_source for s in sources if s.device.pulse_source])
         self.result: RecorderStopped | None = None
         self.write_latencies: deque = deque(maxlen=10000)
 
@@ -99,6 +101,11 @@ class Recorder:
     def position(self) -> float:
         """Seconds of audio in the file: the call time shared with notes and transcript."""
         return self._writer.seconds if self._writer else 0.0
+
+    @property
+    def lost_sources(self) -> list[Source]:
+        """Sources given up mid-call while another goes on recording (Ctrl+R brings them back)."""
+        return [state.source for state in self._states if state.lost]
 
     @property
     def running(self) -> bool:
@@ -137,6 +144,7 @@ class Recorder:
                                                 finished_callback=self._make_finished(index))
                         self._streams.append(stream)
                         stream.start()
+            self._watch.start()
         except sd.PortAudioError as exc:
             self._close_streams()
             self._queue.put(Stop("error"))
@@ -184,6 +192,7 @@ class Recorder:
         return self._done.wait(timeout)
 
     def _close_streams(self) -> None:
+        self._watch.stop()
         streams, self._streams = self._streams, []
         with PORTAUDIO_LOCK:
             for stream in streams:
@@ -319,13 +328,17 @@ class Recorder:
                 gone = now - self._started_at > SOURCE_START_SECONDS
             else:
                 gone = now - state.last_block_at > SOURCE_STALL_SECONDS
-            if state.finished or gone:
+            moved = state.source.device.pulse_source in self._watch.gone
+            if state.finished or gone or moved:
                 state.lost = True
                 name = state.source.device.name
                 others = any(not s.lost for s in self._states)
-                message = (f"input device '{name}' stopped delivering audio (unplugged?) — what was "
-                           "recorded is saved" + ("; the other source goes on recording" if others else
-                                                  "; reconnect it and resume the session to continue"))
+                cause = ("is gone from the sound server (its program closed, or the headset was unplugged?) — "
+                         "its channel is silent from here rather than record another input in its place"
+                         if moved else "stopped delivering audio (unplugged?)")
+                message = (f"input device '{name}' {cause} — what was recorded is saved" +
+                           ("; the other source goes on recording: bring it back and press Ctrl+R" if others
+                            else "; reconnect it and resume the session to continue"))
                 self._emit(RecorderWarning("device_lost", message, ", ".join(state.source.roles),
                                            self.position))
         if all(state.lost for state in self._states):

@@ -184,7 +184,10 @@ class InterviewApp(BackgroundTranscription, App):
         if warning.kind == "sound_back":
             self.last_warning = ""
             return
-        self.last_warning = warning.message
+        # The status line has room for a few words: the head of the message, and for a lost
+        # channel what to press (the whole message is in the notification).
+        self.last_warning = (f"✕ {warning.role or 'a'} channel lost — Ctrl+R reconnects" if warning.kind == "device_lost"
+                             else warning.message.split(" — ")[0])
         self.notify(warning.message, severity="error" if warning.kind == "device_lost" else "warning",
                     timeout=8)
 
@@ -229,14 +232,17 @@ class InterviewApp(BackgroundTranscription, App):
 
     # --- recording ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="recorder", exit_on_error=False, description="Starting the recording")
-    def _run_recorder(self, interview: Interview, setup: AudioSetup | None, resume: bool) -> None:
+    def _run_recorder(self, interview: Interview, setup: AudioSetup | None, resume: bool,
+                      reconnect: bool = False) -> None:
         if not self.audio_enabled and (setup is not None or resume):
             interview.start_recording(None)
             self.post_message(RecorderEnded(None, "NOT RECORDING: sound is off in this run — the interview "
                                                   "goes on with notes and marks"))
             return
         try:
-            if resume:
+            if reconnect:
+                interview.reconnect()
+            elif resume:
                 interview.resume_recording(setup)
             else:
                 interview.start_recording(setup)
@@ -278,11 +284,12 @@ class InterviewApp(BackgroundTranscription, App):
 
     def action_reconnect(self) -> None:
         interview = self.interview
-        if interview is None or interview.recording or interview.session.audio_setup is None:
+        partly_lost = interview is not None and interview.recording and interview.recorder.lost_sources
+        if interview is None or (interview.recording and not partly_lost) or interview.session.audio_setup is None:
             self.notify("Nothing to reconnect.")
             return
         self.notify("Reconnecting the audio into the same session…")
-        self._run_recorder(interview, interview.session.audio_setup, False)
+        self._run_recorder(interview, interview.session.audio_setup, False, reconnect=True)
 
     # --- the interview's phases --------------------------------------------------------------
     def begin_session(self, guide_path: str, pseudonym: str, setup: AudioSetup | None) -> None:
