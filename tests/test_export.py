@@ -397,3 +397,16 @@ def test_a_full_name_after_a_capitalised_sentence_start_is_one_name():
     table = PseudonymTable({"Kari": "Name A", "Nordmann": "Name A"})
     assert table.apply("Ringer Kari Nordmann i morgen, Nordmanns kontor") == "Ringer Name A i morgen, Name A's kontor"
     assert table.apply("Kari Nordmanns mål") == "Name A's mål"
+
+
+def test_a_second_export_keeps_the_first_and_its_files_share_one_number(reviewed_session, tmp_path):
+    """An earlier export is never overwritten. Numbered file by file, a researcher who had deleted
+    the first .docx got a new "X.docx" beside "X-2.txt"; and the app did not say which names it used."""
+    study, store = reviewed_session
+    first = export(resolve_input(store.session.id, study), study.root, tmp_path / "out", ["txt", "docx", "qdpx"])
+    assert not first.kept_earlier
+    first.files[1].unlink()  # the .docx, deleted by hand
+    second = export(resolve_input(store.session.id, study), study.root, tmp_path / "out", ["txt", "docx", "qdpx"])
+    assert second.kept_earlier
+    assert {path.name.split(".")[0] for path in second.files} == {first.files[0].name.split(".")[0] + "-2"}
+    assert first.files[0].exists() and first.files[2].exists()

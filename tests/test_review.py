@@ -68,6 +68,13 @@ async def test_edit_split_merge_speaker_find_tag_autosave(study):
         edited = load_transcript(path).segments[1]
         assert edited.draft_text == ENGLISH_INTERVIEW[1][1]
         assert edited.text.endswith("(.) *really*")
+        # a segment Whisper got wholly wrong is retyped: F7 selects all of it, typing replaces it
+        await pilot.press("e")
+        await pilot.pause()
+        retyped = edited.text.replace("Mostly", "Mainly")
+        await pilot.press("f7", *retyped, "enter")
+        await pilot.pause()
+        assert load_transcript(path).segments[1].text == retyped
         # split segment 3 at "Some clients"
         await pilot.press("down", "down")
         await pilot.press("s")

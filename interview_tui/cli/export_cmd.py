@@ -63,6 +63,8 @@ def run_export(args) -> int:
                     force=args.force, needs_bokmal=args.needs_bokmal, line_numbers=args.line_numbers, audio=audio)
     for path in result.files:
         print(path)
+    if result.kept_earlier:
+        print("an earlier export of the same name is kept beside these (they carry a number)", file=sys.stderr)
     if args.no_anonymise:
         print(f"NOT anonymised: these files hold real names — kept apart in {out_dir}", file=sys.stderr)
     return 0

@@ -54,6 +54,8 @@ class NamesUndecidedError(NamesLeftError):
 class ExportResult:
     files: list[Path]
     leftovers: list[tuple[str, str, str]]
+    kept_earlier: bool = False
+    """An earlier export of the same name was there: these files carry a number (``-2``)."""
 
 
 def parse_formats(text: str) -> list[str]:
@@ -72,17 +74,21 @@ def output_folder(study_root: Path, requested: Path | None, *, anonymise: bool) 
     return base if anonymise else base / NOT_ANONYMISED_FOLDER
 
 
-def _free_name(target: Path) -> Path:
-    """The name itself if free, else ``name-2.ext``, ``name-3.ext``…: an earlier or hand-edited
-    export is never overwritten."""
-    if not target.exists():
-        return target
-    base, suffix = target.name.split(".", 1) if "." in target.name else (target.name, "")
-    number = 2
+def _free_names(folder: Path, names: list[str]) -> tuple[list[Path], bool]:
+    """The names themselves if all are free, else ``name-2.ext``, ``name-3.ext``… — one number
+    for the whole export, so its files stay together; an earlier or hand-edited export is never
+    overwritten. Also says whether an earlier one was there."""
+    def numbered(name: str, number: int) -> str:
+        if number == 1:
+            return name
+        base, dot, suffix = name.partition(".")
+        return f"{base}-{number}{dot}{suffix}"
+
+    number = 1
     while True:
-        candidate = target.with_name(f"{base}-{number}" + (f".{suffix}" if suffix else ""))
-        if not candidate.exists():
-            return candidate
+        targets = [folder / numbered(name, number) for name in names]
+        if not any(target.exists() for target in targets):
+            return targets, number > 1
         number += 1
 
 
@@ -172,14 +178,12 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
                     raise NamesLeftError(f"{path.name} would contain '{found[0]}' from {table.path.name} — "
                                          "nothing was exported; this is a bug worth reporting, with the file "
                                          "kept out of your exports")
-        placed = []
-        for path in made:
-            target = _free_name(final_dir / path.name)
+        placed, kept_earlier = _free_names(final_dir, [path.name for path in made])
+        for path, target in zip(made, placed):
             os.replace(path, target)
-            placed.append(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ExportResult(placed, leftovers)
+    return ExportResult(placed, leftovers, kept_earlier)
 
 
 def _write_all(source: CoverageInput, stem: Path, formats: list[str], notice: str | None,

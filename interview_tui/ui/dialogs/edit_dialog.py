@@ -11,8 +11,10 @@ from textual.widgets import Static, TextArea
 
 from ...review.editing import CONVENTIONS, inaudible_mark, stress
 
-HELP = ("Enter saves · Esc cancels · F2 pause (.) · F3 (laughter) · F4 (coughs) · "
-        "F5 (inaudible hh:mm:ss) · F6 *stress* the word before the cursor")
+HELP = ("Enter saves · Esc cancels · F7 selects it all (type over it to retype) · F2 pause (.) · F3 (laughter) · "
+        "F4 (coughs) · F5 (inaudible hh:mm:ss) · F6 *stress* the word before the cursor")
+"""F7 is the text area's own select-all: Ctrl+A moves to the line's start there, and retyping a
+segment Whisper got wholly wrong meant deleting it a character at a time (seen in tmux)."""
 
 
 class EditDialog(ModalScreen[str | None]):

@@ -258,7 +258,11 @@ class ReviewScreen(PlaybackKeys, Screen):
         except UserError as exc:
             self.notify(str(exc), severity="error", timeout=15)
             return
-        self.notify(f"Exported {len(result.files)} files to {study.transcripts_dir / 'exports'}.", timeout=8)
+        # Which names: an earlier export is never overwritten, so a second one is "…-2.docx", and
+        # the researcher must know which files to import (seen in tmux: nothing said so).
+        names = ", ".join(sorted({path.name.split(".")[0] + ".*" for path in result.files}))
+        self.notify(f"Exported {len(result.files)} files to {study.transcripts_dir / 'exports'}: {names}"
+                    + (" (the earlier export is kept beside them)" if result.kept_earlier else "") + ".", timeout=10)
 
     def action_names(self) -> None:
         """The names and places the export replaces, decided word by word (pseudonyms.yaml)."""
