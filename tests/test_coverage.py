@@ -65,6 +65,20 @@ def test_early_answer_counts():
     assert "frigjort" in item.answered[0].text
 
 
+def test_a_topic_named_in_passing_is_not_an_early_answer():
+    """Seen in tmux: answering how clients are reached, the informant said "sometimes through the
+    activity plan", and 1.3 (what the activity plan is for) was shown covered, answered unasked.
+    Two of an item's words or phrases make an early answer by keywords; one phrase is a mention."""
+    text = ("Interviewer: How do you usually get in touch with your clients who use drugs?\n"
+            "Informant: Mostly by phone, and sometimes through the activity plan.\n"
+            "Interviewer: And what do you do when you cannot reach them at all?\n"
+            "Informant: The most common digital services for us are text messages and phone calls, "
+            "so I write there and wait.\n")
+    report = CoverageMatcher(load_guide(SEED_GUIDE_EN), embedder=None).match(parse_plain_text(text))
+    assert report.item("1.3").status == "not_covered"
+    assert report.item("1.2").status == "covered" and report.item("1.2").answered_unasked
+
+
 def test_asr_misspellings_and_dialect():
     report = report_for("nb-seed-2")  # "skriv til os", "aktivitets plan", "korsn", "ka"
     for item_id in ("1.1", "1.3", "1.4", "4.1"):

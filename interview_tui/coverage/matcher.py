@@ -274,7 +274,11 @@ class CoverageMatcher:
         # 3. early answers: the informant on an item's topic, strongly enough on its own
         for view in answering:
             for profile, score in self._attribute(questions, view.stems):
-                if score >= EARLY_ANSWER_THRESHOLD and view.words >= ANSWER_MIN_WORDS:
+                # Two of the item's words or phrases, not one: an informant who names a topic in
+                # passing ("…and sometimes through the activity plan", answering how clients are
+                # reached) has not answered what the activity plan is for (seen in tmux).
+                if score >= EARLY_ANSWER_THRESHOLD and view.words >= ANSWER_MIN_WORDS and \
+                        len(self._found(profile, view.stems)) >= 2:
                     found[profile.item.id].answered.append((score, view, "keywords"))
         # 4. follow-ups: posed, or their topic raised, within their question's answer (or early)
         self._followups(followups, views, asking, answering, interviewer, found, windows)
