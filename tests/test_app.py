@@ -615,6 +615,29 @@ async def test_a_suggestion_still_to_decide_shows_again_when_the_guide_is_back(s
         assert "◇ 1.2 still to decide (y / r)" in str(app.screen.query_one("#live").render())
 
 
+async def test_a_suggestion_heard_while_a_note_is_typed_shows_once_it_is_saved(study):
+    """Live events went to the top screen only: with the note dialog open they were dropped."""
+    from interview_tui.core.live import LiveSuggested
+    from interview_tui.session.model import LiveSuggestion
+    from interview_tui.ui.messages import LiveUpdate
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        conduct = app.screen
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is not conduct
+        suggestion = LiveSuggestion(item_id="1.2", call_time=20.0, text="Which services do you use most?", score=0.7)
+        app.post_message(LiveUpdate(LiveSuggested(app.interview.suggest(suggestion), suggestion)))
+        await pilot.pause()
+        await pilot.press(*"ringer", "enter")
+        await pilot.pause()
+        assert app.screen is conduct
+        assert "◇ 1.2" in str(conduct.query_one("#live").render())
+        assert str(conduct.query_one("GuideTree").nodes_by_id["1.2"].label).startswith("◇ 1.2")
+
+
 async def summary_after_transcription(app, pilot, transcript_name: str, awaited: str) -> str:
     """End the interview, tell the summary its transcript is done, and return what it then shows
     under the progress bar once ``awaited`` appears (the check runs in a worker)."""

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..core.audio import DeviceMissing, repair_unfinished, setup_with, start_level_preview
+from ..core.audio import repair_unfinished, start_level_preview
 from ..core.events import (LevelEvent, RecorderStopped, RecorderWarning, RecordingFailed, RecordingStarted,
                            SaveFailed)
 from ..core.interview import Interview
@@ -28,6 +28,7 @@ from ..study import Study
 from .dialogs.confirm import ConfirmDialog
 from .dialogs.help_screen import HelpScreen, help_rows
 from .background_transcription import BackgroundTranscription
+from .recording_control import RecordingControl
 from .messages import LiveUpdate, RecorderEnded, RecorderLevels, RecorderWarned, RecordingBegan, SessionSaveProblem
 from .screens.briefing import BriefingScreen
 from .screens.conduct import ConductScreen
@@ -47,7 +48,7 @@ WORKER_ADVICE = {
 }
 
 
-class InterviewApp(BackgroundTranscription, App):
+class InterviewApp(RecordingControl, BackgroundTranscription, App):
     CSS_PATH = "app.tcss"
     TITLE = "interview-tui"
     ENABLE_COMMAND_PALETTE = False  # every action has its own key; Ctrl+P stays free
@@ -217,8 +218,12 @@ class InterviewApp(BackgroundTranscription, App):
                 not event.detail.startswith("switched off"):
             self.notify(f"Live transcription is off: {event.detail} — the recording goes on.", severity="warning",
                         timeout=12)
-        if hasattr(self.screen, "show_live"):
-            self.screen.show_live(event)
+        # To the conduct screen even under a dialog: a suggestion heard while the interviewer typed
+        # a note was dropped, and its ◇ and y / r line never appeared once the note was saved.
+        for screen in reversed(self.screen_stack):
+            if hasattr(screen, "show_live"):
+                screen.show_live(event)
+                break
 
     def on_recorder_ended(self, message: RecorderEnded) -> None:
         if message.error:
@@ -229,67 +234,6 @@ class InterviewApp(BackgroundTranscription, App):
             self.rec_state = "lost"
             self.notify(f"{message.result.message or message.result.reason} — Ctrl+R reconnects into "
                         "the same session.", severity="error", timeout=15)
-
-    # --- recording ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="recorder", exit_on_error=False, description="Starting the recording")
-    def _run_recorder(self, interview: Interview, setup: AudioSetup | None, resume: bool,
-                      reconnect: bool = False) -> None:
-        if not self.audio_enabled and (setup is not None or resume):
-            interview.start_recording(None)
-            self.post_message(RecorderEnded(None, "NOT RECORDING: sound is off in this run — the interview "
-                                                  "goes on with notes and marks"))
-            return
-        try:
-            if reconnect:
-                interview.reconnect()
-            elif resume:
-                interview.resume_recording(setup)
-            else:
-                interview.start_recording(setup)
-        except DeviceMissing as exc:
-            self.call_from_thread(self._offer_closest_device, interview, exc)
-            return
-        except UserError as exc:
-            self.post_message(RecorderEnded(None, f"NOT RECORDING: {exc} — the interview goes on; "
-                                                  "Ctrl+R tries the audio again"))
-            return
-        if setup is None and not resume:
-            self.call_from_thread(setattr, self, "rec_state", "none")
-
-    def _offer_closest_device(self, interview: Interview, missing: DeviceMissing) -> None:
-        """The device the session recorded with is gone: say which, and offer the closest one."""
-        self.rec_state = interview.rec_state = "none"
-        if missing.closest is None or interview.session.audio_setup is None:
-            self.notify(f"NOT RECORDING: {missing}", severity="error", timeout=20)
-            return
-        replacement = setup_with(interview.session.audio_setup, missing.name, missing.closest)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run_recorder(interview, replacement, False)
-            else:
-                self.notify(f"NOT RECORDING: {missing}", severity="warning", timeout=15)
-
-        self.push_screen(ConfirmDialog(f"The input device '{missing.name}' this interview recorded with is not "
-                                       f"there.\nRecord from '{missing.closest}' instead (the same channels, into "
-                                       "the same file)?", yes="Record from it", no="Not now"), answered)
-
-    def action_toggle_pause(self) -> None:
-        if self.interview is None:
-            return
-        try:
-            self.rec_state = self.interview.toggle_pause()
-        except UserError:
-            self.notify("Not recording.")
-
-    def action_reconnect(self) -> None:
-        interview = self.interview
-        partly_lost = interview is not None and interview.recording and interview.recorder.lost_sources
-        if interview is None or (interview.recording and not partly_lost) or interview.session.audio_setup is None:
-            self.notify("Nothing to reconnect.")
-            return
-        self.notify("Reconnecting the audio into the same session…")
-        self._run_recorder(interview, interview.session.audio_setup, False, reconnect=True)
 
     # --- the interview's phases --------------------------------------------------------------
     def begin_session(self, guide_path: str, pseudonym: str, setup: AudioSetup | None) -> None:
