@@ -638,6 +638,29 @@ async def test_a_suggestion_heard_while_a_note_is_typed_shows_once_it_is_saved(s
         assert str(conduct.query_one("GuideTree").nodes_by_id["1.2"].label).startswith("◇ 1.2")
 
 
+async def test_the_newest_turns_stay_in_the_live_pane_under_a_long_suggestion(study):
+    """Seen in tmux: a suggestion wrapped over three lines pushed the newest turns below the pane's
+    edge, and the oldest stayed in view."""
+    from interview_tui.core.live import LiveSuggested, LiveTurn
+    from interview_tui.model.transcript import Segment
+    from interview_tui.session.model import LiveSuggestion
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        screen = app.screen
+        for n in range(4):
+            screen.show_live(LiveTurn(Segment(start=10.0 * n, end=10.0 * n + 5, speaker="Informant", text=f"turn {n}")))
+        heard = "Thanks for taking the time. To begin, how do you normally reach clients who use drugs, and how often?"
+        suggestion = LiveSuggestion(item_id="1.1", call_time=5.0, text=heard, score=0.7)
+        screen.show_live(LiveSuggested(app.interview.suggest(suggestion), suggestion))
+        await pilot.pause()
+        pane = screen.query_one("#live")
+        shown = str(pane.render())
+        assert "turn 3" in shown and "turn 0" not in shown
+        assert len(shown.splitlines()) <= 6 and pane.size.height >= len(shown.splitlines())
+
+
 async def summary_after_transcription(app, pilot, transcript_name: str, awaited: str) -> str:
     """End the interview, tell the summary its transcript is done, and return what it then shows
     under the progress bar once ``awaited`` appears (the check runs in a worker)."""

@@ -67,13 +67,16 @@ def test_early_answer_counts():
 
 def test_a_topic_named_in_passing_is_not_an_early_answer():
     """Seen in tmux: answering how clients are reached, the informant said "sometimes through the
-    activity plan", and 1.3 (what the activity plan is for) was shown covered, answered unasked.
-    Two of an item's words or phrases make an early answer by keywords; one phrase is a mention."""
+    activity plan", and 1.3 (what the activity plan is for) was shown covered, answered unasked; and
+    again when "The activity plan and the chat, I would say." answered which services are used most.
+    An early answer by keywords takes two of an item's words or phrases in a turn of some length."""
     text = ("Interviewer: How do you usually get in touch with your clients who use drugs?\n"
             "Informant: Mostly by phone, and sometimes through the activity plan.\n"
             "Interviewer: And what do you do when you cannot reach them at all?\n"
             "Informant: The most common digital services for us are text messages and phone calls, "
-            "so I write there and wait.\n")
+            "so I write there and wait.\n"
+            "Interviewer: Which of the online services do you rely on most?\n"
+            "Informant: The activity plan and the chat, I would say.\n")
     report = CoverageMatcher(load_guide(SEED_GUIDE_EN), embedder=None).match(parse_plain_text(text))
     assert report.item("1.3").status == "not_covered"
     assert report.item("1.2").status == "covered" and report.item("1.2").answered_unasked

@@ -26,7 +26,7 @@ from ..model.transcript import Segment, Transcript
 from .embeddings import TextEmbedder, VectorCache, load_text_embedder, unavailable_reason
 from .report import CoverageReport
 from .semantic import REPORT, SHORT_TURN_WORDS, CoverageTracker, OperatingPoint, mutual_matches, usable
-from .statuses import ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, FOLLOWUP_ASK_THRESHOLD, Found, decide
+from .statuses import ANSWER_MIN_WORDS, EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, FOLLOWUP_ASK_THRESHOLD, Found, decide
 from .text import Analyzer, normalise
 
 ASK_THRESHOLD = 0.5
@@ -274,10 +274,12 @@ class CoverageMatcher:
         # 3. early answers: the informant on an item's topic, strongly enough on its own
         for view in answering:
             for profile, score in self._attribute(questions, view.stems):
-                # Two of the item's words or phrases, not one: an informant who names a topic in
-                # passing ("…and sometimes through the activity plan", answering how clients are
-                # reached) has not answered what the activity plan is for (seen in tmux).
-                if score >= EARLY_ANSWER_THRESHOLD and view.words >= ANSWER_MIN_WORDS and \
+                # Two of the item's words or phrases, not one, in a turn of some length: an informant
+                # who names a topic in passing ("…and sometimes through the activity plan", answering
+                # how clients are reached) or lists topics as the answer to the question asked ("The
+                # activity plan and the chat, I would say.") has not answered what the activity plan
+                # is for (both seen in tmux).
+                if score >= EARLY_ANSWER_THRESHOLD and view.words >= EARLY_ANSWER_MIN_WORDS and \
                         len(self._found(profile, view.stems)) >= 2:
                     found[profile.item.id].answered.append((score, view, "keywords"))
         # 4. follow-ups: posed, or their topic raised, within their question's answer (or early)

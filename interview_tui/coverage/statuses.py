@@ -18,6 +18,9 @@ EARLY_ANSWER_THRESHOLD = 0.75
 FOLLOWUP_ASK_THRESHOLD = 0.5
 ANSWER_MIN_WORDS = 3
 """"Nei, ikkje for denne gruppa." answers; "Hmm." and "Nja." do not."""
+EARLY_ANSWER_MIN_WORDS = 12
+"""An answer to a question nobody asked yet is a stretch of talk about it, not a short reply to
+the question that was asked that names its topic ("The activity plan and the chat, I would say.")."""
 MARK_REACH_SECONDS = 90.0
 """A mark is made while or soon after the question is asked; a turn further back is not its evidence."""
 MARK_LEEWAY_SECONDS = 3.0

@@ -12,7 +12,8 @@ from textual.widgets import Static
 from ...model.timefmt import hms
 
 SHOWN_TURNS = 4
-"""With the status and the suggestion: the pane's 6 lines (app.tcss #live)."""
+PANE_LINES = 6
+"""app.tcss #live: at most 7 rows, one of them its border."""
 STATUS_STYLES = {"on": "green", "starting": "cyan", "catching up": "yellow", "off": "dim"}
 
 
@@ -39,10 +40,15 @@ class LivePane(Static):
         state, detail = self.status
         out = Text.assemble(("live ", "bold"), (state, f"bold {STATUS_STYLES.get(state, '')}"),
                             (f" — {detail}" if detail else "", "dim"), ("   L: on/off", "dim"))
+        width = max(20, (self.size.width or 80) - 1)
+        room = PANE_LINES - 1
         if self.suggestion:  # before the turns: the pane is short, and this needs a key
             out.append(f"\n{self.suggestion}", style="bold magenta")
-        for start, speaker, text in self.turns:  # newest last, one line each: the pane never scrolls
+            room -= len(Text(self.suggestion).wrap(self.app.console, width))
+        # The newest turns that fit under a suggestion wrapped over two or three lines: the pane
+        # showed the oldest and cut the newest off below its edge (seen in tmux).
+        shown = list(self.turns)[-room:] if room > 0 else []
+        for start, speaker, text in shown:  # newest last, one line each: the pane never scrolls
             line = f"[{hms(start)}] {speaker}: {text}"
-            width = max(20, (self.size.width or 80) - 1)
             out.append("\n" + (line if len(line) <= width else line[: width - 1] + "…"))
         self.update(out)
