@@ -79,6 +79,7 @@ def test_a_topic_named_in_passing_is_not_an_early_answer():
             "Informant: The activity plan and the chat, I would say.\n")
     report = CoverageMatcher(load_guide(SEED_GUIDE_EN), embedder=None).match(parse_plain_text(text))
     assert report.item("1.3").status == "not_covered"
+    assert report.item("1.3.a").status == "not_covered"  # "How is the chat in the activity plan used?"
     assert report.item("1.2").status == "covered" and report.item("1.2").answered_unasked
 
 

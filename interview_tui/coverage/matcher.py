@@ -358,8 +358,8 @@ class CoverageMatcher:
                         found[profile.item.id].asked.append((max(score, phrase), view, "keywords"))
                 elif view.words >= 3:
                     for chosen, score in self._attribute(siblings[profile.item.question_id], view.stems):
-                        early = score >= EARLY_ANSWER_THRESHOLD and \
-                            self.matched(profile, view.stems) >= 2 * self.min_matched
+                        early = score >= EARLY_ANSWER_THRESHOLD and view.words >= EARLY_ANSWER_MIN_WORDS and \
+                            self.matched(profile, view.stems) >= 2 * self.min_matched  # as for questions
                         if chosen is profile and ((in_window and score >= FOLLOWUP_ASK_THRESHOLD) or early):
                             found[profile.item.id].answered.append((score, view, "keywords"))
             asked_at = [v for _, v, _ in found[profile.item.id].asked]
