@@ -661,6 +661,20 @@ async def test_the_newest_turns_stay_in_the_live_pane_under_a_long_suggestion(st
         assert len(shown.splitlines()) <= 6 and pane.size.height >= len(shown.splitlines())
 
 
+async def test_the_summary_says_when_the_covered_count_holds_the_transcripts_check(study):
+    """"Covered 5 (as marked)" counted the check's marks as well as the interviewer's one."""
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        app.interview.mark("1.1", "covered")
+        app.interview.store.mark("1.2", "covered", source="coverage", call_time=20.0, score=0.8)
+        app.end_session()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        shown = rendered(app.screen.summary_text())
+        assert "2  (questions and follow-ups: your marks, else the transcript's check)" in shown, shown
+
+
 async def summary_after_transcription(app, pilot, transcript_name: str, awaited: str) -> str:
     """End the interview, tell the summary its transcript is done, and return what it then shows
     under the progress bar once ``awaited`` appears (the check runs in a worker)."""

@@ -53,7 +53,11 @@ class SummaryScreen(Screen):
             table.add_row("Transcript", session.transcript_file + (
                 f"  ({reviewed.get('checked', 0)}/{reviewed['total']} segments checked in the review)"
                 if reviewed.get("total") else ""))
-        table.add_row("Covered", f"{counts['covered']}  (questions and follow-ups, as marked)")
+        # The check of the transcript marks items too (yours win): "as marked" read as if all were
+        # the interviewer's, beside a check line that counted otherwise (seen in tmux).
+        checked = any(mark.source == "coverage" for record in session.items.values() for mark in record.history)
+        table.add_row("Covered", f"{counts['covered']}  (questions and follow-ups: "
+                                 + ("your marks, else the transcript's check)" if checked else "as you marked them)"))
         table.add_row("Asked, not yet covered", str(counts["asked"]))
         table.add_row("Skipped", str(counts["skipped"]))
         table.add_row("Untouched", str(counts["not_yet"]))
