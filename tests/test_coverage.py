@@ -83,6 +83,18 @@ def test_a_topic_named_in_passing_is_not_an_early_answer():
     assert report.item("1.2").status == "covered" and report.item("1.2").answered_unasked
 
 
+def test_the_turn_that_asks_a_question_poses_its_follow_up_only_on_strong_words():
+    """Seen in tmux: "how do you normally reach clients who use drugs?" (1.1, reworded) also posed
+    1.1.c, "What do you do if you cannot reach the clients?", on "reach" and "clients" (0.53)."""
+    from interview_tui.coverage.embeddings import load_text_embedder
+
+    text = ("Interviewer: Thanks for taking the time. To begin, how do you normally reach clients who use drugs?\n"
+            "Informant: Usually I call them. If they do not pick up, I send a text message.\n")
+    report = CoverageMatcher(load_guide(SEED_GUIDE_EN), embedder=load_text_embedder()).match(parse_plain_text(text))
+    assert report.item("1.1").status == "covered"
+    assert report.item("1.1.c").status == "not_covered"
+
+
 def test_asr_misspellings_and_dialect():
     report = report_for("nb-seed-2")  # "skriv til os", "aktivitets plan", "korsn", "ka"
     for item_id in ("1.1", "1.3", "1.4", "4.1"):

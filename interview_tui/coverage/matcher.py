@@ -347,12 +347,18 @@ class CoverageMatcher:
             siblings[profile.item.question_id].append(profile)
         for profile in followups:
             spans = windows.get(profile.item.question_id, [])
+            parent_turns = {v.index for _, v, _ in found[profile.item.question_id].asked}
             for view in views:
                 in_window = any(a <= view.segment.start < b + 0.01 for a, b in spans)
                 if interviewer is None or view.segment.speaker == interviewer:
                     score = self.score(profile, view.stems)
                     if view.index in questions_at and not (set(profile.weights) - questions_at[view.index]) & view.stems:
                         score = 0.0  # a question's own words do not pose a follow-up (distractor)
+                    if view.index in parent_turns and score < EARLY_ANSWER_THRESHOLD:
+                        # The turn that asks the question poses its follow-up only on strong words:
+                        # "how do you normally reach clients…?" (1.1, reworded) posed 1.1.c "What do you
+                        # do if you cannot reach the clients?" on "reach" and "clients" (seen in tmux).
+                        score = 0.0
                     phrase = self._phrase_match(profile, view) if in_window else 0.0
                     if (in_window and score >= FOLLOWUP_ASK_THRESHOLD) or phrase >= 0.9 or score >= 0.9:
                         found[profile.item.id].asked.append((max(score, phrase), view, "keywords"))
