@@ -108,9 +108,11 @@ async def test_edit_split_merge_speaker_find_tag_autosave(study):
         await pilot.press(*"9.9", "enter")
         await pilot.press("t")
         await pilot.pause()
-        await pilot.press(*"3.4", "enter")
+        await pilot.press(*"3.4.", "enter")  # typed as read from a list, with its full stop
         await pilot.pause()
         assert load_transcript(path).segments[3].tags == ["3.4"]
+        shown = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Tagged 3.4: ") and len(m) > len("Tagged 3.4: ") + 10 for m in shown), shown
         # checked, with the review progress in the session
         await pilot.press("c")
         await pilot.pause()

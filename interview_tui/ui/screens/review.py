@@ -3,6 +3,8 @@ words marked. Every edit is saved at once; Whisper's draft stays beside the corr
 
 from __future__ import annotations
 
+from textwrap import shorten
+
 
 from rich.text import Text
 from textual import on, work
@@ -312,6 +314,7 @@ class ReviewScreen(PlaybackKeys, Screen):
         valid = set(self.guide.item_ids())
 
         def done(text: str | None) -> None:
+            text = (text or "").strip().rstrip(".")  # "4.1." as typed from a list
             if not text:
                 return
             if text not in valid:
@@ -320,10 +323,11 @@ class ReviewScreen(PlaybackKeys, Screen):
             added = self.editor.toggle_tag(row, text)
             self.refresh_rows()
             self.refresh_coverage()
-            self.notify(f"{'Tagged' if added else 'Untagged'} {text}.")
+            # With its words: an id typed from memory is easily one off (4.1 for 4.2).
+            self.notify(f"{'Tagged' if added else 'Untagged'} {text}: {shorten(self.guide.item(text).text, 70, placeholder='…')}")
 
         self.app.push_screen(NoteDialog(f"Tag the segment at {hms(self.editor.segments[row].start)} with a guide "
-                                        "item (again to remove)", placeholder="e.g. 1.2 or 3.1.a"), done)
+                                        "item (again to remove)", placeholder="an id from the guide panel, e.g. 1.2 or 3.1.a"), done)
 
     def action_guide(self) -> None:
         if self.guide is not None:
