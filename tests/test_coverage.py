@@ -95,6 +95,20 @@ def test_the_turn_that_asks_a_question_poses_its_follow_up_only_on_strong_words(
     assert report.item("1.1.c").status == "not_covered"
 
 
+def test_a_question_tagged_in_the_review_ends_the_stretch_of_the_one_before():
+    """Seen in tmux: the researcher tagged "and was it given you more time…?" with 4.1 (the check
+    had missed it); the reply to it stayed in 3.4's stretch and the .qdpx coded it as 3.4's answer."""
+    segments = [Segment(start=0, end=3, speaker="Interviewer", text="Was it challenging to get started with the chat?"),
+                Segment(start=3, end=6, speaker="Informant", text="Yes, nobody trained us, so we learned it by trying."),
+                Segment(start=6, end=9, speaker="Interviewer", text="Okay, and was it given you more time for other work or not?",
+                        tags=["4.1"]),
+                Segment(start=9, end=13, speaker="Informant", text="Not really, there are more messages now, so the time goes to answering them.")]
+    report = CoverageMatcher(load_guide(SEED_GUIDE_EN), embedder=None).match(Transcript(segments=segments))
+    assert report.item("3.4").status == "covered"
+    assert all(not e.text.startswith("Not really") for e in report.item("3.4").evidence)
+    assert report.item("4.1").status == "covered"
+
+
 def test_asr_misspellings_and_dialect():
     report = report_for("nb-seed-2")  # "skriv til os", "aktivitets plan", "korsn", "ka"
     for item_id in ("1.1", "1.3", "1.4", "4.1"):

@@ -26,7 +26,8 @@ from ..model.transcript import Segment, Transcript
 from .embeddings import TextEmbedder, VectorCache, load_text_embedder, unavailable_reason
 from .report import CoverageReport
 from .semantic import REPORT, SHORT_TURN_WORDS, CoverageTracker, OperatingPoint, mutual_matches, usable
-from .statuses import ANSWER_MIN_WORDS, EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, FOLLOWUP_ASK_THRESHOLD, Found, decide
+from .statuses import EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, Found, decide
+from .stretches import ANSWER_WINDOW_SECONDS, followups_found, question_stretches
 from .text import Analyzer, normalise
 
 ASK_THRESHOLD = 0.5
@@ -34,7 +35,6 @@ WRONG_GUIDE_SHARE = 0.3
 """Fewer questions than this found asked: probably another guide's interview. Meaning finds a few
 near-misses in an interview on a neighbouring topic (work, public services), so keywords' 0.2
 became 0.3 — the warning asks, it does not decide."""
-ANSWER_WINDOW_SECONDS = 180.0
 SCORE_CAP_WORDS = 2.5
 """A segment carrying this many of an item's distinctive words scores 1.0."""
 KEYWORD_MARK = "§"
@@ -261,12 +261,7 @@ class CoverageMatcher:
         if self.embedder is not None:
             self._semantic_pass(views, asking, found, vectors)
         # 2. each time a question is asked, its answer lies until another question is asked
-        events = sorted({(v.segment.start, item_id) for item_id, f in found.items()
-                         if self.profiles[item_id].item.kind == "question" for _, v, _ in f.asked})
-        windows: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        for order, (start, item_id) in enumerate(events):
-            later = [time for time, other in events[order + 1:] if time > start and other != item_id]
-            windows[item_id].append((start, later[0] if later else start + ANSWER_WINDOW_SECONDS))
+        windows = question_stretches(self, found, asking)
         for item_id, spans_of in windows.items():
             for view in answering:
                 if view.words >= 2 and any(a <= view.segment.start < b + 0.01 for a, b in spans_of):
@@ -283,7 +278,7 @@ class CoverageMatcher:
                         len(self._found(profile, view.stems)) >= 2:
                     found[profile.item.id].answered.append((score, view, "keywords"))
         # 4. follow-ups: posed, or their topic raised, within their question's answer (or early)
-        self._followups(followups, views, asking, answering, interviewer, found, windows)
+        followups_found(self, followups, views, asking, answering, interviewer, found, windows)
         # 5. the researcher's own coding (tags set in the review screen) is evidence too
         tagged: dict[str, list[SegmentView]] = defaultdict(list)
         for view in all_views:  # the researcher's own judgement, wherever the segment is
@@ -335,46 +330,6 @@ class CoverageMatcher:
         for item, n, lift in mutual_matches(tracker.vectors, matrix[rows]):
             found[tracker.vectors.items[item].id].asked.append(
                 (round(min(1.0, lift / (2 * self.point.ask_lift)), 3), views[rows[n]], "semantic"))
-
-    def _followups(self, followups, views, asking, answering, interviewer, found, windows) -> None:
-        questions_at: dict[int, set[str]] = defaultdict(set)
-        for item_id, f in found.items():
-            if self.profiles[item_id].item.kind == "question":
-                for _, v, _ in f.asked:
-                    questions_at[v.index].update(self.profiles[item_id].weights)
-        siblings: dict[str, list[ItemProfile]] = defaultdict(list)
-        for profile in followups:
-            siblings[profile.item.question_id].append(profile)
-        for profile in followups:
-            spans = windows.get(profile.item.question_id, [])
-            parent_turns = {v.index for _, v, _ in found[profile.item.question_id].asked}
-            for view in views:
-                in_window = any(a <= view.segment.start < b + 0.01 for a, b in spans)
-                if interviewer is None or view.segment.speaker == interviewer:
-                    score = self.score(profile, view.stems)
-                    if view.index in questions_at and not (set(profile.weights) - questions_at[view.index]) & view.stems:
-                        score = 0.0  # a question's own words do not pose a follow-up (distractor)
-                    if view.index in parent_turns and score < EARLY_ANSWER_THRESHOLD:
-                        # The turn that asks the question poses its follow-up only on strong words:
-                        # "how do you normally reach clients…?" (1.1, reworded) posed 1.1.c "What do you
-                        # do if you cannot reach the clients?" on "reach" and "clients" (seen in tmux).
-                        score = 0.0
-                    phrase = self._phrase_match(profile, view) if in_window else 0.0
-                    if (in_window and score >= FOLLOWUP_ASK_THRESHOLD) or phrase >= 0.9 or score >= 0.9:
-                        found[profile.item.id].asked.append((max(score, phrase), view, "keywords"))
-                elif view.words >= 3:
-                    for chosen, score in self._attribute(siblings[profile.item.question_id], view.stems):
-                        early = score >= EARLY_ANSWER_THRESHOLD and view.words >= EARLY_ANSWER_MIN_WORDS and \
-                            self.matched(profile, view.stems) >= 2 * self.min_matched  # as for questions
-                        if chosen is profile and ((in_window and score >= FOLLOWUP_ASK_THRESHOLD) or early):
-                            found[profile.item.id].answered.append((score, view, "keywords"))
-            asked_at = [v for _, v, _ in found[profile.item.id].asked]
-            if asked_at:
-                first = min(v.segment.start for v in asked_at)
-                nxt = [v.segment.start for v in asking if v.segment.start > first + 0.01]
-                stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
-                found[profile.item.id].answered += [(0.0, v, "answer") for v in answering
-                                                    if first <= v.segment.start < stop and v.words >= 2]
 
     def _prepare(self) -> None:
         if not hasattr(self, "_idf_done"):

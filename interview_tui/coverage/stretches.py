@@ -1,0 +1,71 @@
+"""The stretches of talk a question's answer lies in, and the follow-ups found in them: steps 2
+and 4 of the check in ``matcher.py`` (a follow-up only means something inside its question's
+stretch: "Why not?" is everywhere)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .statuses import EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, FOLLOWUP_ASK_THRESHOLD
+
+ANSWER_WINDOW_SECONDS = 180.0
+
+
+def question_stretches(matcher, found, asking) -> dict[str, list[tuple[float, float]]]:
+    """Each time a question is asked, its answer lies until another question is asked."""
+    events = sorted({(v.segment.start, item_id) for item_id, f in found.items()
+                     if matcher.profiles[item_id].item.kind == "question" for _, v, _ in f.asked})
+    # A question the researcher tagged on an interviewer's turn was asked there: it ends the
+    # stretch of the question before (whose answer it would otherwise have taken: the reply to
+    # a tagged 4.1 was coded in the .qdpx as the answer to 3.4, seen in tmux).
+    bounds = sorted(set(events) | {(v.segment.start, tag) for v in asking for tag in v.segment.tags
+                                   if tag in matcher.profiles and matcher.profiles[tag].item.kind == "question"})
+    windows: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for start, item_id in events:
+        later = [time for time, other in bounds if time > start and other != item_id]
+        windows[item_id].append((start, later[0] if later else start + ANSWER_WINDOW_SECONDS))
+    return windows
+
+
+def followups_found(matcher, followups, views, asking, answering, interviewer, found, windows) -> None:
+    """Step 4 of the check: follow-ups posed, or their topic raised, within their question's
+    stretch of talk (or early, on strong words); an answer after a follow-up posed is its answer."""
+    questions_at: dict[int, set[str]] = defaultdict(set)
+    for item_id, f in found.items():
+        if matcher.profiles[item_id].item.kind == "question":
+            for _, v, _ in f.asked:
+                questions_at[v.index].update(matcher.profiles[item_id].weights)
+    siblings: dict[str, list] = defaultdict(list)
+    for profile in followups:
+        siblings[profile.item.question_id].append(profile)
+    for profile in followups:
+        spans = windows.get(profile.item.question_id, [])
+        parent_turns = {v.index for _, v, _ in found[profile.item.question_id].asked}
+        for view in views:
+            in_window = any(a <= view.segment.start < b + 0.01 for a, b in spans)
+            if interviewer is None or view.segment.speaker == interviewer:
+                score = matcher.score(profile, view.stems)
+                if view.index in questions_at and not (set(profile.weights) - questions_at[view.index]) & view.stems:
+                    score = 0.0  # a question's own words do not pose a follow-up (distractor)
+                if view.index in parent_turns and score < EARLY_ANSWER_THRESHOLD:
+                    # The turn that asks the question poses its follow-up only on strong words:
+                    # "how do you normally reach clients…?" (1.1, reworded) posed 1.1.c "What do you
+                    # do if you cannot reach the clients?" on "reach" and "clients" (seen in tmux).
+                    score = 0.0
+                phrase = matcher._phrase_match(profile, view) if in_window else 0.0
+                if (in_window and score >= FOLLOWUP_ASK_THRESHOLD) or phrase >= 0.9 or score >= 0.9:
+                    found[profile.item.id].asked.append((max(score, phrase), view, "keywords"))
+            elif view.words >= 3:
+                for chosen, score in matcher._attribute(siblings[profile.item.question_id], view.stems):
+                    early = score >= EARLY_ANSWER_THRESHOLD and view.words >= EARLY_ANSWER_MIN_WORDS and \
+                        matcher.matched(profile, view.stems) >= 2 * matcher.min_matched  # as for questions
+                    if chosen is profile and ((in_window and score >= FOLLOWUP_ASK_THRESHOLD) or early):
+                        found[profile.item.id].answered.append((score, view, "keywords"))
+        asked_at = [v for _, v, _ in found[profile.item.id].asked]
+        if asked_at:
+            first = min(v.segment.start for v in asked_at)
+            nxt = [v.segment.start for v in asking if v.segment.start > first + 0.01]
+            stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
+            found[profile.item.id].answered += [(0.0, v, "answer") for v in answering
+                                                if first <= v.segment.start < stop and v.words >= 2]
+
