@@ -107,6 +107,8 @@ def test_a_question_tagged_in_the_review_ends_the_stretch_of_the_one_before():
     assert report.item("3.4").status == "covered"
     assert all(not e.text.startswith("Not really") for e in report.item("3.4").evidence)
     assert report.item("4.1").status == "covered"
+    assert any(e.text.startswith("Not really") for e in report.item("4.1").evidence)  # its answer, coded with it
+    assert report.item("4.1").disagreement  # the check alone did not find it: the table says so
 
 
 def test_asr_misspellings_and_dialect():

@@ -44,18 +44,21 @@ def decide(guide: Guide, found: dict[str, Found], session: Session | None, tagge
         if item.kind == "theme":
             continue
         f = found.get(item.id, Found())
-        answer_words = sum(v.words for _, v, _ in f.answered)
-        early = max((s for s, _, _ in f.answered), default=0.0)
+        # What the check found on its own: the researcher's coding is evidence, but counted in the
+        # automatic status it hid every disagreement between a tag and the check (always "covered").
+        answered = [entry for entry in f.answered if entry[2] != "coding"]
+        answer_words = sum(v.words for _, v, _ in answered)
+        early = max((s for s, _, _ in answered), default=0.0)
         best_ask = max((s for s, _, _ in f.asked), default=0.0)
         if f.asked and answer_words >= ANSWER_MIN_WORDS:
             status: CoverageStatus = "covered"
         elif early >= EARLY_ANSWER_THRESHOLD or (item.kind == "followup" and early >= FOLLOWUP_ASK_THRESHOLD):
             status = "covered"
-        elif f.asked or f.answered:
+        elif f.asked or answered:
             status = "partly"
         else:
             status = "not_covered"
-        unasked = not f.asked and any(s >= EARLY_ANSWER_THRESHOLD for s, _, _ in f.answered) and status == "covered"
+        unasked = not f.asked and any(s >= EARLY_ANSWER_THRESHOLD for s, _, _ in answered) and status == "covered"
         results[item.id] = ItemCoverage(id=item.id, kind=item.kind, text=item.text, status=status,
                                         auto_status=status, score=round(max(best_ask, early), 3),
                                         must_cover=item.must_cover, evidence=evidence_of(f),

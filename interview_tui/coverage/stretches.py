@@ -17,11 +17,12 @@ def question_stretches(matcher, found, asking) -> dict[str, list[tuple[float, fl
                      if matcher.profiles[item_id].item.kind == "question" for _, v, _ in f.asked})
     # A question the researcher tagged on an interviewer's turn was asked there: it ends the
     # stretch of the question before (whose answer it would otherwise have taken: the reply to
-    # a tagged 4.1 was coded in the .qdpx as the answer to 3.4, seen in tmux).
+    # a tagged 4.1 was coded in the .qdpx as the answer to 3.4, seen in tmux), and the reply is
+    # its answer, coded with it.
     bounds = sorted(set(events) | {(v.segment.start, tag) for v in asking for tag in v.segment.tags
                                    if tag in matcher.profiles and matcher.profiles[tag].item.kind == "question"})
     windows: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for start, item_id in events:
+    for start, item_id in bounds:
         later = [time for time, other in bounds if time > start and other != item_id]
         windows[item_id].append((start, later[0] if later else start + ANSWER_WINDOW_SECONDS))
     return windows
