@@ -136,6 +136,16 @@ def test_a_reviewed_transcript_is_never_overwritten(study):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "already reviewed" in result.stderr and "--new-version" in result.stderr
     assert path.read_bytes() == before
+    # among several, the reviewed one is skipped and the others are transcribed (one refusal
+    # stopped them all: seen in a terminal)
+    other = study.recordings_dir / "dictaphone.wav"
+    sf.write(other, np.zeros((16000, 1), np.float32), 16000)
+    result = subprocess.run([sys.executable, "-m", "interview_tui", "--project", str(study.root), "transcribe",
+                             sid, str(other), "--model", "tiny.en", "--language", "en"],
+                            capture_output=True, text=True, cwd=REPO, timeout=180)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "already reviewed" in result.stderr and "skipped; the others are transcribed" in result.stderr
+    assert (study.transcripts_dir / "dictaphone.json").is_file() and path.read_bytes() == before
     target = resolve_target(sid, study, Settings())
     guard_reviewed(target, new_version=True)
     assert target.output.name == f"{sid}-v2.json" and target.keeps_session_transcript

@@ -55,11 +55,23 @@ def run(args) -> int:
         raise UserError("--threads: give 0 (every core) or a number of CPU threads")
     study = Study.at(args.project).ensure()
     settings = load_settings(study.root)
-    targets = [resolve_target(ref, study, settings) for ref in args.targets]
-    for target in targets:  # refuse before the model loads: that takes seconds
-        guard_reviewed(target, new_version=args.new_version)
+    targets, refused = [], 0
+    for target in [resolve_target(ref, study, settings) for ref in args.targets]:
+        # Refused before the model loads (that takes seconds), each on its own: one reviewed
+        # interview among several stopped them all, the others untranscribed.
+        try:
+            guard_reviewed(target, new_version=args.new_version)
+        except UserError as exc:
+            if len(args.targets) == 1:
+                raise
+            refused += 1
+            print(f"interview-tui: {exc} — skipped; the others are transcribed", file=sys.stderr)
+            continue
         if target.store is not None and not args.progress_lines:
             target.store.claim()  # the session is updated at the end: not while another writer has it
+        targets.append(target)
+    if not targets:
+        return 1
     extra_guide = load_guide(args.guide) if args.guide else None
     model_name = args.model or settings.model
     if model_name == AUTO_MODEL:
@@ -109,7 +121,7 @@ def run(args) -> int:
             if job.transcript.language in ("no", "nn") and not Path(job.transcript.model).is_dir():
                 short += " — for Norwegian, NB-Whisper is far more accurate: README, 'Norwegian model'"
             report.done(summary, f"{target.output.name}\t{short}")
-    return 1 if failures else 0
+    return 1 if failures or refused else 0
 
 
 class _BarReport:
