@@ -69,4 +69,3 @@ def followups_found(matcher, followups, views, asking, answering, interviewer, f
             stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
             found[profile.item.id].answered += [(0.0, v, "answer") for v in answering
                                                 if first <= v.segment.start < stop and v.words >= 2]
-
