@@ -63,7 +63,8 @@ def test_markdown_outline_as_researchers_type_it():
 """
     guide = parse_markdown_outline(outline, source="outline.md")
     assert guide.title == "Telefonintervju om digitale tjenester"
-    assert [t.title for t in guide.themes] == ["Kontakt med bruker (10 min)", "Tilgang"]
+    assert [t.title for t in guide.themes] == ["Kontakt med bruker", "Tilgang"]
+    assert guide.themes[0].minutes == 10  # "(10 min)" in a heading is its planned time
     assert guide.item_ids() == ["1", "1.1", "1.1.a", "1.1.b", "1.2", "2", "2.1"]
     assert guide.item("1.2").text.endswith("Tenk på chat og skriv til oss.")
     assert guide.themes[1].minutes == 5 and guide.themes[1].keywords == ["pc", "internett"]
@@ -285,3 +286,67 @@ def test_a_checklist_under_any_heading_that_asks_for_consent_before_the_question
     assert "g.md:1: 'Warm-up' read as the briefing (it asks for consent, before the questions) — head it " \
            "'# Briefing' to say so" in notes
     assert "g.md:8: 'Notes' has no numbered question — left out as notes" in notes  # after the questions: notes
+
+
+WORD_PASTED_EN = """Interview guide – Remote work study
+
+Introduction (5 min)
+• Thank the participant and explain the purpose of the study
+• Ask for consent to record the interview
+
+Part 1: Background (10 min)
+1. Could you tell me about your current role?
+   a. How long have you been in this role?
+2. What does a typical working day look like?
+Probes:
+   – Which tasks take most of the day?
+
+Part 2: Remote work (20 min)
+3. How often do you work from home?
+   - Probe: what made you choose that?
+
+Closing
+• Is there anything else you would like to add?
+"""
+
+WORD_PASTED_NB = """Intervjuguide
+
+Innledning
+– Presenter prosjektet
+– Spør om samtykke til lydopptak
+
+Del 1: Bakgrunn (ca. 10 min)
+1. Hvor lenge har du jobbet som veileder?
+   a) Hva gjorde du før?
+
+Avslutning
+– Er det noe du vil legge til?
+"""
+
+
+def test_a_guide_pasted_from_word_without_markdown_marks_imports():
+    """Seen in a terminal: a guide pasted from Word (headings without '#', '•' and '–' bullets,
+    "a." follow-ups) was refused line by line, "a question before any theme heading"."""
+    notes: list[str] = []
+    guide = parse_markdown_outline(WORD_PASTED_EN, "guide.txt", notes)
+    assert guide.title == "Interview guide – Remote work study"
+    assert [t.title for t in guide.themes] == ["Background", "Remote work"]
+    assert [t.minutes for t in guide.themes] == [10, 20]
+    first = guide.themes[0].questions[0]
+    assert first.text == "Could you tell me about your current role?"  # "a." no longer joined to it
+    assert [f.text for f in first.followups] == ["How long have you been in this role?"]
+    # "Probes:" among the questions is a lead-in, not a heading: its item stays with question 2
+    assert [f.text for f in guide.themes[0].questions[1].followups] == ["Which tasks take most of the day?"]
+    assert guide.consent_item().text == "Ask for consent to record the interview"
+    assert [i.text for i in guide.debriefing] == ["Is there anything else you would like to add?"]
+    nb = parse_markdown_outline(WORD_PASTED_NB, "guide.txt", [])
+    assert [(t.title, t.minutes) for t in nb.themes] == [("Bakgrunn", 10)]
+    assert nb.themes[0].questions[0].followups[0].text == "Hva gjorde du før?"
+    assert nb.consent_item().text == "Spør om samtykke til lydopptak" and len(nb.briefing) == 2
+
+
+def test_a_markdown_outline_is_read_as_written_and_headings_may_say_their_minutes():
+    text = "# Use of digital services (15 min)\n1. How do you reach clients?\nPart of a note:\n- kept as written\n"
+    guide = parse_markdown_outline(text, "g.md", [])
+    assert guide.themes[0].title == "Use of digital services" and guide.themes[0].minutes == 15
+    assert [f.text for f in guide.themes[0].questions[0].followups] == ["kept as written"]

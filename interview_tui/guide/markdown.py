@@ -36,6 +36,7 @@ from ..model.languages import detect_language
 from ..errors import GuideError
 from .loader import guide_from_data
 from .model import Guide
+from .word_layout import with_minutes, word_layout
 
 # What researchers head the checklists before and after the questions with (a guide typed in Word
 # says "Introduction" and "Closing" as often as "Briefing"), in the languages a guide may be in.
@@ -51,7 +52,8 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _QUESTION = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+(?:\[[ xX]\]\s+)?(.*)$")
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
-_THEME_NUMBER = re.compile(r"^(?:(?:theme|tema)\s+)?\d+\s*[.):—–-]\s*", re.IGNORECASE)
+_THEME_NUMBER = re.compile(r"^(?:(?:theme|tema|part|del|teil|section|seksjon|abschnitt)\s+)?\d+\s*[.):—–-]\s*",
+                           re.IGNORECASE)
 
 
 def _split_attributes(text: str, source: str, line_no: int) -> tuple[str, dict]:
@@ -106,6 +108,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
                               "'title: …' and 'language: en', not a list"])
         start = end + 1
 
+    lines = lines[:start] + word_layout(lines[start:], _BRIEFING_NAMES | _DEBRIEFING_NAMES)
     data: dict = {"title": None, "themes": [], **meta}
     line_map: dict[tuple, int] = {}
     problems: list[str] = []
@@ -144,7 +147,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
             continue
         heading = _HEADING.match(raw)
         if heading:
-            body, attributes = _split_attributes(heading.group(2), source, line_no)
+            body, attributes = _split_attributes(with_minutes(heading.group(2)), source, line_no)
             name = _THEME_NUMBER.sub("", body.strip()).lower().rstrip(":").strip()  # "0. Introduction" too
             if len(heading.group(1)) == 1 and data["title"] is None and not data["themes"] and \
                     section is None and name not in _BRIEFING_NAMES | _DEBRIEFING_NAMES and \

@@ -1,0 +1,66 @@
+"""A guide typed in Word and pasted as text: headings without '#', '•' bullets, "a." sub-questions.
+
+Researchers keep their guide in Word; pasted into a text file it has no Markdown marks: "Part 1:
+Background (10 min)" is a heading only by its place (a short line that a list follows), the
+checklist items are "•" or "–", and follow-ups are often "a." under their question. Read as
+Markdown, every question was refused ("a question before any theme heading") and "a." lines were
+joined to the question above them. The lines are rewritten one for one (line numbers stay true for
+every message), and only in an outline with no '#' heading at all: a Markdown outline is read as
+it is written."""
+
+from __future__ import annotations
+
+import re
+
+_HASH_HEADING = re.compile(r"^#{1,6}\s")
+_WORD_BULLET = re.compile(r"^(\s*)[•◦▪‣·–—]\s+(.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•◦▪‣·–—]\s|\d+(?:\.\d+)*[.)]?\s)")
+_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*[.)]?\s")
+_LETTERED = re.compile(r"^(\s*)(?:[a-h]|\([a-h]\))[.)]?\s+(\S.*)$")
+_MINUTES = re.compile(r"\s*\((?:ca\.?\s*|approx\.?\s*|about\s*|c\.\s*)?(\d+)\s*(?:min|mins|minutes|minutter|minuter|minuten)\.?\)\s*$",
+                      re.IGNORECASE)
+
+
+def with_minutes(heading: str) -> str:
+    """"Background (10 min)" → "Background {minutes=10}" (a heading that says its planned time)."""
+    if "{" in heading:
+        return heading
+    match = _MINUTES.search(heading)
+    return f"{heading[: match.start()]} {{minutes={match.group(1)}}}" if match else heading
+
+
+def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
+    """``lines`` with Word's marks as Markdown's; unchanged when any line is a '#' heading.
+    ``section_names``: the briefing and debriefing headings, known whatever follows them."""
+    if any(_HASH_HEADING.match(line) for line in lines):
+        return lines
+    out = list(lines)
+    in_question = False
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        bullet = _WORD_BULLET.match(line)
+        if bullet:
+            out[index] = f"{bullet.group(1)}- {bullet.group(2)}"
+            continue
+        lettered = _LETTERED.match(line)
+        if lettered and in_question:
+            out[index] = f"   - {lettered.group(2)}"  # "a. How long…" under its question: a follow-up
+            continue
+        if _NUMBERED.match(line):
+            in_question = True
+            continue
+        if _LIST_ITEM.match(line) or line.startswith((" ", "\t")):
+            continue
+        following = next((other for other in lines[index + 1:] if other.strip()), "")
+        name = re.sub(r"\(.*?\)|[:.]$", "", stripped).strip().lower()
+        # A short line a list follows is a heading: a numbered question after it, or a checklist
+        # under a known name, or one before any question ("Probes:" among questions is not).
+        heads_list = _NUMBERED.match(following) or (_LIST_ITEM.match(following) and
+                                                    (name in section_names or not in_question))
+        if heads_list and len(stripped) <= 100 and not stripped.endswith("?") and \
+                not (stripped.endswith(":") and name not in section_names):
+            out[index] = "## " + with_minutes(stripped.rstrip(":"))
+            in_question = False
+    return out
