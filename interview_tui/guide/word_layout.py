@@ -5,8 +5,7 @@ Background (10 min)" is a heading only by its place (a short line that a list fo
 checklist items are "•" or "–", and follow-ups are often "a." under their question. Read as
 Markdown, every question was refused ("a question before any theme heading") and "a." lines were
 joined to the question above them. The lines are rewritten one for one (line numbers stay true for
-every message), and only in an outline with no '#' heading at all: a Markdown outline is read as
-it is written."""
+every message); headings are inferred only in an outline with no '#' heading at all."""
 
 from __future__ import annotations
 
@@ -30,15 +29,19 @@ def with_minutes(heading: str) -> str:
 
 
 def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
-    """``lines`` with Word's marks as Markdown's; unchanged when any line is a '#' heading.
-    ``section_names``: the briefing and debriefing headings, known whatever follows them."""
-    if any(_HASH_HEADING.match(line) for line in lines):
-        return lines
+    """``lines`` with Word's marks as Markdown's. Bullets and lettered follow-ups in any outline
+    ("a." under a question was joined to it, silently, in Markdown too); headings only where no
+    line is a '#' heading. ``section_names``: the briefing and debriefing headings, known
+    whatever follows them."""
+    markdown = any(_HASH_HEADING.match(line) for line in lines)
     out = list(lines)
     in_question = False
     for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
+            continue
+        if _HASH_HEADING.match(line):
+            in_question = False
             continue
         bullet = _WORD_BULLET.match(line)
         if bullet:
@@ -51,8 +54,8 @@ def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
         if _NUMBERED.match(line):
             in_question = True
             continue
-        if _LIST_ITEM.match(line) or line.startswith((" ", "\t")):
-            continue
+        if markdown or _LIST_ITEM.match(line) or line.startswith((" ", "\t")):
+            continue  # headings are inferred only where none is marked
         following = next((other for other in lines[index + 1:] if other.strip()), "")
         name = re.sub(r"\(.*?\)|[:.]$", "", stripped).strip().lower()
         # A short line a list follows is a heading: a numbered question after it, or a checklist
