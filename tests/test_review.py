@@ -112,7 +112,20 @@ async def test_edit_split_merge_speaker_find_tag_autosave(study):
         await pilot.pause()
         assert load_transcript(path).segments[3].tags == ["3.4"]
         shown = [str(n.message) for n in app._notifications]
-        assert any(m.startswith("Tagged 3.4: ") and len(m) > len("Tagged 3.4: ") + 10 for m in shown), shown
+        assert any(m.startswith("Tagged 3.4 at ") and "challenging" in m for m in shown), shown
+        # or from the guide panel: g, move to the item, t — no id to type
+        await pilot.press("g")
+        await pilot.pause()
+        panel = app.screen.query_one("#coverage")
+        panel.highlighted = next(i for i, o in enumerate(panel._options) if o.id == "3.4.a")
+        await pilot.press("t")
+        await pilot.pause()
+        assert load_transcript(path).segments[3].tags == ["3.4", "3.4.a"]
+        await pilot.press("t")  # again: taken off
+        await pilot.pause()
+        assert load_transcript(path).segments[3].tags == ["3.4"]
+        app.screen.query_one("SegmentTable").focus()
+        await pilot.pause()
         # checked, with the review progress in the session
         await pilot.press("c")
         await pilot.pause()

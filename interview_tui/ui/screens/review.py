@@ -312,6 +312,13 @@ class ReviewScreen(PlaybackKeys, Screen):
             return
         row = self.row
         valid = set(self.guide.item_ids())
+        panel = self.query_one("#coverage", OptionList)
+        highlighted = panel.highlighted_option if self.focused is panel else None
+        if highlighted is not None and highlighted.id in valid:
+            # In the guide panel, t tags the segment under the table's cursor with the item
+            # highlighted: no id to remember and type.
+            self._toggle_tag(row, highlighted.id)
+            return
 
         def done(text: str | None) -> None:
             text = (text or "").strip().rstrip(".")  # "4.1." as typed from a list
@@ -320,14 +327,19 @@ class ReviewScreen(PlaybackKeys, Screen):
             if text not in valid:
                 self.notify(f"'{text}' is not an item of the guide (e.g. 1.2, 3.1.a).", severity="warning")
                 return
-            added = self.editor.toggle_tag(row, text)
-            self.refresh_rows()
-            self.refresh_coverage()
-            # With its words: an id typed from memory is easily one off (4.1 for 4.2).
-            self.notify(f"{'Tagged' if added else 'Untagged'} {text}: {shorten(self.guide.item(text).text, 70, placeholder='…')}")
+            self._toggle_tag(row, text)
 
         self.app.push_screen(NoteDialog(f"Tag the segment at {hms(self.editor.segments[row].start)} with a guide "
-                                        "item (again to remove)", placeholder="an id from the guide panel, e.g. 1.2 or 3.1.a"), done)
+                                        "item (again to remove; or g, pick the item, t)",
+                                        placeholder="an id from the guide panel, e.g. 1.2 or 3.1.a"), done)
+
+    def _toggle_tag(self, row: int, item_id: str) -> None:
+        added = self.editor.toggle_tag(row, item_id)
+        self.refresh_rows()
+        self.refresh_coverage()
+        # With its words: an id typed from memory is easily one off (4.1 for 4.2).
+        self.notify(f"{'Tagged' if added else 'Untagged'} {item_id} at {hms(self.editor.segments[row].start)}: "
+                    f"{shorten(self.guide.item(item_id).text, 70, placeholder='…')}")
 
     def action_guide(self) -> None:
         if self.guide is not None:

@@ -26,5 +26,10 @@ class CoveragePanel(Vertical):
             options.append(Option(Text(f"{indent}{STATUS_SYMBOLS[item.status]}{differs} {item.id} {shorten(item.text, 40, placeholder='…')}"),
                                   id=item.id))
         panel = self.query_one("#coverage", OptionList)
+        # The check runs again after every edit or tag: the researcher keeps their place in the list.
+        kept = panel.highlighted_option.id if panel.highlighted_option is not None else None
         panel.clear_options()
         panel.add_options(options)
+        ids = [option.id for option in options]
+        if kept in ids:
+            panel.highlighted = ids.index(kept)
