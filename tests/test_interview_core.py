@@ -184,6 +184,17 @@ def test_resume_reopens_the_sources_the_session_recorded_with(study, monkeypatch
 
 @pytest.mark.audio
 @needs_pulse
+def test_the_closest_device_offered_for_a_lost_one_is_never_the_sessions_other_source():
+    from interview_tui.core.audio import reopen_sources
+
+    with pytest.raises(DeviceMissing) as missing:
+        reopen_sources(AudioSetup(mic="softphone2.monitor:1", line="softphone.monitor:1"))
+    assert missing.value.name == "softphone2.monitor"
+    assert missing.value.closest not in (None, "softphone.monitor")
+
+
+@pytest.mark.audio
+@needs_pulse
 def test_resume_reopens_two_sound_server_sources_as_two_devices(study):
     """Seen in tmux after a kill -9: a softphone call (mic phone.monitor, line softphone.monitor)
     was refused on resume — "--mic and --line both name channel 1" — and went on unrecorded."""

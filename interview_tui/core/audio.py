@@ -85,10 +85,13 @@ def setup_with(setup: AudioSetup, missing: str, replacement: str) -> AudioSetup:
 def reopen_sources(setup: AudioSetup) -> list[Source]:
     """The session's own sources again; a device that is gone is named, with the closest match."""
     present = [device.name for device in list_input_devices()]
+    used = {parse_device_spec(spec)[0] for spec in (setup.mic, setup.line) if spec}
     for spec in (setup.mic, setup.line):
         name, _ = parse_device_spec(spec)
         if name is not None and name not in present:
-            closest = difflib.get_close_matches(name, present, n=1, cutoff=0.0)
+            # Never the session's other source: the lost "softphone2.monitor" is closest by name to
+            # the line's "softphone.monitor", and taking it records the informant on both channels.
+            closest = difflib.get_close_matches(name, [p for p in present if p not in used], n=1, cutoff=0.0)
             raise DeviceMissing(name, closest[0] if closest else None)
     return build_sources(setup.mic, setup.line)
 
