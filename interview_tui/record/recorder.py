@@ -337,7 +337,7 @@ class Recorder:
                          "its channel is silent from here rather than record another input in its place"
                          if moved else "stopped delivering audio (unplugged?)")
                 message = (f"input device '{name}' {cause} — what was recorded is saved" +
-                           ("; the other source goes on recording: bring it back and press Ctrl+R" if others
+                           ("; the other source goes on recording — bring it back, then reconnect (Ctrl+R in the app)" if others
                             else "; reconnect it and resume the session to continue"))
                 self._emit(RecorderWarning("device_lost", message, ", ".join(state.source.roles),
                                            self.position))
