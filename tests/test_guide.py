@@ -347,9 +347,11 @@ def test_a_guide_pasted_from_word_without_markdown_marks_imports():
 
 def test_a_markdown_outline_is_read_as_written_and_headings_may_say_their_minutes():
     text = ("# Use of digital services (15 min)\n1. How do you reach clients?\n   a. The first time?\n"
-            "Part of a note:\n- kept as written\n")
+            "Part of a note:\n- kept as written\n2. What does a normal working day look like, and what is\n"
+            "   a day at the office?\n")
     guide = parse_markdown_outline(text, "g.md", [])
     assert guide.themes[0].title == "Use of digital services" and guide.themes[0].minutes == 15
     question = guide.themes[0].questions[0]
     assert question.text == "How do you reach clients?"  # "a." was joined to it here too
     assert [f.text for f in question.followups] == ["The first time?", "kept as written"]
+    assert guide.themes[0].questions[1].text.endswith("and what is a day at the office?")  # wrapped, not "a."

@@ -15,7 +15,8 @@ _HASH_HEADING = re.compile(r"^#{1,6}\s")
 _WORD_BULLET = re.compile(r"^(\s*)[•◦▪‣·–—]\s+(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•◦▪‣·–—]\s|\d+(?:\.\d+)*[.)]?\s)")
 _NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*[.)]?\s")
-_LETTERED = re.compile(r"^(\s*)(?:[a-h]|\([a-h]\))[.)]?\s+(\S.*)$")
+_LETTERED = re.compile(r"^(\s*)(?:[a-h][.)]|\([a-h]\))\s+(\S.*)$")
+""""a." / "a)" / "(a)" — never a bare letter: "   a day at the office?" continues its question."""
 _MINUTES = re.compile(r"\s*\((?:ca\.?\s*|approx\.?\s*|about\s*|c\.\s*)?(\d+)\s*(?:min|mins|minutes|minutter|minuter|minuten)\.?\)\s*$",
                       re.IGNORECASE)
 
