@@ -332,6 +332,13 @@ def test_a_source_that_leaves_the_sound_server_is_given_up_and_ctrl_r_brings_it_
         lost = [e for e in events if isinstance(e, RecorderWarning) and e.kind == "device_lost"]
         assert lost and "'callapp.monitor' is gone from the sound server" in lost[0].message
         assert "Ctrl+R" in lost[0].message and recorder.running  # the interviewer's channel goes on
+        # Ctrl+R before the device is back: it is named, and the source still recording records on
+        # (it was stopped first, and the call went on unrecorded: seen in tmux)
+        with pytest.raises(DeviceMissing):
+            interview.reconnect()
+        assert interview.recording and interview.recorder is recorder
+        noted = [n for n in interview.session.notes if n.kind == "event" and "channel lost" in n.text]
+        assert noted and noted[0].text.startswith("informant channel lost: input device 'callapp.monitor'")
         moved_at = recorder.position
         rate = 48000
         tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(rate) / rate)).astype(np.float32)

@@ -15,7 +15,7 @@ from typing import Callable
 from ..errors import UserError
 from ..guide.loader import load_guide
 from ..record.devices import AudioUnavailable
-from ..record.events import RecorderStopped
+from ..record.events import RecorderStopped, RecorderWarning
 from ..record.recorder import Recorder
 from ..record.wavfile import WavError, read_wav_info, repair_wav
 from ..session.lookup import find_interview
@@ -150,6 +150,11 @@ class Interview:
             self.store.clock = None
             self.store.add_note(f"recording stopped: {event.message or event.reason}", kind="event",
                                 call_time=event.seconds)
+        elif isinstance(event, RecorderWarning) and event.kind == "device_lost":
+            # One of two sources lost, the other recording on: the session says from when that
+            # channel is silent (a transcript with one side missing for a stretch must say why).
+            self.store.add_note(f"{event.role or 'a'} channel lost: {event.message.split(' — ')[0]}", kind="event",
+                                call_time=event.position)
         self._emit(event)
 
     def _save_failed(self, reason: str) -> None:
@@ -180,17 +185,24 @@ class Interview:
             self.rec_state = "paused"
         return self.rec_state
 
-    def reconnect(self) -> Recorder | None:
-        """After a lost device: the same sources, into the same file. With one of two sources lost
-        and the other still recording, the recording stops and starts again (a moment's gap, noted
-        in the session): otherwise the lost one could only come back after the call."""
+    def reconnect(self, setup: AudioSetup | None = None) -> Recorder | None:
+        """After a lost device: the same sources (or ``setup``, the closest device in place of a
+        lost one), into the same file. With one of two sources lost and the other still recording,
+        the recording stops and starts again (a moment's gap, noted in the session): otherwise the
+        lost one could only come back after the call. The devices are looked up first: pressed
+        before the lost one was back, Ctrl+R stopped the source still recording (seen in tmux)."""
+        setup = setup or self.session.audio_setup
         if self.recording and not self.recorder.lost_sources:
             raise UserError("the recording is running — nothing to reconnect")
-        if self.session.audio_setup is None:
+        if setup is None:
             raise UserError("this interview has no recording to reconnect")
         if self.recording:
+            if setup == self.session.audio_setup:
+                reopen_sources(setup)  # raises DeviceMissing while the rest records on
+            else:
+                build_sources(setup.mic, setup.line)
             self.stop_recording()
-        return self.start_recording(self.session.audio_setup)
+        return self.start_recording(setup)
 
     # --- live coverage -------------------------------------------------------------------------
     def start_live(self, on_event=None, *, model: str | None = None):

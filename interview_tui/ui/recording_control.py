@@ -28,7 +28,7 @@ class RecordingControl:
             return
         try:
             if reconnect:
-                interview.reconnect()
+                interview.reconnect(setup)
             elif resume:
                 interview.resume_recording(setup)
             else:
@@ -44,18 +44,22 @@ class RecordingControl:
             self.call_from_thread(setattr, self, "rec_state", "none")
 
     def _offer_closest_device(self, interview: Interview, missing: DeviceMissing) -> None:
-        """The device the session recorded with is gone: say which, and offer the closest one."""
-        self.rec_state = interview.rec_state = "none"
+        """The device the session recorded with is gone: say which, and offer the closest one.
+        With the other source still recording (one of two lost), it records on meanwhile."""
+        still = interview.recording
+        if not still:
+            self.rec_state = interview.rec_state = "none"
+        said = f"{missing} — the other source records on" if still else f"NOT RECORDING: {missing}"
         if missing.closest is None or interview.session.audio_setup is None:
-            self.notify(f"NOT RECORDING: {missing}", severity="error", timeout=20)
+            self.notify(said, severity="error", timeout=20)
             return
         replacement = setup_with(interview.session.audio_setup, missing.name, missing.closest)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run_recorder(interview, replacement, False)
+                self._run_recorder(interview, replacement, False, reconnect=still)
             else:
-                self.notify(f"NOT RECORDING: {missing}", severity="warning", timeout=15)
+                self.notify(said, severity="warning", timeout=15)
 
         self.push_screen(ConfirmDialog(f"The input device '{missing.name}' this interview recorded with is not "
                                        f"there.\nRecord from '{missing.closest}' instead (the same channels, into "
