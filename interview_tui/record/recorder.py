@@ -330,9 +330,8 @@ class Recorder:
                 gone = now - state.last_block_at > SOURCE_STALL_SECONDS
             moved = state.source.device.pulse_source in self._watch.gone
             if state.finished or gone or moved:
-                state.lost = True
                 name = state.source.device.name
-                others = any(not s.lost for s in self._states)
+                others = any(not s.lost for s in self._states if s is not state)
                 cause = ("is gone from the sound server (its program closed, or the headset was unplugged?) — "
                          "its channel is silent from here rather than record another input in its place"
                          if moved else "stopped delivering audio (unplugged?)")
@@ -341,6 +340,8 @@ class Recorder:
                             else "; reconnect it and resume the session to continue"))
                 self._emit(RecorderWarning("device_lost", message, ", ".join(state.source.roles),
                                            self.position))
+                # Marked lost only once the warning is out: whoever sees `lost_sources` can read why.
+                state.lost = True
         if all(state.lost for state in self._states):
             return self.warnings[-1].message
         return None
