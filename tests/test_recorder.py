@@ -56,6 +56,7 @@ def test_mono_recording_has_the_speech_and_the_right_length(study, tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     session = only_session(study)
+    assert session.setup_check and "a set-up check, listed apart from the interviews" in out
     wav = study.recordings_dir / session.audio_files[0]
     assert stat.S_IMODE(wav.stat().st_mode) == 0o600
     data, rate = sf.read(wav, dtype="float32")

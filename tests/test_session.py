@@ -11,7 +11,7 @@ import time
 import pytest
 
 from interview_tui.guide.loader import load_guide
-from interview_tui.session.store import (SessionFileError, SessionStore, find_sessions,
+from interview_tui.session.store import (SessionFileError, SessionStore, find_sessions, finished_sessions,
                                          load_session, unfinished_sessions)
 
 from .conftest import REPO, SEED_GUIDE_NB, run_cli
@@ -80,6 +80,21 @@ def test_unfinished_session_is_found_and_resumed(study):
     assert resumed.session.item_state("1.1") == "covered"
     resumed.mark("1.2", "asked")
     assert load_session(open_store.path).item_state("1.2") == "asked"
+
+
+def test_set_up_checks_are_not_offered_to_resume_and_come_after_the_interviews(study):
+    """Three `record --seconds 10` checks before the first call showed as three interviews of
+    "Informant" on the start screen, and a check cut off by Ctrl+Z was offered to resume."""
+    guide = load_guide(SEED_GUIDE_NB)
+    cut_off = SessionStore.create(study.recordings_dir, guide, setup_check=True)
+    check = SessionStore.create(study.recordings_dir, guide, setup_check=True)
+    check.end()
+    interview = SessionStore.create(study.recordings_dir, guide, pseudonym="Kari")
+    interview.end()
+    assert unfinished_sessions(study.recordings_dir) == []
+    finished = finished_sessions(study.recordings_dir)
+    assert [(s.pseudonym, s.setup_check) for _, s in finished] == [("Kari", False), ("Informant", True)]
+    assert load_session(cut_off.path).setup_check
 
 
 def test_damaged_session_file_gives_clear_error_and_is_not_overwritten(study):

@@ -37,7 +37,8 @@ def add_parser(subparsers) -> None:
     record.add_argument("--seconds", type=_seconds, help="stop after this many seconds")
     record.add_argument("--session", metavar="ID", help="record into this session (resumes it)")
     record.add_argument("--guide", type=Path, help="guide for a new session (default: the study's first)")
-    record.add_argument("--pseudonym", default="Informant", help="informant's pseudonym for a new session")
+    record.add_argument("--pseudonym", help="informant's pseudonym for a new session (without --guide, "
+                        "--pseudonym or --live the session is a set-up check, listed apart from the interviews)")
     record.add_argument("--live", action="store_true",
                         help="transcribe during the call and suggest the guide items asked (as the app does)")
     record.add_argument("--live-model", metavar="MODEL",
@@ -76,7 +77,9 @@ def _open_interview(args, study, settings, on_event):
     guide_path = args.guide or study.default_guide()
     if guide_path is None:
         raise UserError(f"no guide in {study.guides_dir} — copy guides/template.yaml there, or pass --guide")
-    return Interview.new(study, guide_path, settings, pseudonym=args.pseudonym, on_event=on_event)
+    check = not (args.guide or args.pseudonym or args.live)
+    return Interview.new(study, guide_path, settings, pseudonym=args.pseudonym or "Informant",
+                         on_event=on_event, setup_check=check)
 
 
 def _start_live(interview, args):
@@ -171,7 +174,9 @@ def run_record(args) -> int:
         print(file=sys.stderr)
     print(f"{result.path}: {result.seconds:.1f} s, {result.overflows} overflows, stopped: {result.reason}"
           + (f" — {result.message}" if result.message else ""))
-    print(f"session {interview.session.id}: {interview.store.path}")
+    print(f"session {interview.session.id}: {interview.store.path}"
+          + (" (a set-up check, listed apart from the interviews; record a call with --pseudonym)"
+             if interview.session.setup_check else ""))
     return 0 if result.reason in ("stopped", "seconds_reached") else 1
 
 

@@ -31,6 +31,8 @@ def run(args) -> int:
         counts = session.counts()
         total = sum(counts.values())
         state = "ended" if session.ended else "unfinished"
+        if session.setup_check:
+            state = f"set-up check, {state}"
         table.add_row(session.id, session.pseudonym, state, f"{counts['covered']}/{total}",
                       ", ".join(session.audio_files) or "—", session.transcript_file or "—")
     console = Console()

@@ -52,10 +52,10 @@ class Interview:
     # --- opening -----------------------------------------------------------------------------
     @classmethod
     def new(cls, study: Study, guide_path: Path, settings: Settings, *, pseudonym: str = "Informant",
-            on_event: Callable[[InterviewEvent], None] | None = None) -> "Interview":
+            on_event: Callable[[InterviewEvent], None] | None = None, setup_check: bool = False) -> "Interview":
         guide = load_guide(Path(guide_path))
         store = SessionStore.create(study.recordings_dir, guide, pseudonym=pseudonym,
-                                    guide_file=Path(guide_path).name)
+                                    guide_file=Path(guide_path).name, setup_check=setup_check)
         return cls(study, store, settings, on_event)
 
     @classmethod

@@ -137,6 +137,10 @@ class Session(_Model):
     version: int = 1
     id: str = Field(default_factory=new_session_id)
     pseudonym: str = "Informant"
+    setup_check: bool = False
+    """Made by `record` to try the sound set-up (no guide, pseudonym or live chosen): listed as a
+    check, apart from the interviews, never offered to resume — three checks before the first
+    call showed as three interviews of "Informant"."""
     created: datetime = Field(default_factory=utc_now)
     started_at: datetime | None = None
     """When the recording (or, without one, the conduct) began: call time 0."""

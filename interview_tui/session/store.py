@@ -90,9 +90,9 @@ class SessionStore:
     # --- lifecycle ---------------------------------------------------------------------------
     @classmethod
     def create(cls, recordings_dir: Path, guide: Guide, *, pseudonym: str = "Informant",
-               guide_file: str = "") -> "SessionStore":
+               guide_file: str = "", setup_check: bool = False) -> "SessionStore":
         session = Session(guide=guide, pseudonym=pseudonym.strip() or "Informant",
-                          guide_file=guide_file, guide_sha256=guide.sha256())
+                          guide_file=guide_file, guide_sha256=guide.sha256(), setup_check=setup_check)
         store = cls(session, session_path(recordings_dir, session.id))
         store.save()
         return store
@@ -297,12 +297,17 @@ def find_sessions(recordings_dir: Path) -> list[tuple[Path, Session | None, str 
 
 
 def unfinished_sessions(recordings_dir: Path) -> list[tuple[Path, Session]]:
-    """Sessions that were never ended (the app or the laptop died), newest first."""
+    """Interviews that were never ended (the app or the laptop died), newest first; a set-up
+    check cut off is not an interview to go on with."""
     return [(path, session) for path, session, error in find_sessions(recordings_dir)
-            if session is not None and not session.ended and session.consent != "refused"]
+            if session is not None and not session.ended and session.consent != "refused"
+            and not session.setup_check]
 
 
 def finished_sessions(recordings_dir: Path) -> list[tuple[Path, Session]]:
-    """Interviews that were ended (not refused), newest first: to transcribe, review or export later."""
-    return [(path, session) for path, session, error in find_sessions(recordings_dir)
-            if session is not None and session.ended and session.consent != "refused"]
+    """Interviews that were ended (not refused), newest first, then the set-up checks (kept, since
+    a call may have been recorded that way, but after the interviews): to transcribe, review or
+    export later."""
+    ended = [(path, session) for path, session, error in find_sessions(recordings_dir)
+             if session is not None and session.ended and session.consent != "refused"]
+    return sorted(ended, key=lambda found: found[1].setup_check)  # stable: newest first within each

@@ -98,6 +98,8 @@ class StartScreen(Screen):
         else:
             state = "transcribed" if session.transcript_file else (
                 "not transcribed yet" if session.audio_files else "no recording")
+        if session.setup_check:
+            return f"{when}  set-up check ({state})"
         return f"{when}  {session.pseudonym}  ({session.counts()['covered']} covered, {state})"
 
     @staticmethod
