@@ -762,3 +762,21 @@ async def test_a_pseudonym_in_brackets_is_shown_as_written(study):
         app.open_finished(str(store.path))
         await pilot.pause()
         assert f"{store.session.id} — [a] Veileder" in rendered(app.screen.summary_text())
+
+
+async def test_a_reconnect_does_not_switch_on_live_transcription_the_interviewer_switched_off(study):
+    """Seen in tmux: live switched off with L (a slow laptop), Ctrl+R after the headset came back —
+    and live transcription was on again, loading its model mid-call."""
+    from interview_tui.core.events import RecordingStarted
+    from interview_tui.ui.messages import RecordingBegan
+
+    app = make_app(study)
+    assert app.settings.live
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        app.interview.live_switched_off = True  # what L does while live runs
+        app.post_message(RecordingBegan(RecordingStarted("x.wav", ("interviewer", "informant"), False)))
+        await pilot.pause()
+        assert app.rec_state == "rec"
+        assert not [w for w in app.workers if w.group == "live"] and app.interview.live is None
+        app.interview.close()

@@ -41,6 +41,8 @@ class Interview:
         self.recorder: Recorder | None = None
         self.live = None
         """The live transcription (core/live.py) while it runs."""
+        self.live_switched_off = False
+        """The interviewer switched live off during this call: a reconnect must not switch it on."""
         self.rec_state: RecState = "off"
         self._recording_lock = threading.Lock()
         store.on_save_failed = self._save_failed

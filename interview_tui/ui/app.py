@@ -203,7 +203,8 @@ class InterviewApp(RecordingControl, BackgroundTranscription, App):
     def on_recording_began(self, message: RecordingBegan) -> None:
         self.rec_state = "rec"
         self.last_warning = ""  # a warning from before a reconnect is no longer true
-        if self.settings.live and self.interview is not None:
+        # After Ctrl+R too — unless the interviewer had switched it off (L) during this call.
+        if self.settings.live and self.interview is not None and not self.interview.live_switched_off:
             self._run_live(self.interview)
 
     @work(thread=True, exclusive=True, group="live", exit_on_error=False, description="Live transcription")

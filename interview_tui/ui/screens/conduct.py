@@ -139,10 +139,12 @@ class ConductScreen(Screen):
 
     def action_toggle_live(self) -> None:
         if self.interview.live is not None:
+            self.interview.live_switched_off = True
             self.app.run_worker(lambda: self.interview.stop_live("switched off — L switches it on"), thread=True,
                                 group="live-stop", exit_on_error=False, description="Stopping live transcription")
             self.query_one(LivePane).set_status("off", "switched off — L switches it on")
         elif self.interview.recording:
+            self.interview.live_switched_off = False
             self.app._run_live(self.interview)
         else:
             self.notify("Live transcription needs the recording.", severity="warning")
