@@ -81,8 +81,9 @@ class Study:
 
     def guide_files(self) -> list[Path]:
         """The interview guides to choose from; ``template.yaml`` is a starting point, not a guide."""
-        files = [p for p in self.guides_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".md")
-                 and p.name != TEMPLATE_NAME]
+        # A .docx as Word saves it; "~$guide.docx" is Word's lock file while it has the guide open.
+        files = [p for p in self.guides_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".md", ".docx")
+                 and p.name != TEMPLATE_NAME and not p.name.startswith(("~$", "."))]
         return sorted(files, key=lambda p: (p.name != DEFAULT_GUIDE_NAME, p.name))
 
     def default_guide(self, language: str | None = None) -> Path | None:

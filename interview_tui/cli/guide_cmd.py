@@ -29,7 +29,7 @@ def add_parser(subparsers) -> None:
     show.add_argument("--markdown", action="store_true", help="print it as a Markdown outline")
     show.set_defaults(handler=run_show)
 
-    convert = actions.add_parser("import", help="turn a Markdown outline into a YAML guide")
+    convert = actions.add_parser("import", help="turn a Markdown outline or a Word .docx into a YAML guide")
     convert.add_argument("file", type=Path)
     convert.add_argument("-o", "--output", type=Path, help="where to write the .yaml (default: print)")
     convert.set_defaults(handler=run_import)
@@ -61,7 +61,9 @@ def run_check(args) -> int:
 
 
 def _consent_inferred(path: Path) -> bool:
-    """An outline whose consent item was taken from its words, not marked ``{consent}``."""
+    """An outline or Word document whose consent item was taken from its words, not marked ``{consent}``."""
+    if path.suffix.lower() == ".docx":
+        return True  # Word has no mark for it: always taken from the words
     return path.suffix.lower() in (".md", ".markdown", ".txt") and \
         not re.search(r"\{[^}]*\bconsent\b", path.read_text(encoding="utf-8-sig"))
 
@@ -121,7 +123,11 @@ def _guide_target(output: Path) -> Path:
 
 
 def _load_with_notes(path: Path, notes: list[str]):
-    """A guide file; for an outline, what was left out of it goes into ``notes``."""
+    """A guide file; for an outline or a Word document, what was left out of it goes into ``notes``."""
+    if Path(path).suffix.lower() == ".docx":
+        from ..guide.docx_outline import load_docx_guide
+
+        return load_docx_guide(Path(path), notes)
     if Path(path).suffix.lower() not in (".md", ".markdown", ".txt"):
         return load_guide(path)
     from ..guide.loader import read_guide_text
@@ -133,8 +139,9 @@ def _load_with_notes(path: Path, notes: list[str]):
 def run_import(args) -> int:
     notes: list[str] = []
     guide = _load_with_notes(args.file, notes)
-    guessed = args.file.suffix.lower() in (".md", ".markdown", ".txt") and \
-        not re.search(r"^language\s*:", args.file.read_text(encoding="utf-8-sig"), re.MULTILINE)
+    word = args.file.suffix.lower() == ".docx"
+    guessed = word or (args.file.suffix.lower() in (".md", ".markdown", ".txt") and
+                       not re.search(r"^language\s*:", args.file.read_text(encoding="utf-8-sig"), re.MULTILINE))
     text = dump_guide_yaml(guide)
     if args.output is not None:
         from ..fileio import atomic_write_text
@@ -150,8 +157,10 @@ def run_import(args) -> int:
     for note in notes:
         print(note, file=sys.stderr)
     if guessed:
-        print(f"{args.file}: language '{guide.language}', guessed from its words — to set it, begin the "
-              "outline with a front matter block: ---, language: en, ---", file=sys.stderr)
+        how = ("change 'language:' in the .yaml written from it" if word else
+               "begin the outline with a front matter block: ---, language: en, ---")
+        print(f"{args.file}: language '{guide.language}', guessed from its words — to set it, {how}",
+              file=sys.stderr)
     if guide.consent_item() is not None and _consent_inferred(args.file):
         print(f"{args.file}: {_consent_taken(guide)}", file=sys.stderr)
     return 0

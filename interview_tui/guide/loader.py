@@ -49,8 +49,12 @@ def read_guide_text(path: Path) -> str:
 
 
 def load_guide(path: Path) -> Guide:
-    """Load a guide from a ``.yaml``/``.yml`` file or a ``.md`` outline."""
+    """Load a guide from a ``.yaml``/``.yml`` file, a ``.md`` outline or a Word ``.docx``."""
     path = Path(path)
+    if path.suffix.lower() == ".docx":
+        from .docx_outline import load_docx_guide
+
+        return load_docx_guide(path)
     text = read_guide_text(path)
     if path.suffix.lower() in (".md", ".markdown", ".txt"):
         from .markdown import parse_markdown_outline

@@ -56,13 +56,18 @@ _THEME_NUMBER = re.compile(r"^(?:(?:theme|tema|part|del|teil|section|seksjon|abs
                            re.IGNORECASE)
 
 
+_TYPOGRAPHIC_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+
+
 def _split_attributes(text: str, source: str, line_no: int) -> tuple[str, dict]:
     match = _ATTRIBUTES.search(text)
     if not match:
         return text.strip(), {}
     attributes: dict = {}
+    # Word (and pandoc, and a Norwegian keyboard) turn "a; b" into “a; b” or «a; b» as you type.
+    inside = match.group(1).translate(_TYPOGRAPHIC_QUOTES)
     try:
-        tokens = shlex.split(match.group(1))
+        tokens = shlex.split(inside)
     except ValueError:
         raise GuideError([f"{source}:{line_no}: unbalanced quotes in {{{match.group(1)}}} — "
                           'write keywords="a; b"'])

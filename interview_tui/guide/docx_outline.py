@@ -1,0 +1,241 @@
+"""A guide kept in Word (.docx), read as the outline the Markdown importer understands.
+
+Researchers write their guide in Word, and Norwegian theses keep it as a table — Tema |
+Tematiske spørsmål | Stikkord oppfølgingsspørsmål (the seed's "Vedlegg 1"). Saving it as text
+loses what makes it a guide: Word's own list numbers are not in the text (every question came out
+as prose, left out), list levels are gone (follow-ups read as questions), and a table's columns run
+into each other. Here the document is read as Word holds it: heading styles are themes, numbered
+list paragraphs are questions and their deeper levels follow-ups, bullets are checklist items (or
+follow-ups under a question), and a table with a question column gives a theme per row group,
+its questions, and the follow-ups beside them. Each outline line remembers the paragraph it came
+from, so a problem is named by where it is in the document, not by a line Word never shows."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import GuideError
+from .markdown import _BRIEFING_NAMES, _DEBRIEFING_NAMES, parse_markdown_outline
+
+_THEME_HEADS = ("tema", "theme", "topic", "emne", "område", "thema", "bereich", "section", "del")
+_QUESTION_HEADS = ("spørsmål", "question", "frage", "fråga", "spørgsmål", "hovedspørsmål", "main question")
+_FOLLOWUP_HEADS = ("oppfølging", "follow", "probe", "stikkord", "prompt", "nachfrage", "uppföljning",
+                   "opfølgning", "underspørsmål", "sub-question", "subquestion")
+_TYPED_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s")
+_TYPED_BULLET = re.compile(r"^[-*+•◦▪‣·–—]\s*")
+_LETTER_FORMATS = {"lowerLetter", "upperLetter"}
+
+
+class DocxOutline:
+    """The outline's lines and, for each, where in the document it came from."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.lines: list[str] = []
+        self.places: list[str] = []
+
+    def add(self, line: str, place: str) -> None:
+        self.lines.append(line)
+        self.places.append(place)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def where(self, message: str) -> str:
+        """A parser message with ``path:N`` (or ``lines 3–9``) made into the paragraphs' places."""
+        source = re.escape(str(self.path))
+        message = re.sub(rf"^{source}:(\d+):", lambda m: f"{self.path}, {self._place(int(m.group(1)))}:", message)
+        return re.sub(rf"^{source}: lines? ([\d–, ]+):",
+                      lambda m: f"{self.path}: {self._places(m.group(1))}:", message)
+
+    def _place(self, line_no: int) -> str:
+        return self.places[line_no - 1] if 0 < line_no <= len(self.places) else f"line {line_no}"
+
+    def _places(self, listed: str) -> str:
+        numbers: list[int] = []
+        for part in listed.split(","):
+            first, _, last = part.strip().partition("–")
+            numbers += range(int(first), int(last or first) + 1)
+        shown = [self._place(n) for n in numbers[:3]]
+        return "; ".join(shown) + (f" and {len(numbers) - 3} more" if len(numbers) > 3 else "")
+
+
+def read_docx_outline(path: Path) -> DocxOutline:
+    """The document as an outline, or a GuideError that says what to do with the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise GuideError([f"{path}: no such file — check the path, or list guides/ for the guides you have"])
+    if not zipfile.is_zipfile(path):
+        raise GuideError([f"{path}: not a Word document (.docx) — an old .doc or another format: open it in "
+                          "Word or LibreOffice and save it as .docx (or as text, .md)"])
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a damaged or foreign zip
+        raise GuideError([f"{path}: cannot be read as a Word document ({type(exc).__name__}) — save it again "
+                          "from Word as .docx"])
+    outline = DocxOutline(path)
+    numbering = _numbering(document)
+    has_title = any(_style(p) == "title" for p in document.paragraphs)
+    paragraph_no = tables = 0
+    for block in document.iter_inner_content():
+        if hasattr(block, "rows"):
+            tables += 1
+            _read_table(block, outline, numbering, f"table {tables}")
+            continue
+        paragraph_no += 1
+        outline.add(_paragraph_line(block, numbering, has_title), _describe(f"paragraph {paragraph_no}", block.text))
+    return outline
+
+
+def _describe(place: str, text: str) -> str:
+    words = " ".join(text.split())
+    return f"{place} (\"{words[:40]}{'…' if len(words) > 40 else ''}\")" if words else place
+
+
+def _style(paragraph) -> str:
+    try:
+        return (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+    except Exception:  # a style id the document does not define: python-docx falls back or raises
+        return ""
+
+
+def _paragraph_line(paragraph, numbering, has_title: bool) -> str:
+    text = " ".join(paragraph.text.split())  # soft line breaks and tabs: one line
+    if not text:
+        return ""
+    style = _style(paragraph)
+    if style == "title":
+        return f"# {text}"
+    heading = re.match(r"^heading (\d)$", style)
+    if heading:
+        return "#" * min(6, int(heading.group(1)) + (1 if has_title else 0)) + " " + text
+    listed = _list_format(paragraph, numbering)
+    if listed is None:
+        return text  # typed numbers and bullets, and headings by place, are the text importer's
+    fmt, level = listed
+    if level > 0:
+        return f"   - {_TYPED_BULLET.sub('', text)}"
+    if fmt == "bullet":
+        return f"- {text}"
+    if fmt in _LETTER_FORMATS:
+        return f"a. {text}"  # under a question, a follow-up (word_layout)
+    return text if _TYPED_NUMBER.match(text) else f"1. {text}"
+
+
+def _numbering(document):
+    try:
+        return document.part.numbering_part.element
+    except Exception:  # a document without lists has no numbering part
+        return None
+
+
+def _list_format(paragraph, numbering) -> tuple[str, int] | None:
+    """(Word's number format, list level) for a paragraph in a list, from the paragraph or its style."""
+    num_pr, level = None, 0
+    p_pr = paragraph._p.pPr
+    if p_pr is not None and p_pr.numPr is not None:
+        num_pr = p_pr.numPr
+    style = paragraph.style if _style(paragraph) else None
+    while num_pr is None and style is not None:
+        style_ppr = style.element.pPr
+        if style_ppr is not None and style_ppr.numPr is not None:
+            num_pr = style_ppr.numPr
+        style = style.base_style
+    if num_pr is None or num_pr.numId is None or num_pr.numId.val == 0:
+        return None
+    if num_pr.ilvl is not None:
+        level = num_pr.ilvl.val
+    if p_pr is not None and p_pr.numPr is not None and p_pr.numPr.ilvl is not None:
+        level = p_pr.numPr.ilvl.val
+    fmt = "decimal"
+    if numbering is not None:
+        abstract = numbering.xpath(f'./w:num[@w:numId="{num_pr.numId.val}"]/w:abstractNumId/@w:val')
+        if abstract:
+            found = numbering.xpath(f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]'
+                                    f'/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val')
+            fmt = found[0] if found else fmt
+    return fmt, level
+
+
+def _cell_text(cell) -> str:
+    return " ".join(" ".join(p.text.split()) for p in cell.paragraphs).strip()
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        name = name.lower()
+        for role, heads in (("followup", _FOLLOWUP_HEADS), ("question", _QUESTION_HEADS), ("theme", _THEME_HEADS)):
+            if role not in found and any(head in name for head in heads):
+                found[role] = index
+                break
+    return found
+
+
+def _read_table(table, outline: DocxOutline, numbering, place: str) -> None:
+    rows = list(table.rows)
+    columns = _columns([_cell_text(cell) for cell in rows[0].cells]) if rows else {}
+    if "question" not in columns:
+        # Not a guide's table (a schedule, a consent form): its paragraphs as they stand.
+        for r, row in enumerate(rows, 1):
+            for c, cell in enumerate(_unique(row.cells), 1):
+                for paragraph in cell.paragraphs:
+                    outline.add(_paragraph_line(paragraph, numbering, False),
+                                _describe(f"{place}, row {r}, column {c}", paragraph.text))
+        return
+    outline.add("", f"{place}, row 1")
+    theme, checklist = None, False
+    for r, row in enumerate(rows[1:], 2):
+        cells = row.cells
+        at = f"{place}, row {r}"
+        if "theme" in columns:
+            title = _cell_text(cells[columns["theme"]])
+            if title and title != theme:  # a merged theme cell repeats itself down its rows
+                theme = title
+                outline.add(f"## {title}", _describe(at, title))
+                name = re.sub(r"^\d+\s*[.):—–-]\s*", "", title).lower().rstrip(":").strip()
+                checklist = name in _BRIEFING_NAMES | _DEBRIEFING_NAMES
+        for paragraph in cells[columns["question"]].paragraphs:
+            text = " ".join(paragraph.text.split())
+            if not text:
+                continue
+            listed = _list_format(paragraph, numbering)
+            if checklist:
+                line = f"- {_TYPED_BULLET.sub('', text)}"
+            elif _TYPED_BULLET.match(text) or (listed is not None and (listed[0] == "bullet" or listed[1] > 0)):
+                line = f"   - {_TYPED_BULLET.sub('', text)}"  # a probe listed under the question in its cell
+            else:
+                line = text if _TYPED_NUMBER.match(text) else f"1. {text}"
+            outline.add(line, _describe(at, text))
+        if "followup" in columns:
+            for paragraph in cells[columns["followup"]].paragraphs:
+                text = _TYPED_BULLET.sub("", " ".join(paragraph.text.split()))
+                if text:
+                    outline.add(f"   - {text}", _describe(at, text))
+
+
+def _unique(cells):
+    """A cell merged across columns is listed once per column it spans."""
+    seen, out = set(), []
+    for cell in cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            out.append(cell)
+    return out
+
+
+def load_docx_guide(path: Path, notes: list[str] | None = None):
+    """A guide from a .docx; what was left out goes into ``notes``, each named by its paragraph."""
+    outline = read_docx_outline(path)
+    left_out: list[str] = []
+    try:
+        guide = parse_markdown_outline(outline.text(), source=str(path), notes=left_out)
+    except GuideError as exc:
+        raise GuideError([outline.where(problem) for problem in exc.problems])
+    if notes is not None:
+        notes.extend(outline.where(note) for note in left_out)
+    return guide

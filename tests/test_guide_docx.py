@@ -1,0 +1,160 @@
+"""Guides kept in Word: lists with Word's own numbering, headings, and the thesis's three-column
+table (Tema | Tematiske spørsmål | Stikkord oppfølgingsspørsmål). The documents are written by two
+real Word writers: pandoc (its own .docx writer, as a researcher's converted guide) and python-docx
+(Word's built-in list styles, merged cells as Word makes them)."""
+
+from __future__ import annotations
+
+import zipfile
+
+import docx
+import pypandoc
+import pytest
+
+from interview_tui.errors import GuideError
+from interview_tui.guide.docx_outline import read_docx_outline
+from interview_tui.guide.loader import load_guide
+from interview_tui.guide.markdown import render_markdown
+from interview_tui.study import Study
+
+from .conftest import SEED_GUIDE_EN, SEED_GUIDE_NB, run_cli
+
+
+def structure(guide):
+    return ([b.text for b in guide.briefing],
+            [(t.title, [(q.text, [f.text for f in q.followups]) for q in t.questions]) for t in guide.themes],
+            [d.text for d in guide.debriefing])
+
+
+@pytest.mark.parametrize("seed", [SEED_GUIDE_NB, SEED_GUIDE_EN], ids=["nb", "en"])
+def test_a_guide_converted_to_word_by_pandoc_reads_back_whole(seed, tmp_path):
+    """Headings, a numbered list of questions with Word's own numbers (not in the text: saved as
+    text, every question was prose), follow-ups one list level down, bullets for the checklists."""
+    guide = load_guide(seed)
+    target = tmp_path / "guide.docx"
+    pypandoc.convert_text(render_markdown(guide, with_ids=False), "docx", format="markdown", outputfile=str(target))
+    again = load_guide(target)
+    straight = str.maketrans("“”", '""')  # pandoc, like Word, types curly quotes
+    assert str(structure(again)).translate(straight) == str(structure(guide))
+    assert again.language == guide.language and again.consent_item().text == guide.consent_item().text
+
+
+def thesis_table(guide, path, merge_themes=True):
+    """The guide as the seed thesis keeps it: one row per question, the theme cell merged down its
+    rows, the follow-ups as lines in the third column; a title and a method note above it."""
+    document = docx.Document()
+    document.add_paragraph("Vedlegg 1 – Intervjuguide", style="Title")
+    document.add_paragraph("Telefonintervju, ca. 45–60 minutter. Spørsmålene stilles i den rekkefølgen samtalen tar.")
+    rows = [("Innledning", [b.text for b in guide.briefing], [])]
+    for theme in guide.themes:
+        rows += [(theme.title, [q.text], [f.text for f in q.followups]) for q in theme.questions]
+    rows.append(("Avslutning", [d.text for d in guide.debriefing], []))
+    table = document.add_table(rows=1 + len(rows), cols=3)
+    for cell, head in zip(table.rows[0].cells, ("Tema", "Tematiske spørsmål", "Stikkord oppfølgingsspørsmål")):
+        cell.text = head
+    first_row_of = {}
+    for r, (theme, questions, followups) in enumerate(rows, 1):
+        cells = table.rows[r].cells
+        if theme not in first_row_of:
+            first_row_of[theme] = r
+            cells[0].text = theme
+        elif merge_themes:
+            table.cell(first_row_of[theme], 0).merge(cells[0])
+        cells[1].text = questions[0]
+        for text in questions[1:]:
+            cells[1].add_paragraph(text)
+        if followups:
+            cells[2].text = followups[0]
+            for text in followups[1:]:
+                cells[2].add_paragraph(text)
+    document.save(path)
+
+
+@pytest.mark.parametrize("merge_themes", [True, False], ids=["merged-theme-cells", "theme-in-first-row-only"])
+def test_the_thesis_three_column_table_is_read_as_themes_questions_and_follow_ups(merge_themes, tmp_path):
+    guide = load_guide(SEED_GUIDE_NB)
+    path = tmp_path / "Intervjuguide.docx"
+    thesis_table(guide, path, merge_themes)
+    result = run_cli("guide", "check", str(path))
+    assert result.returncode == 0, result.stderr
+    again = load_guide(path)
+    assert again.title == "Vedlegg 1 – Intervjuguide"
+    assert structure(again) == structure(guide)
+    assert again.consent_item().text == guide.consent_item().text
+    assert "paragraph 2 (\"Telefonintervju, ca. 45–60 minutter. Spø…\")" in result.stdout  # left out, named
+
+
+def test_word_list_styles_headings_and_a_table_that_is_not_the_guide(tmp_path):
+    document = docx.Document()
+    document.add_heading("Interview guide", 0)
+    document.add_heading("Before the interview", 1)
+    document.add_paragraph("Is it all right that I record our conversation?", style="List Bullet")
+    document.add_heading("Everyday work", 1)
+    document.add_paragraph("What does an ordinary working day look like for you?", style="List Number")
+    document.add_paragraph("What do you do first?", style="List Bullet 2")
+    document.add_paragraph("Who do you work with most?", style="List Number")
+    document.add_paragraph("Note to self: keep this part short.")
+    schedule = document.add_table(rows=1, cols=2)
+    schedule.cell(0, 0).text, schedule.cell(0, 1).text = "Date", "Place"
+    path = tmp_path / "guide.docx"
+    document.save(path)
+    guide = load_guide(path)
+    assert guide.title == "Interview guide" and guide.language == "en"
+    assert [b.text for b in guide.briefing] == ["Is it all right that I record our conversation?"]
+    assert structure(guide)[1] == [("Everyday work", [
+        ("What does an ordinary working day look like for you?", ["What do you do first?"]),
+        ("Who do you work with most?", [])])]
+    result = run_cli("guide", "check", str(path))
+    assert result.returncode == 0
+    # What was left out is named where Word shows it, not by a line number Word never shows.
+    assert 'paragraph 8 ("Note to self: keep this part short."); table 1, row 1, column 1 ("Date")' in result.stdout
+
+
+def test_a_problem_names_the_paragraph_and_bad_files_get_one_line(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("How did you come to this job?", style="List Number")
+    document.add_heading("Background", 1)
+    document.add_paragraph("What did you do before?", style="List Number")
+    path = tmp_path / "guide.docx"
+    document.save(path)
+    with pytest.raises(GuideError) as caught:
+        load_guide(path)
+    assert caught.value.problems == [f'{path}, paragraph 1 ("How did you come to this job?"): a question before '
+                                     "any theme heading — add a '# Theme' line above it"]
+    old_word = tmp_path / "old.docx"
+    old_word.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)  # an old .doc renamed
+    not_word = tmp_path / "archive.docx"
+    with zipfile.ZipFile(not_word, "w") as archive:
+        archive.writestr("readme.txt", "not a document")
+    for bad, says in ((old_word, "not a Word document (.docx)"), (not_word, "cannot be read as a Word document")):
+        result = run_cli("guide", "check", str(bad))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.strip().count("\n") == 0 and says in result.stderr and "save it" in result.stderr
+
+
+def test_word_guides_are_offered_in_the_study_but_not_words_lock_file(tmp_path):
+    study = Study.at(tmp_path).ensure()
+    document = docx.Document()
+    document.add_heading("Arbeid", 1)
+    document.add_paragraph("Hvordan ser en vanlig dag ut?", style="List Number")
+    document.save(study.guides_dir / "Intervjuguide.docx")
+    (study.guides_dir / "~$Intervjuguide.docx").write_bytes(b"\0" * 162)  # Word has it open
+    names = [p.name for p in study.guide_files()]
+    assert "Intervjuguide.docx" in names and "~$Intervjuguide.docx" not in names
+    outline = read_docx_outline(study.guides_dir / "Intervjuguide.docx")
+    assert outline.lines == ["# Arbeid", "1. Hvordan ser en vanlig dag ut?"]
+
+
+def test_attributes_typed_in_word_keep_their_meaning_with_curly_quotes(tmp_path):
+    """Word turns "a; b" into “a; b” as you type (a Norwegian keyboard into «a; b»): keywords typed
+    in a guide kept in Word were refused as "unknown attribute"."""
+    document = docx.Document()
+    document.add_heading("Digitale tjenester {minutes=15}", 1)
+    document.add_paragraph("Hvordan brukes chatten? {must keywords=“chat; aktivitetsplan”}", style="List Number")
+    document.add_paragraph("Og «skriv til oss»? {keywords=«skriv til oss»}", style="List Number")
+    path = tmp_path / "guide.docx"
+    document.save(path)
+    first, second = load_guide(path).themes[0].questions
+    assert first.text == "Hvordan brukes chatten?" and first.must_cover
+    assert first.keywords == ["chat", "aktivitetsplan"] and second.keywords == ["skriv til oss"]
+    assert load_guide(path).themes[0].minutes == 15
