@@ -158,3 +158,29 @@ def test_attributes_typed_in_word_keep_their_meaning_with_curly_quotes(tmp_path)
     assert first.text == "Hvordan brukes chatten?" and first.must_cover
     assert first.keywords == ["chat", "aktivitetsplan"] and second.keywords == ["skriv til oss"]
     assert load_guide(path).themes[0].minutes == 15
+
+
+def test_a_two_column_table_with_section_rows_across_it_and_a_title_row_above_the_header(tmp_path):
+    """Questions | Probes, with each part of the guide a row merged across the table, and the
+    table's own title over its header: a section row was read as a question and its own probe."""
+    document = docx.Document()
+    rows = [("Interview guide", None), ("Main questions", "Probes"), ("Part 1: Background (10 min)", None),
+            ("How did you come to work here?", "Before that?\nWhy this job?"),
+            ("Part 2: Everyday work", None), ("What does a normal day look like?", "")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for r, (left, right) in enumerate(rows):
+        if right is None:
+            merged = table.cell(r, 0).merge(table.cell(r, 1))
+            merged.text = left
+            continue
+        table.cell(r, 0).text = left
+        first, *more = right.split("\n")
+        table.cell(r, 1).text = first
+        for text in more:
+            table.cell(r, 1).add_paragraph(text)
+    path = tmp_path / "guide.docx"
+    document.save(path)
+    guide = load_guide(path)
+    assert structure(guide)[1] == [("Background", [("How did you come to work here?", ["Before that?", "Why this job?"])]),
+                                   ("Everyday work", [("What does a normal day look like?", [])])]
+    assert guide.themes[0].minutes == 10

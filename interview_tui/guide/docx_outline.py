@@ -178,8 +178,10 @@ def _columns(header: list[str]) -> dict[str, int]:
 
 def _read_table(table, outline: DocxOutline, numbering, place: str) -> None:
     rows = list(table.rows)
-    columns = _columns([_cell_text(cell) for cell in rows[0].cells]) if rows else {}
-    if "question" not in columns:
+    # The header may sit under a title row ("Intervjuguide" across the table).
+    header = next((r for r, row in enumerate(rows[:3]) if "question" in _columns([_cell_text(c) for c in row.cells])),
+                  None)
+    if header is None:
         # Not a guide's table (a schedule, a consent form): its paragraphs as they stand.
         for r, row in enumerate(rows, 1):
             for c, cell in enumerate(_unique(row.cells), 1):
@@ -187,18 +189,31 @@ def _read_table(table, outline: DocxOutline, numbering, place: str) -> None:
                     outline.add(_paragraph_line(paragraph, numbering, False),
                                 _describe(f"{place}, row {r}, column {c}", paragraph.text))
         return
-    outline.add("", f"{place}, row 1")
+    columns = _columns([_cell_text(c) for c in rows[header].cells])
     theme, checklist = None, False
-    for r, row in enumerate(rows[1:], 2):
+
+    def new_theme(title: str, at: str) -> None:
+        nonlocal theme, checklist
+        theme = title
+        outline.add(f"## {title}", _describe(at, title))
+        name = re.sub(r"^\d+\s*[.):—–-]\s*", "", title).lower().rstrip(":").strip()
+        checklist = name in _BRIEFING_NAMES | _DEBRIEFING_NAMES
+
+    for r, row in enumerate(rows[: header + 1], 1):
+        outline.add("", f"{place}, row {r}")
+    for r, row in enumerate(rows[header + 1:], header + 2):
         cells = row.cells
         at = f"{place}, row {r}"
+        if len(cells) > 1 and len(_unique(cells)) == 1:
+            # One cell across the whole row: a section heading ("Del 2: Tilgang"), not a question.
+            title = _cell_text(cells[0])
+            if title:
+                new_theme(title, at)
+            continue
         if "theme" in columns:
             title = _cell_text(cells[columns["theme"]])
             if title and title != theme:  # a merged theme cell repeats itself down its rows
-                theme = title
-                outline.add(f"## {title}", _describe(at, title))
-                name = re.sub(r"^\d+\s*[.):—–-]\s*", "", title).lower().rstrip(":").strip()
-                checklist = name in _BRIEFING_NAMES | _DEBRIEFING_NAMES
+                new_theme(title, at)
         for paragraph in cells[columns["question"]].paragraphs:
             text = " ".join(paragraph.text.split())
             if not text:
