@@ -126,10 +126,14 @@ def test_a_problem_names_the_paragraph_and_bad_files_get_one_line(tmp_path):
     not_word = tmp_path / "archive.docx"
     with zipfile.ZipFile(not_word, "w") as archive:
         archive.writestr("readme.txt", "not a document")
-    for bad, says in ((old_word, "not a Word document (.docx)"), (not_word, "cannot be read as a Word document")):
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" * (80 * 2**20))
+    for bad, says in ((old_word, "not a Word document (.docx)"), (not_word, "cannot be read as a Word document"),
+                      (bomb, "unpacks to 80 MB")):
         result = run_cli("guide", "check", str(bad))
         assert result.returncode == 1 and "Traceback" not in result.stderr
-        assert result.stderr.strip().count("\n") == 0 and says in result.stderr and "save it" in result.stderr
+        assert result.stderr.strip().count("\n") == 0 and says in result.stderr and "save" in result.stderr
 
 
 def test_word_guides_are_offered_in_the_study_but_not_words_lock_file(tmp_path):

@@ -26,6 +26,9 @@ _FOLLOWUP_HEADS = ("oppfølging", "follow", "probe", "stikkord", "prompt", "nach
 _TYPED_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s")
 _TYPED_BULLET = re.compile(r"^[-*+•◦▪‣·–—]\s*")
 _LETTER_FORMATS = {"lowerLetter", "upperLetter"}
+MAX_DOCX_UNPACKED_BYTES = 64 * 2**20
+"""A guide with its styles and a logo is well under a megabyte; a file unpacking past this is not
+one (or is a zip bomb), and python-docx would hold all of it in memory."""
 
 
 class DocxOutline:
@@ -70,6 +73,14 @@ def read_docx_outline(path: Path) -> DocxOutline:
     if not zipfile.is_zipfile(path):
         raise GuideError([f"{path}: not a Word document (.docx) — an old .doc or another format: open it in "
                           "Word or LibreOffice and save it as .docx (or as text, .md)"])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise GuideError([f"{path}: cannot be read as a Word document ({exc}) — save it again from Word as .docx"])
+    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        raise GuideError([f"{path}: unpacks to {unpacked // 2**20} MB — far more than a guide; if it holds "
+                          "pictures or recordings, save the guide's text alone as .docx or .md"])
     import docx
 
     try:
