@@ -13,6 +13,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import struct
 import unicodedata
@@ -87,6 +88,80 @@ def guide_files(work: Path, rng: random.Random) -> Iterator[Callable[[], Outcome
                 return False, f"exit {code}: {err[-300:]}"
             if code == 1 and not all(line.startswith(str(path)) for line in err.strip().splitlines()):
                 return False, f"a problem line without file:line: {err[:300]}"
+            return True, ""
+
+        yield attempt
+
+
+def _word_guide(path: Path) -> None:
+    """A guide as Word keeps it: heading styles, numbered and bulleted lists, and the thesis's table
+    with a theme cell merged down two rows and a section row merged across."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Intervjuguide", style="Title")
+    document.add_heading("Innledning", 1)
+    document.add_paragraph("Samtykke til lydopptak", style="List Bullet")
+    document.add_heading("Arbeidshverdagen {minutes=10}", 1)
+    document.add_paragraph("Hvordan ser en vanlig dag ut? {must keywords=“dag; rutiner”}", style="List Number")
+    document.add_paragraph("Hva gjør du først?", style="List Bullet 2")
+    table = document.add_table(rows=5, cols=3)
+    for cell, head in zip(table.rows[0].cells, ("Tema", "Tematiske spørsmål", "Stikkord oppfølgingsspørsmål")):
+        cell.text = head
+    table.cell(1, 0).merge(table.cell(1, 2)).text = "Del 2: Tilgang"
+    table.cell(2, 0).text, table.cell(2, 1).text, table.cell(2, 2).text = "Digitalt", "Bruker du chat?", "Hvorfor?"
+    table.cell(3, 0).merge(table.cell(2, 0))
+    table.cell(3, 1).text = "Og skriv til oss?"
+    table.cell(4, 0).text, table.cell(4, 1).text = "Avslutning", "Noe å legge til?"
+    document.save(path)
+
+
+def word_guides(work: Path, rng: random.Random) -> Iterator[Callable[[], Outcome]]:
+    """Damaged .docx guides: bytes flipped in the zip, the document's XML cut or spiked, parts
+    missing (numbering, styles), list and merge attributes pointing nowhere."""
+    import zipfile
+
+    base_path = work / "base.docx"
+    _word_guide(base_path)
+    with zipfile.ZipFile(base_path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    spikes = ['<w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>', '<w:numPr><w:ilvl w:val="9"/><w:numId w:val="77"/></w:numPr>', '<w:gridSpan w:val="40"/>',
+              '<w:vMerge/>', '<w:pStyle w:val="NoSuchStyle"/>', "<w:tbl></w:tbl>", "<w:tr/>", "&#0;", "<", "]]>",
+              '<w:numId w:val="-1"/>', '<w:ilvl w:val="x"/>']
+    while True:
+        action = rng.choice(["bytes", "cut", "spike", "drop_part", "spike", "cut"])
+        changed = dict(parts)
+        raw = None
+        if action == "bytes":
+            raw = bytearray(base_path.read_bytes())
+            for _ in range(rng.randint(1, 8)):
+                raw[rng.randrange(len(raw))] = rng.randrange(256)
+        elif action == "drop_part":
+            del changed[rng.choice(["word/numbering.xml", "word/styles.xml", "word/document.xml",
+                                    "[Content_Types].xml", "word/_rels/document.xml.rels"])]
+        else:
+            xml = changed["word/document.xml"].decode("utf-8")
+            if action == "cut":
+                xml = xml[:rng.randrange(len(xml))]
+            else:  # inside a paragraph's or cell's properties, where Word keeps these: the XML stays whole
+                anchors = [m.end() for m in re.finditer(r"<w:(?:pPr|tcPr|tc|p|tr)>", xml)] or [len(xml)]
+                at = rng.choice(anchors)
+                xml = xml[:at] + rng.choice(spikes) + xml[at:]
+            changed["word/document.xml"] = xml.encode("utf-8")
+
+        def attempt(changed=changed, raw=raw) -> Outcome:
+            path = work / "Intervjuguide.docx"
+            if raw is not None:
+                path.write_bytes(bytes(raw))
+            else:
+                with zipfile.ZipFile(path, "w") as archive:
+                    for name, data in changed.items():
+                        archive.writestr(name, data)
+            code, out, err = run_cli("guide", "check", str(path))
+            if "Traceback" in err or code not in (0, 1):
+                return False, f"exit {code}: {err[-300:]}"
+            if code == 1 and not all(line.startswith(str(path)) for line in err.strip().splitlines()):
+                return False, f"a problem line without the file: {err[:300]}"
             return True, ""
 
         yield attempt
@@ -315,6 +390,7 @@ def cli_values(work: Path, rng: random.Random) -> Iterator[Callable[[], Outcome]
 
 CLASSES: dict[str, Callable[[Path, random.Random], Iterator[Callable[[], Outcome]]]] = {
     "guide files (mutated YAML)": guide_files,
+    "Word guides (damaged .docx)": word_guides,
     "session files (damaged, hostile)": session_files,
     "transcript files (damaged, hostile)": transcript_files,
     "names and numbers in exports": anonymiser,

@@ -188,3 +188,15 @@ def test_a_two_column_table_with_section_rows_across_it_and_a_title_row_above_th
     assert structure(guide)[1] == [("Background", [("How did you come to work here?", ["Before that?", "Why this job?"])]),
                                    ("Everyday work", [("What does a normal day look like?", [])])]
     assert guide.themes[0].minutes == 10
+
+
+def test_a_note_about_a_place_quoting_a_colon_reads_whole(tmp_path):
+    """'Del 2: Tilgang' across a table that also has a theme column is a part heading with no
+    question of its own: left out, and the note was printed '("Del 2: note — Tilgang")'."""
+    from .robustness_cases import _word_guide
+
+    path = tmp_path / "guide.docx"
+    _word_guide(path)
+    result = run_cli("guide", "check", str(path))
+    assert result.returncode == 0
+    assert f'{path}, table 1, row 2 ("Del 2: Tilgang"): note — \'Tilgang\' has no numbered question' in result.stdout

@@ -47,7 +47,7 @@ def run_check(args) -> int:
                 print(line, file=sys.stderr)
             continue
         for note in notes:
-            print(note.replace(": ", ": note — ", 1))
+            print(_as_note(note))
         questions = sum(1 for _ in guide.questions())
         followups = sum(len(q.followups) for _, q in guide.questions())
         print(f"{path}: ok — {_count(len(guide.themes), 'theme')}, {_count(questions, 'question')}, "
@@ -58,6 +58,17 @@ def run_check(args) -> int:
         elif _consent_inferred(path):
             print(f"{path}: note — {_consent_taken(guide)}")
     return 1 if failed else 0
+
+
+def _as_note(message: str) -> str:
+    """"where: what" → "where: note — what". The place may quote the document ('table 1, row 2
+    ("Del 2: Tilgang")'): the first ': ' outside brackets ends it."""
+    depth = 0
+    for index, char in enumerate(message):
+        depth += (char == "(") - (char == ")" and depth > 0)
+        if char == ":" and depth == 0 and message[index + 1:index + 2] == " ":
+            return f"{message[:index]}: note — {message[index + 2:]}"
+    return message
 
 
 def _consent_inferred(path: Path) -> bool:

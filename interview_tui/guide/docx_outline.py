@@ -77,7 +77,7 @@ def read_docx_outline(path: Path) -> DocxOutline:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise GuideError([f"{path}: cannot be read as a Word document ({exc}) — save it again from Word as .docx"])
+        raise GuideError([f"{path}: cannot be read as a Word document ({_damage(exc)}) — save it again from Word as .docx"])
     if unpacked > MAX_DOCX_UNPACKED_BYTES:
         raise GuideError([f"{path}: unpacks to {unpacked // 2**20} MB — far more than a guide; if it holds "
                           "pictures or recordings, save the guide's text alone as .docx or .md"])
@@ -86,20 +86,41 @@ def read_docx_outline(path: Path) -> DocxOutline:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a damaged or foreign zip
-        raise GuideError([f"{path}: cannot be read as a Word document ({type(exc).__name__}) — save it again "
+        raise GuideError([f"{path}: cannot be read as a Word document ({_damage(exc)}) — save it again "
                           "from Word as .docx"])
     outline = DocxOutline(path)
-    numbering = _numbering(document)
-    has_title = any(_style(p) == "title" for p in document.paragraphs)
     paragraph_no = tables = 0
-    for block in document.iter_inner_content():
-        if hasattr(block, "rows"):
-            tables += 1
-            _read_table(block, outline, numbering, f"table {tables}")
-            continue
-        paragraph_no += 1
-        outline.add(_paragraph_line(block, numbering, has_title), _describe(f"paragraph {paragraph_no}", block.text))
+    place = "its start"
+    try:
+        numbering = _numbering(document)
+        has_title = any(_style(p) == "title" for p in document.paragraphs)
+        for block in document.iter_inner_content():
+            if hasattr(block, "rows"):
+                tables += 1
+                place = f"table {tables}"
+                _read_table(block, outline, numbering, place)
+                continue
+            paragraph_no += 1
+            place = f"paragraph {paragraph_no}"
+            outline.add(_paragraph_line(block, numbering, has_title), _describe(place, block.text))
+    except Exception as exc:
+        # python-docx trusts the XML: a merged cell with nothing above it, a list level that is not
+        # a number… raise deep inside it. Said as one line with where it happened, never a traceback.
+        raise GuideError([f"{path}, {place}: cannot be read ({_damage(exc)}: {type(exc).__name__}) — open the "
+                          "document in Word, check that part, and save it again as .docx"])
     return outline
+
+
+def _damage(exc: Exception) -> str:
+    """What is wrong with the file, in words (python-docx and zipfile raise a dozen kinds)."""
+    kind = type(exc).__name__
+    if kind == "XMLSyntaxError":
+        return "its text is damaged"
+    if kind == "KeyError" or isinstance(exc, NotImplementedError):
+        return "a part of it is missing"
+    if isinstance(exc, (ValueError, TypeError, AttributeError, IndexError)):
+        return "its layout is damaged"
+    return "the file is damaged"
 
 
 def _describe(place: str, text: str) -> str:
