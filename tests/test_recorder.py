@@ -48,6 +48,16 @@ def only_session(study):
     return load_session(sessions[0])
 
 
+def test_a_silent_set_up_check_says_nothing_was_heard(study):
+    """The check's meters scroll past; a muted microphone read "-120.0 dBFS … stopped:
+    seconds_reached" as if all were well."""
+    proc = record_cli(study, seconds=3)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "heard: Speaker silent" in out
+    assert "warning: nothing was heard on Speaker" in err and "check the device" in err
+
+
 def test_mono_recording_has_the_speech_and_the_right_length(study, tmp_path):
     speech = speak(INTERVIEWER, tmp_path / "speech.wav")
     proc = record_cli(study, seconds=8)
@@ -57,6 +67,7 @@ def test_mono_recording_has_the_speech_and_the_right_length(study, tmp_path):
     assert proc.returncode == 0, err
     session = only_session(study)
     assert session.setup_check and "a set-up check, listed apart from the interviews" in out
+    assert "heard: Speaker up to" in out and "nothing was heard" not in err
     wav = study.recordings_dir / session.audio_files[0]
     assert stat.S_IMODE(wav.stat().st_mode) == 0o600
     data, rate = sf.read(wav, dtype="float32")

@@ -122,8 +122,12 @@ def run_record(args) -> int:
     settings = load_settings(study.root)
     interactive = sys.stderr.isatty()
     done = threading.Event()
+    loudest: dict[str, float] = {}  # per channel: was anything heard at all?
 
     def show(event) -> None:
+        if isinstance(event, LevelEvent):
+            for level in event.levels:
+                loudest[level.role] = max(loudest.get(level.role, -200.0), level.rms_db)
         if isinstance(event, RecorderStopped):
             done.set()
         elif isinstance(event, SaveFailed) and event.message:
@@ -174,10 +178,33 @@ def run_record(args) -> int:
         print(file=sys.stderr)
     print(f"{result.path}: {result.seconds:.1f} s, {result.overflows} overflows, stopped: {result.reason}"
           + (f" — {result.message}" if result.message else ""))
+    _say_what_was_heard(loudest, recorder)
     print(f"session {interview.session.id}: {interview.store.path}"
           + (" (a set-up check, listed apart from the interviews; record a call with --pseudonym)"
              if interview.session.setup_check else ""))
     return 0 if result.reason in ("stopped", "seconds_reached") else 1
+
+
+def _say_what_was_heard(loudest: dict[str, float], recorder) -> None:
+    """A set-up check that recorded silence must say so: its meters scroll past, and a muted
+    microphone or an adapter cable in the wrong socket read "-120.0 dBFS" and "stopped" as if all
+    were well (the silence warning waits longer than a check lasts)."""
+    from ..record.levels import SILENCE_RMS_DB
+    from ..session.roles import speaker_label
+
+    heard = []
+    for role in recorder.roles:
+        level = loudest.get(role)
+        if level is None:
+            continue
+        heard.append(f"{speaker_label(role)} {'silent' if level < SILENCE_RMS_DB else f'up to {level:.0f} dBFS'}")
+    if heard:
+        print("heard: " + ", ".join(heard))
+    silent = [speaker_label(role) for role in recorder.roles if loudest.get(role, 0.0) < SILENCE_RMS_DB]
+    if silent:
+        print(f"warning: nothing was heard on {' and '.join(silent)} (below {SILENCE_RMS_DB:.0f} dBFS the whole "
+              "time) — speak, or play sound on the phone line, while it records; if it stays silent, check "
+              "the device (`interview-tui devices`), its volume and mute, and the adapter's cable", file=sys.stderr)
 
 
 def run_repair(args) -> int:
