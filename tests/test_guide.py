@@ -355,3 +355,26 @@ def test_a_markdown_outline_is_read_as_written_and_headings_may_say_their_minute
     assert question.text == "How do you reach clients?"  # "a." was joined to it here too
     assert [f.text for f in question.followups] == ["The first time?", "kept as written"]
     assert guide.themes[0].questions[1].text.endswith("and what is a day at the office?")  # wrapped, not "a."
+
+
+def test_questions_labelled_q1_or_sporsmal_and_probes_labelled_probe_are_read(tmp_path):
+    """A common template labels questions instead of numbering them ("**Q1**: …", "Spørsmål 5:")
+    and its follow-ups "- Probe: …": every question was prose, and the guide was refused with
+    "no themes found"."""
+    outline = tmp_path / "guide.md"
+    outline.write_text(
+        "# Interview guide\n\n## Opening (5 minutes)\n- Thank the participant\n"
+        "- Is it okay if I record this session?\n\n## Section 1: Daily work (10 minutes)\n\n"
+        "**Q1**: Can you tell me about your role?\n- Probe: How long have you been doing this?\n\n"
+        "**Q2:** What tools do you use most?\n- **Follow-up:** Why those?\n\n## Section 2: Challenges\n\n"
+        "Q3. What is the hardest part of your job?\nSpørsmål 4: Hva gjør du da?\n"
+        "Question 5 is about the future, if there is time.\n\n## Closing\n- Anything else to add?\n",
+        encoding="utf-8")
+    guide = parse_markdown_outline(outline.read_text(encoding="utf-8"), source=str(outline))
+    assert [(t.title, t.minutes) for t in guide.themes] == [("Daily work", 10), ("Challenges", None)]
+    assert [(q.text, [f.text for f in q.followups]) for _, q in guide.questions()] == [
+        ("Can you tell me about your role?", ["How long have you been doing this?"]),
+        ("What tools do you use most?", ["Why those?"]),
+        ("What is the hardest part of your job?", []),
+        ("Hva gjør du da?", [])]  # "Question 5 is about…" has no ':' after its number: a sentence, left out
+    assert guide.consent_item().text == "Is it okay if I record this session?"  # asks for it without the word

@@ -254,6 +254,8 @@ def _line_list(numbers: list[int]) -> str:
 
 
 _CONSENT_WORDS = re.compile(r"\b(consent|samtykk|samtyck|einwillig|einverst|zustimm)", re.IGNORECASE)
+_RECORDING_WORDS = re.compile(r"\b(record|recording|lydopptak|opptak|ta opp|spela in|inspelning|optage|optagelse|"
+                              r"aufnahme|aufnehmen|aufzeichn)", re.IGNORECASE)
 
 
 def inferred_consent(briefing: list) -> int | None:
@@ -261,8 +263,11 @@ def inferred_consent(briefing: list) -> int | None:
     typed in Word says "Ask for consent to record" and nothing more. Two such items: neither."""
     if any(item.get("consent") for item in briefing):
         return None
-    speaking = [i for i, item in enumerate(briefing) if _CONSENT_WORDS.search(str(item.get("text", "")))]
-    return speaking[0] if len(speaking) == 1 else None
+    for words in (_CONSENT_WORDS, _RECORDING_WORDS):  # "Is it okay if I record this?" asks for it too
+        speaking = [i for i, item in enumerate(briefing) if words.search(str(item.get("text", "")))]
+        if speaking:
+            return speaking[0] if len(speaking) == 1 else None
+    return None
 
 
 def _infer_consent(briefing: list) -> None:

@@ -17,6 +17,14 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•◦▪‣·–—]\s|\d+(?:\.\d+)*[.)]?\
 _NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*[.)]?\s")
 _LETTERED = re.compile(r"^(\s*)(?:[a-h][.)]|\([a-h]\))\s+(\S.*)$")
 """"a." / "a)" / "(a)" — never a bare letter: "   a day at the office?" continues its question."""
+_LABELLED = re.compile(r"^(\s*)(?:\*\*|__)?(?:Q|Question|Spørsmål|Spm\.?|Frage|Fråga|Spørgsmål)\s*(\d+(?:\.\d+)*)"
+                       r"\s*(?:\*\*|__)?\s*[:.)]\s*(?:\*\*|__)?\s*(\S.*)$", re.IGNORECASE)
+""""Q1: …", "**Q1**: …", "Q3.", "Spørsmål 5: …": a question labelled, not numbered — read as prose,
+the guide lost every question ("no themes found")."""
+_PROBE_LABEL = re.compile(r"^(\s*[-*+]\s+)(?:\*\*|__)?(?:probes?|follow[- ]?ups?|prompts?|oppfølging(?:sspørsmål)?|"
+                          r"stikkord|nachfragen?|uppföljning|opfølgning)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S.*)$",
+                          re.IGNORECASE)
+""""- Probe: How long…?" under a question: the label says what the line is, it is not the words asked."""
 _MINUTES = re.compile(r"\s*\((?:ca\.?\s*|approx\.?\s*|about\s*|c\.\s*)?(\d+)\s*(?:min|mins|minutes|minutter|minuter|minuten)\.?\)\s*$",
                       re.IGNORECASE)
 
@@ -44,9 +52,17 @@ def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
         if _HASH_HEADING.match(line):
             in_question = False
             continue
+        labelled = _LABELLED.match(line)
+        if labelled:
+            out[index] = line = f"{labelled.group(1)}{labelled.group(2)}. {labelled.group(3)}"
         bullet = _WORD_BULLET.match(line)
         if bullet:
-            out[index] = f"{bullet.group(1)}- {bullet.group(2)}"
+            out[index] = line = f"{bullet.group(1)}- {bullet.group(2)}"
+        probe = _PROBE_LABEL.match(line) if in_question else None
+        if probe:
+            out[index] = f"{probe.group(1)}{probe.group(2)}"
+            continue
+        if bullet:
             continue
         lettered = _LETTERED.match(line)
         if lettered and in_question:
