@@ -378,3 +378,25 @@ def test_questions_labelled_q1_or_sporsmal_and_probes_labelled_probe_are_read(tm
         ("What is the hardest part of your job?", []),
         ("Hva gjør du da?", [])]  # "Question 5 is about…" has no ':' after its number: a sentence, left out
     assert guide.consent_item().text == "Is it okay if I record this session?"  # asks for it without the word
+
+
+def test_a_template_with_questions_and_probes_sub_headings_is_read(tmp_path):
+    """User-research templates put each section's questions as bullets under "### Questions" and
+    its general prompts under "### Probes" / "### Listen For": every question was left out and the
+    guide refused ("no themes found"). The prompts and notes are no guide items: left out, named."""
+    text = ("# Interview Guide: Remote work\n\nDuration: 45 minutes\n\n---\n\n## Section 1: Daily routine (10 min)\n\n"
+            "**Goal**: Learn how the day is organised\n\n### Questions\n- How does a normal working day start?\n"
+            "  - Who do you talk to first?\n- Where do you usually work from?\n\n### Probes\n"
+            "- \"Can you tell me more about...\"\n\n### Listen For\n- Boundaries between work and home\n\n---\n\n"
+            "## Section 2: Tools\n\n### Questions\n- Which tools keep you in touch with colleagues?\n\n"
+            "## Closing\n- Thank the participant\n")
+    notes: list[str] = []
+    guide = parse_markdown_outline(text, "template.md", notes)
+    assert guide.title == "Interview Guide: Remote work"
+    assert [(t.title, t.minutes) for t in guide.themes] == [("Daily routine", 10), ("Tools", None)]
+    assert [(q.text, [f.text for f in q.followups]) for _, q in guide.questions()] == [
+        ("How does a normal working day start?", ["Who do you talk to first?"]),
+        ("Where do you usually work from?", []),
+        ("Which tools keep you in touch with colleagues?", [])]
+    assert [d.text for d in guide.debriefing] == ["Thank the participant"]
+    assert notes and "lines 3, 9, 17, 20: text that is not a heading" in notes[0]  # the goal, probe and note

@@ -25,6 +25,15 @@ _PROBE_LABEL = re.compile(r"^(\s*[-*+]\s+)(?:\*\*|__)?(?:probes?|follow[- ]?ups?
                           r"stikkord|nachfragen?|uppföljning|opfølgning)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S.*)$",
                           re.IGNORECASE)
 """"- Probe: How long…?" under a question: the label says what the line is, it is not the words asked."""
+_QUESTION_MARKERS = {"questions", "main questions", "key questions", "core questions", "interview questions",
+                     "spørsmål", "hovedspørsmål", "fragen", "leitfragen", "frågor", "spørgsmål"}
+_ASIDE_MARKERS = {"probes", "general probes", "follow-ups", "follow ups", "prompts", "listen for", "goal", "goals",
+                  "notes", "oppfølging", "oppfølgingsspørsmål", "stikkord", "nachfragen", "notizen", "mål"}
+"""A template's sub-headings inside a section: "### Questions" over bulleted questions (every one
+was left out, the guide refused), "### Probes" / "### Listen for" over the section's general
+prompts and the interviewer's notes — no question of the guide, left out and named."""
+_HEADING_MARKS = re.compile(r"^\s*(#{1,6})\s*")
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _MINUTES = re.compile(r"\s*\((?:ca\.?\s*|approx\.?\s*|about\s*|c\.\s*)?(\d+)\s*(?:min|mins|minutes|minutter|minuter|minuten)\.?\)\s*$",
                       re.IGNORECASE)
 
@@ -45,12 +54,33 @@ def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
     markdown = any(_HASH_HEADING.match(line) for line in lines)
     out = list(lines)
     in_question = False
+    mode: str | None = None  # under a "Questions" or a "Probes" sub-heading
+    theme_level = 0
     for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
-        if _HASH_HEADING.match(line):
-            in_question = False
+        if _RULE.match(line):
+            out[index] = ""  # a horizontal rule between sections: layout, not a line to name
+            continue
+        marker = _marker(line)
+        level = len(_HASH_HEADING.match(line).group(0).strip()) if _HASH_HEADING.match(line) else 0
+        # "Probes:" as a line of its own under a question leads into that question's follow-ups
+        # (a pasted guide); as a '#' sub-heading of a section it heads the section's general prompts.
+        if marker and ((not level and marker == "questions") or (level and theme_level and level > theme_level)):
+            out[index] = ""  # a sub-heading inside the theme says what its list is; not a theme
+            mode, in_question = marker, in_question and marker == "aside"
+            continue
+        if level:
+            in_question, mode, theme_level = False, marker, level
+            continue
+        bullet = _WORD_BULLET.match(line) or re.match(r"^(\s*)[-*+]\s+(.*)$", line)
+        if bullet and mode == "questions" and not bullet.group(1):
+            out[index] = f"1. {bullet.group(2)}"  # a bulleted question under "Questions"
+            in_question = True
+            continue
+        if bullet and mode == "aside":
+            out[index] = bullet.group(2)  # a general probe or a note: prose, left out and named
             continue
         labelled = _LABELLED.match(line)
         if labelled:
@@ -73,7 +103,7 @@ def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
             continue
         if markdown or _LIST_ITEM.match(line) or line.startswith((" ", "\t")):
             continue  # headings are inferred only where none is marked
-        following = next((other for other in lines[index + 1:] if other.strip()), "")
+        following = next((other for other in lines[index + 1:] if other.strip() and _marker(other) != "questions"), "")
         name = re.sub(r"\(.*?\)|[:.]$", "", stripped).strip().lower()
         # A short line a list follows is a heading: a numbered question after it, or a checklist
         # under a known name, or one before any question ("Probes:" among questions is not).
@@ -84,3 +114,11 @@ def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
             out[index] = "## " + with_minutes(stripped.rstrip(":"))
             in_question = False
     return out
+
+
+def _marker(line: str) -> str | None:
+    """"questions" or "aside" for a sub-heading line such as "### Questions" or "Probes:"."""
+    name = _HEADING_MARKS.sub("", line).strip().strip("*_").strip().rstrip(":").strip("*_ ").lower()
+    if name in _QUESTION_MARKERS:
+        return "questions"
+    return "aside" if name in _ASIDE_MARKERS else None
