@@ -431,3 +431,36 @@ def test_a_question_that_shares_only_a_keyword_phrase_with_another_does_not_tick
             Segment(start=7, end=12, speaker="Informant", text="Ja, mange har tomt kontaktkort, og ikke internett.")])
         report = CoverageMatcher(guide).match(transcript)
         assert report.item(asked).status == "covered" and report.item("1.1").status == "not_covered", asked
+
+
+def test_matrix_writes_every_interviews_answers_sorted_by_theme(study, tmp_path):
+    """The thesis sorted its answers by theme by hand: under each question, what each informant
+    said to it. Its turns carry the study's pseudonyms; a name in them is named before it is shown."""
+    first = tmp_path / "veileder-a.txt"
+    first.write_text(
+        "Intervjuer: [00:00:03] Kan du fortelle om hvordan du går fram for å komme i kontakt med brukerne?\n"
+        "Informant: [00:00:10] Jeg ringer dem som regel, og sender sms hvis de ikke svarer.\n"
+        "Intervjuer: [00:00:18] Mm.\n"
+        "Informant: [00:00:20] En gang fikk jeg ikke tak i Per Olsen på tre uker, så jeg dro hjem til ham.\n"
+        "Intervjuer: [00:00:40] Hva synes du er de største forskjellene med å jobbe med og uten digitale tjenester?\n"
+        "Informant: [00:00:48] Ansikt til ansikt ser du hvordan de har det, det får du ikke på chat.\n",
+        encoding="utf-8")
+    second = tmp_path / "veileder-b.txt"
+    second.write_text(
+        "Intervjuer: [00:00:02] Hvilke digitale tjenester er mest vanlig å bruke for å komme i kontakt med dem?\n"
+        "Informant: [00:00:09] Sms og telefon, litt skriv til oss.\n", encoding="utf-8")
+    args = ("--project", str(study.root), "matrix", str(first), str(second), "--guide", str(SEED_GUIDE_NB))
+    result = run_cli(*args)
+    assert result.returncode == 0 and "'Per Olsen'" in result.stderr, result.stderr
+    (study.root / "pseudonyms.yaml").write_text("Per Olsen: Bruker X\n", encoding="utf-8")
+    result = run_cli(*args)
+    assert result.returncode == 0 and "capitalised" not in result.stderr, result.stderr
+    assert "answers-by-theme.md" in result.stdout
+    answers = (study.transcripts_dir / "answers-by-theme.md").read_text(encoding="utf-8")
+    q11 = answers.split("### 1.1 ")[1].split("### 1.2 ")[0]
+    # The whole talk of 1.1 in the first interview, to the next question asked; nothing of 3.1's.
+    assert "ringer dem som regel" in q11 and "tak i Bruker X på tre uker" in q11 and "Ansikt til ansikt" not in q11
+    assert "*veileder-b — not covered*" in q11
+    q31 = answers.split("### 3.1 ")[1].split("### 3.2 ")[0]
+    assert "**veileder-a** — covered, `[00:00:40]`" in q31 and "Ansikt til ansikt ser du" in q31
+    assert "Per Olsen" not in answers and answers.index("## 1 ") < answers.index("## 2 ") < answers.index("## 3 ")

@@ -86,7 +86,9 @@ def run_matrix(args) -> int:
     from rich.console import Console
 
     from ..coverage.check import check, resolve_input, study_inputs
+    from ..coverage.answers import answers_by_question, answers_markdown
     from ..coverage.matrix import build_matrix, to_csv, to_html, to_rich_table
+    from ..session.model import conduct_spans
     from ..fileio import atomic_write_text, private_folder
     from ..guide.loader import load_guide
     from ..study import Study, folder_inside
@@ -98,20 +100,27 @@ def run_matrix(args) -> int:
     if not inputs:
         raise UserError(f"no transcribed interviews in {study.root} — transcribe sessions first, or name transcripts")
     guide = load_guide(args.guide) if args.guide else inputs[0].guide
-    named = []
+    named, interviews = [], []
     for source in inputs:
         if source.guide.item_ids() != guide.item_ids():
             print(f"interview-tui: {source.name}: its guide has other items than '{guide.title}'; "
                   "checked against that guide", file=sys.stderr)
             source.guide = guide
-        named.append((source.name, check(source)))
-    named = _with_pseudonyms(study, named)
+        report = check(source)
+        named.append((source.name, report))
+        conduct = conduct_spans(source.store.session) if source.store is not None else None
+        interviews.append((source.name, source.transcript, report, conduct))
+    answers = answers_by_question(guide, interviews)
+    talk = [segment for per_question in answers.values() for answer in per_question for segment in answer.segments]
+    named, table = _with_pseudonyms(study, named, talk)
     matrix = build_matrix(guide, named)
     Console().print(to_rich_table(matrix))
     folder = private_folder(folder_inside(study.root, args.output, study.transcripts_dir))
     atomic_write_text(folder / "coverage-matrix.csv", to_csv(matrix))
     atomic_write_text(folder / "coverage-matrix.html", to_html(matrix))
-    print(f"wrote {folder / 'coverage-matrix.csv'} and {folder / 'coverage-matrix.html'}")
+    atomic_write_text(folder / "answers-by-theme.md", answers_markdown(guide, answers, table.apply))
+    print(f"wrote {folder / 'coverage-matrix.csv'}, {folder / 'coverage-matrix.html'} and "
+          f"{folder / 'answers-by-theme.md'} (each question's talk in every interview)")
     return 0
 
 
@@ -128,15 +137,16 @@ def _quoted(evidence) -> str:
     return first.text[:70]
 
 
-def _with_pseudonyms(study, named):
+def _with_pseudonyms(study, named, talk=()):
     """The matrix's quotes with the study's pseudonyms: its HTML is made to be shown (to a
     supervisor, a co-coder), and it carried "Ola Hansen" as the transcript has it. Words the table
-    does not decide are named, so the researcher can decide them before showing it."""
+    does not decide are named, so the researcher can decide them before showing it. ``talk``: the
+    answers document's turns, looked through with the quotes (rewritten as it is written)."""
     from ..export.anonymise import PseudonymTable
     from ..model.transcript import Segment, Transcript
 
     table = PseudonymTable.load(study.root)
-    quotes = []
+    quotes = [Segment(start=s.start, end=s.end, speaker=s.speaker, text=s.text) for s in talk]
     for name, report in named:
         # the column's name too: a transcript brought in as "Per Olsen.txt" heads its column so
         quotes.append(Segment(start=0.0, end=0.0, speaker="the interview's name", text=f"name {name}"))
@@ -148,7 +158,7 @@ def _with_pseudonyms(study, named):
     undecided = table.undecided(Transcript(segments=quotes))
     if undecided:
         shown = ", ".join(f"'{word}'" for word, _ in undecided[:8]) + (" …" if len(undecided) > 8 else "")
-        print(f"interview-tui: the matrix's quotes hold {len(undecided)} capitalised word(s) that {table.path.name} "
+        print(f"interview-tui: the matrix's and the answers' quotes hold {len(undecided)} capitalised word(s) that {table.path.name} "
               f"neither replaces nor keeps ({shown}) — decide them (in the review: n; or `interview-tui names`) "
               "before you show it to anyone", file=sys.stderr)
-    return [(table.apply(name), report) for name, report in named]
+    return [(table.apply(name), report) for name, report in named], table
