@@ -75,6 +75,16 @@ def _mutate(text: str, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _guide_check(path: Path) -> Outcome:
+    """`guide check` on a bad guide: ok, or problems each on one line that names the file."""
+    code, out, err = run_cli("guide", "check", str(path))
+    if "Traceback" in err or code not in (0, 1):
+        return False, f"exit {code}: {err[-300:]}"
+    if code == 1 and not all(line.startswith(str(path)) for line in err.strip().splitlines()):
+        return False, f"a problem line without the file: {err[:300]}"
+    return True, ""
+
+
 def guide_files(work: Path, rng: random.Random) -> Iterator[Callable[[], Outcome]]:
     base = SEED.read_text(encoding="utf-8")
     while True:
@@ -83,12 +93,7 @@ def guide_files(work: Path, rng: random.Random) -> Iterator[Callable[[], Outcome
         def attempt(text=text) -> Outcome:
             path = work / "guide.yaml"
             path.write_text(text, encoding="utf-8", errors="surrogatepass")
-            code, out, err = run_cli("guide", "check", str(path))
-            if "Traceback" in err or code not in (0, 1):
-                return False, f"exit {code}: {err[-300:]}"
-            if code == 1 and not all(line.startswith(str(path)) for line in err.strip().splitlines()):
-                return False, f"a problem line without file:line: {err[:300]}"
-            return True, ""
+            return _guide_check(path)
 
         yield attempt
 
@@ -157,12 +162,7 @@ def word_guides(work: Path, rng: random.Random) -> Iterator[Callable[[], Outcome
                 with zipfile.ZipFile(path, "w") as archive:
                     for name, data in changed.items():
                         archive.writestr(name, data)
-            code, out, err = run_cli("guide", "check", str(path))
-            if "Traceback" in err or code not in (0, 1):
-                return False, f"exit {code}: {err[-300:]}"
-            if code == 1 and not all(line.startswith(str(path)) for line in err.strip().splitlines()):
-                return False, f"a problem line without the file: {err[:300]}"
-            return True, ""
+            return _guide_check(path)
 
         yield attempt
 

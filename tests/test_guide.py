@@ -400,3 +400,15 @@ def test_a_template_with_questions_and_probes_sub_headings_is_read(tmp_path):
         ("Which tools keep you in touch with colleagues?", [])]
     assert [d.text for d in guide.debriefing] == ["Thank the participant"]
     assert notes and "lines 3, 9, 17, 20: text that is not a heading" in notes[0]  # the goal, probe and note
+
+
+def test_a_pasted_guide_with_a_questions_line_over_bullets_and_a_checklist_after_it():
+    """"Spørsmål:" over bulleted questions in a guide pasted from Word: the bullets are questions,
+    and the closing checklist after the next heading stays a checklist (not a question)."""
+    text = ("Intervjuguide\nInnledning\n• Spør om samtykke til lydopptak\nDel 1: Bakgrunn (10 min)\nSpørsmål:\n"
+            "• Hvor lenge har du jobbet her?\n• Hva gjorde du før?\nAvslutning\n• Takk for praten\n")
+    guide = parse_markdown_outline(text, "guide.txt", [])
+    assert [(t.title, t.minutes, [q.text for q in t.questions]) for t in guide.themes] == [
+        ("Bakgrunn", 10, ["Hvor lenge har du jobbet her?", "Hva gjorde du før?"])]
+    assert [d.text for d in guide.debriefing] == ["Takk for praten"]
+    assert guide.consent_item().text == "Spør om samtykke til lydopptak"

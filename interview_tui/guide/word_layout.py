@@ -112,7 +112,7 @@ def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
         if heads_list and len(stripped) <= 100 and not stripped.endswith("?") and \
                 not (stripped.endswith(":") and name not in section_names):
             out[index] = "## " + with_minutes(stripped.rstrip(":"))
-            in_question = False
+            in_question, mode = False, None  # a new section: "Questions:" above was the last one's
     return out
 
 
