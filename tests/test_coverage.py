@@ -462,5 +462,14 @@ def test_matrix_writes_every_interviews_answers_sorted_by_theme(study, tmp_path)
     assert "ringer dem som regel" in q11 and "tak i Bruker X på tre uker" in q11 and "Ansikt til ansikt" not in q11
     assert "*veileder-b — not covered*" in q11
     q31 = answers.split("### 3.1 ")[1].split("### 3.2 ")[0]
-    assert "**veileder-a** — covered, `[00:00:40]`" in q31 and "Ansikt til ansikt ser du" in q31
+    assert "**veileder-a — covered, [00:00:40]**" in q31 and "Ansikt til ansikt ser du" in q31
     assert "Per Olsen" not in answers and answers.index("## 1 ") < answers.index("## 2 ") < answers.index("## 3 ")
+    import docx  # the same in Word, where the thesis is written
+
+    word = docx.Document(str(study.transcripts_dir / "answers-by-theme.docx"))
+    paragraphs = [(p.style.name, p.text) for p in word.paragraphs]
+    at = paragraphs.index(("Heading 3", "1.1 Kan du fortelle om hvordan du går fram for å komme i kontakt med "
+                                        "rusmiddelavhengige brukere?"))
+    assert paragraphs[at + 1][1] == "veileder-a — covered, [00:00:03]"
+    assert "Informant: En gang fikk jeg ikke tak i Bruker X på tre uker" in paragraphs[at + 5][1]
+    assert not any("Per Olsen" in text for _, text in paragraphs)

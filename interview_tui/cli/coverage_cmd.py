@@ -88,6 +88,7 @@ def run_matrix(args) -> int:
     from ..coverage.check import check, resolve_input, study_inputs
     from ..coverage.answers import answers_by_question, answers_markdown
     from ..coverage.matrix import build_matrix, to_csv, to_html, to_rich_table
+    from ..export.answers_docx import write_answers_docx
     from ..session.model import conduct_spans
     from ..fileio import atomic_write_text, private_folder
     from ..guide.loader import load_guide
@@ -119,8 +120,9 @@ def run_matrix(args) -> int:
     atomic_write_text(folder / "coverage-matrix.csv", to_csv(matrix))
     atomic_write_text(folder / "coverage-matrix.html", to_html(matrix))
     atomic_write_text(folder / "answers-by-theme.md", answers_markdown(guide, answers, table.apply))
+    write_answers_docx(guide, answers, folder / "answers-by-theme.docx", table.apply)
     print(f"wrote {folder / 'coverage-matrix.csv'}, {folder / 'coverage-matrix.html'} and "
-          f"{folder / 'answers-by-theme.md'} (each question's talk in every interview)")
+          f"{folder / 'answers-by-theme.md'} (.docx: each question's talk in every interview)")
     return 0
 
 

@@ -73,23 +73,30 @@ def answers_by_question(guide: Guide, interviews: list[tuple[str, Transcript, Co
     return found
 
 
+def intro(answers: dict[str, list[Answer]], rewrite=lambda text: text) -> str:
+    names = [rewrite(a.interview) for a in next(iter(answers.values()), [])]
+    return (f"{len(names)} interview{'s' if len(names) != 1 else ''}: {', '.join(names)}. Under each question, "
+            "the talk from the turn that asked it to the next question asked (its follow-ups are in it); "
+            "answered without being asked: the turns that answered it.")
+
+
+def answer_heading(answer: Answer, rewrite=lambda text: text) -> str:
+    how = STATUS_WORDS[answer.status] + (", answered without being asked" if answer.unasked else "")
+    return f"{rewrite(answer.interview)} — {how}" + (f", [{hms(answer.segments[0].start)}]" if answer.segments else "")
+
+
 def answers_markdown(guide: Guide, answers: dict[str, list[Answer]], rewrite=lambda text: text) -> str:
     """The document: theme → question → each interview's talk, quoted turn by turn."""
-    names = [a.interview for a in next(iter(answers.values()), [])]
-    lines = [f"# Answers by theme: {guide.title}", "",
-             f"{len(names)} interview{'s' if len(names) != 1 else ''}: {', '.join(rewrite(n) for n in names)}. "
-             "Under each question, the talk from the turn that asked it to the next question asked "
-             "(its follow-ups are in it); answered without being asked: the turns that answered it.", ""]
+    lines = [f"# Answers by theme: {guide.title}", "", intro(answers, rewrite), ""]
     for theme in guide.themes:
         lines += [f"## {theme.id} {theme.title}", ""]
         for question in theme.questions:
             lines += [f"### {question.id} {question.text}", ""]
             for answer in answers.get(question.id, []):
-                how = STATUS_WORDS[answer.status] + (", answered without being asked" if answer.unasked else "")
                 if not answer.segments:
-                    lines += [f"*{rewrite(answer.interview)} — {how}*", ""]
+                    lines += [f"*{answer_heading(answer, rewrite)}*", ""]
                     continue
-                lines += [f"**{rewrite(answer.interview)}** — {how}, `[{hms(answer.segments[0].start)}]`", ""]
+                lines += [f"**{answer_heading(answer, rewrite)}**", ""]
                 lines += [f"> **{rewrite(s.speaker)}** `[{hms(s.start)}]` {rewrite(s.text)}  " for s in answer.segments]
                 lines.append("")
     return "\n".join(lines)
