@@ -121,8 +121,8 @@ def run_matrix(args) -> int:
     atomic_write_text(folder / "coverage-matrix.html", to_html(matrix))
     atomic_write_text(folder / "answers-by-theme.md", answers_markdown(guide, answers, table.apply))
     write_answers_docx(guide, answers, folder / "answers-by-theme.docx", table.apply)
-    print(f"wrote {folder / 'coverage-matrix.csv'}, {folder / 'coverage-matrix.html'} and "
-          f"{folder / 'answers-by-theme.md'} (.docx: each question's talk in every interview)")
+    print(f"wrote {folder / 'coverage-matrix.csv'}, {folder / 'coverage-matrix.html'}, and "
+          f"{folder / 'answers-by-theme.md'} and .docx (each question's talk in every interview)")
     return 0
 
 
