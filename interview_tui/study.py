@@ -84,7 +84,10 @@ class Study:
         # A .docx as Word saves it; "~$guide.docx" is Word's lock file while it has the guide open.
         files = [p for p in self.guides_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".md", ".docx")
                  and p.name != TEMPLATE_NAME and not p.name.startswith(("~$", "."))]
-        return sorted(files, key=lambda p: (p.name != DEFAULT_GUIDE_NAME, p.name))
+        # The researcher's own guides first (a Word guide put beside the examples was not the one
+        # offered), then the seed's, then the other examples that came with the app.
+        examples = {p.name for p in bundled_guides_dir().glob("*")}
+        return sorted(files, key=lambda p: (p.name in examples, p.name != DEFAULT_GUIDE_NAME, p.name))
 
     def default_guide(self, language: str | None = None) -> Path | None:
         """The study's first guide — the first in ``language`` (a transcript's) where one is: an

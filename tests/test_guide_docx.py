@@ -145,6 +145,9 @@ def test_word_guides_are_offered_in_the_study_but_not_words_lock_file(tmp_path):
     (study.guides_dir / "~$Intervjuguide.docx").write_bytes(b"\0" * 162)  # Word has it open
     names = [p.name for p in study.guide_files()]
     assert "Intervjuguide.docx" in names and "~$Intervjuguide.docx" not in names
+    # Put beside the examples the app came with, the researcher's own guide is the one offered.
+    assert study.default_guide() == study.guides_dir / "Intervjuguide.docx"
+    assert names[1] == "nav-digitale-tjenester.nb.yaml"
     outline = read_docx_outline(study.guides_dir / "Intervjuguide.docx")
     assert outline.lines == ["# Arbeid", "1. Hvordan ser en vanlig dag ut?"]
 
