@@ -780,3 +780,24 @@ async def test_a_reconnect_does_not_switch_on_live_transcription_the_interviewer
         assert app.rec_state == "rec"
         assert not [w for w in app.workers if w.group == "live"] and app.interview.live is None
         app.interview.close()
+
+
+async def test_the_debriefing_warning_says_which_open_must_cover_questions_were_heard(study):
+    """Seen in tmux: five must-cover questions "still open", two of them heard by live
+    transcription and only waiting for y — the warning did not say so."""
+    from interview_tui.core.live import LiveSuggested
+    from interview_tui.session.model import LiveSuggestion
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await to_the_guide(pilot)
+        suggestion = LiveSuggestion(item_id="1.3", call_time=30.0, text="…", score=0.7)
+        app.screen.show_live(LiveSuggested(app.interview.suggest(suggestion), suggestion))
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        text = str(app.screen.query_one(".dialog-text").render())
+        lines = [line for line in text.splitlines() if "★" in line]
+        assert any(line.strip().startswith("★ 1.3") and "(◇ heard — y accepts it)" in line for line in lines), text
+        assert not any(line.strip().startswith("★ 1.4") and "heard" in line for line in lines), text
+        app.interview.close()

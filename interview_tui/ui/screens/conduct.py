@@ -302,7 +302,11 @@ class ConductScreen(Screen):
             if yes:
                 self.app.go_to_phase("debriefing")
 
-        listed = "\n".join(f"  ★ {q.id} {q.text}" for q in still_open[:6])
+        # A question live transcription heard asked, still to decide: say so — the interviewer
+        # may only need to press y (seen in tmux: two of five "open" ones were waiting for that).
+        heard = {s.item_id for s in self.store.session.suggestions if s.decision == "pending"}
+        listed = "\n".join(f"  ★ {q.id} {q.text}" + ("  (◇ heard — y accepts it)" if q.id in heard else "")
+                           for q in still_open[:6])
         more = f"\n  … and {len(still_open) - 6} more" if len(still_open) > 6 else ""
         self.app.push_screen(ConfirmDialog(f"{len(still_open)} must-cover question(s) are still open:\n"
                                            f"{listed}{more}\n\nGo to the debriefing anyway?",
