@@ -383,8 +383,9 @@ def test_questions_labelled_q1_or_sporsmal_and_probes_labelled_probe_are_read(tm
 def test_a_template_with_questions_and_probes_sub_headings_is_read(tmp_path):
     """User-research templates put each section's questions as bullets under "### Questions" and
     its general prompts under "### Probes" / "### Listen For": every question was left out and the
-    guide refused ("no themes found"). The prompts and notes are no guide items: left out, named."""
-    text = ("# Interview Guide: Remote work\n\nDuration: 45 minutes\n\n---\n\n## Section 1: Daily routine (10 min)\n\n"
+    guide refused ("no themes found"). The prompts and notes are no guide items: left out, named.
+    "Time: 10 min" under a section's heading is its planned time."""
+    text = ("# Interview Guide: Remote work\n\nDuration: 45 minutes\n\n---\n\n## Section 1: Daily routine\nTime: 10 min\n\n"
             "**Goal**: Learn how the day is organised\n\n### Questions\n- How does a normal working day start?\n"
             "  - Who do you talk to first?\n- Where do you usually work from?\n\n### Probes\n"
             "- \"Can you tell me more about...\"\n\n### Listen For\n- Boundaries between work and home\n\n---\n\n"
@@ -399,7 +400,7 @@ def test_a_template_with_questions_and_probes_sub_headings_is_read(tmp_path):
         ("Where do you usually work from?", []),
         ("Which tools keep you in touch with colleagues?", [])]
     assert [d.text for d in guide.debriefing] == ["Thank the participant"]
-    assert notes and "lines 3, 9, 17, 20: text that is not a heading" in notes[0]  # the goal, probe and note
+    assert notes and "lines 3, 10, 18, 21: text that is not a heading" in notes[0]  # the goal, probe and note
 
 
 def test_a_pasted_guide_with_a_questions_line_over_bullets_and_a_checklist_after_it():

@@ -32,6 +32,11 @@ _ASIDE_MARKERS = {"probes", "general probes", "follow-ups", "follow ups", "promp
 """A template's sub-headings inside a section: "### Questions" over bulleted questions (every one
 was left out, the guide refused), "### Probes" / "### Listen for" over the section's general
 prompts and the interviewer's notes — no question of the guide, left out and named."""
+_TIME_LINE = re.compile(r"^\s*(?:\*\*|__)?(?:time|tid|tidsbruk|zeit)(?:\*\*|__)?\s*:\s*"
+                        r"(?:\*\*|__)?\s*(?:ca\.?\s*|approx\.?\s*|about\s*|c\.\s*)?(\d+)\s*"
+                        r"(?:min|mins|minutes|minutter|minuter|minuten)\.?\s*(?:\*\*|__)?\s*$", re.IGNORECASE)
+""""Time: 10 min" on the line under a section heading (a template's way of giving its planned time);
+not "Duration: 45 minutes", which under the title is the whole interview's."""
 _HEADING_MARKS = re.compile(r"^\s*(#{1,6})\s*")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _MINUTES = re.compile(r"\s*\((?:ca\.?\s*|approx\.?\s*|about\s*|c\.\s*)?(\d+)\s*(?:min|mins|minutes|minutter|minuter|minuten)\.?\)\s*$",
@@ -56,6 +61,7 @@ def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
     in_question = False
     mode: str | None = None  # under a "Questions" or a "Probes" sub-heading
     theme_level = 0
+    heading_at: int | None = None  # the last '#' heading's line: a "Time: 10 min" under it is its time
     for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
@@ -73,6 +79,13 @@ def word_layout(lines: list[str], section_names: set[str]) -> list[str]:
             continue
         if level:
             in_question, mode, theme_level = False, marker, level
+            heading_at = index
+            continue
+        timed = _TIME_LINE.match(line)
+        if timed and heading_at is not None and not any(lines[i].strip() for i in range(heading_at + 1, index)) \
+                and "{" not in out[heading_at] and not _MINUTES.search(out[heading_at]):
+            out[heading_at] = f"{out[heading_at].rstrip()} ({timed.group(1)} min)"  # the heading's planned time
+            out[index] = ""
             continue
         bullet = _WORD_BULLET.match(line) or re.match(r"^(\s*)[-*+]\s+(.*)$", line)
         if bullet and mode == "questions" and not bullet.group(1):
