@@ -801,3 +801,38 @@ async def test_the_debriefing_warning_says_which_open_must_cover_questions_were_
         assert any(line.strip().startswith("★ 1.3") and "(◇ heard — y accepts it)" in line for line in lines), text
         assert not any(line.strip().startswith("★ 1.4") and "heard" in line for line in lines), text
         app.interview.close()
+
+
+async def test_ctrl_o_on_the_start_screen_writes_the_matrix_and_the_answers_by_theme(study):
+    """The matrix and the answers sorted by theme were a terminal command only: from the app, the
+    start screen makes them, in a worker, and says where they are and which names are undecided."""
+    from interview_tui.guide.loader import load_guide
+    from interview_tui.model.transcript import Segment, Transcript
+    from interview_tui.session.store import SessionStore
+
+    from .conftest import SEED_GUIDE_NB
+
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_NB), pseudonym="Veileder A")
+    Transcript(session_id=store.session.id, segments=[
+        Segment(start=9, end=15, speaker="Intervjuer", text="Kan du fortelle om hvordan du går fram for å komme "
+                                                              "i kontakt med rusmiddelavhengige brukere?"),
+        Segment(start=16, end=24, speaker="Informant", text="Vi ringer dem ofte, sier Kari Nordmann alltid.")]
+    ).save(study.transcripts_dir / f"{store.session.id}.json")
+    store.set_transcript(f"{store.session.id}.json")
+    store.end()
+    store.close()
+    app = make_app(study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        deadline = time.monotonic() + 60
+        while not (study.transcripts_dir / "answers-by-theme.docx").exists() and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        await pilot.pause(0.5)
+        shown = [n.message for n in app._notifications]
+    answers = (study.transcripts_dir / "answers-by-theme.md").read_text(encoding="utf-8")
+    assert "**Veileder A — covered, [00:00:09]**" in answers and "Vi ringer dem ofte" in answers
+    assert any("Wrote coverage-matrix.csv, coverage-matrix.html, answers-by-theme.md, answers-by-theme.docx" in m
+               for m in shown), shown
+    assert any("'Kari Nordmann'" in m and "before you show them" in m for m in shown), shown
+    assert not any("'Veileder'" in m for m in shown), shown  # the session's pseudonym is no undecided name

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import UserError
-
 
 def add_parser(subparsers) -> None:
     coverage = subparsers.add_parser("coverage", help="which guide items an interview covered, with the evidence")
@@ -85,44 +83,18 @@ def run_coverage(args) -> int:
 def run_matrix(args) -> int:
     from rich.console import Console
 
-    from ..coverage.check import check, resolve_input, study_inputs
-    from ..coverage.answers import answers_by_question, answers_markdown
-    from ..coverage.matrix import build_matrix, to_csv, to_html, to_rich_table
-    from ..export.answers_docx import write_answers_docx
-    from ..session.model import conduct_spans
-    from ..fileio import atomic_write_text, private_folder
-    from ..guide.loader import load_guide
-    from ..study import Study, folder_inside
+    from ..core.study_overview import build_study_overview
+    from ..coverage.matrix import to_rich_table
+    from ..study import Study
 
-    study = Study.at(args.project).require()
-    folder_inside(study.root, args.output, study.transcripts_dir)  # refused before the work, not after
-    inputs = ([resolve_input(ref, study, args.guide) for ref in args.targets] if args.targets
-              else study_inputs(study, args.guide))
-    if not inputs:
-        raise UserError(f"no transcribed interviews in {study.root} — transcribe sessions first, or name transcripts")
-    guide = load_guide(args.guide) if args.guide else inputs[0].guide
-    named, interviews = [], []
-    for source in inputs:
-        if source.guide.item_ids() != guide.item_ids():
-            print(f"interview-tui: {source.name}: its guide has other items than '{guide.title}'; "
-                  "checked against that guide", file=sys.stderr)
-            source.guide = guide
-        report = check(source)
-        named.append((source.name, report))
-        conduct = conduct_spans(source.store.session) if source.store is not None else None
-        interviews.append((source.name, source.transcript, report, conduct))
-    answers = answers_by_question(guide, interviews)
-    talk = [segment for per_question in answers.values() for answer in per_question for segment in answer.segments]
-    named, table = _with_pseudonyms(study, named, talk)
-    matrix = build_matrix(guide, named)
-    Console().print(to_rich_table(matrix))
-    folder = private_folder(folder_inside(study.root, args.output, study.transcripts_dir))
-    atomic_write_text(folder / "coverage-matrix.csv", to_csv(matrix))
-    atomic_write_text(folder / "coverage-matrix.html", to_html(matrix))
-    atomic_write_text(folder / "answers-by-theme.md", answers_markdown(guide, answers, table.apply))
-    write_answers_docx(guide, answers, folder / "answers-by-theme.docx", table.apply)
-    print(f"wrote {folder / 'coverage-matrix.csv'}, {folder / 'coverage-matrix.html'}, and "
-          f"{folder / 'answers-by-theme.md'} and .docx (each question's talk in every interview)")
+    overview = build_study_overview(Study.at(args.project).require(), args.targets, args.guide, args.output)
+    for note in overview.notes:
+        print(f"interview-tui: {note}", file=sys.stderr)
+    Console().print(to_rich_table(overview.matrix))
+    if overview.undecided:
+        print(f"interview-tui: {overview.undecided_line()}", file=sys.stderr)
+    csv_file, html_file, answers_md, _ = overview.files
+    print(f"wrote {csv_file}, {html_file}, and {answers_md} and .docx (each question's talk in every interview)")
     return 0
 
 
@@ -137,30 +109,3 @@ def _quoted(evidence) -> str:
             and rest[0].start - first.end < SPLIT_QUESTION_GAP:
         return f"{first.text[:30].rstrip()} … {rest[0].text[:40]}"
     return first.text[:70]
-
-
-def _with_pseudonyms(study, named, talk=()):
-    """The matrix's quotes with the study's pseudonyms: its HTML is made to be shown (to a
-    supervisor, a co-coder), and it carried "Ola Hansen" as the transcript has it. Words the table
-    does not decide are named, so the researcher can decide them before showing it. ``talk``: the
-    answers document's turns, looked through with the quotes (rewritten as it is written)."""
-    from ..export.anonymise import PseudonymTable
-    from ..model.transcript import Segment, Transcript
-
-    table = PseudonymTable.load(study.root)
-    quotes = [Segment(start=s.start, end=s.end, speaker=s.speaker, text=s.text) for s in talk]
-    for name, report in named:
-        # the column's name too: a transcript brought in as "Per Olsen.txt" heads its column so
-        quotes.append(Segment(start=0.0, end=0.0, speaker="the interview's name", text=f"name {name}"))
-        for item in report.items:
-            for evidence in item.evidence:
-                quotes.append(Segment(start=evidence.start, end=evidence.end, speaker=evidence.speaker,
-                                      text=evidence.text))
-                evidence.text, evidence.speaker = table.apply(evidence.text), table.apply(evidence.speaker)
-    undecided = table.undecided(Transcript(segments=quotes))
-    if undecided:
-        shown = ", ".join(f"'{word}'" for word, _ in undecided[:8]) + (" …" if len(undecided) > 8 else "")
-        print(f"interview-tui: the matrix's and the answers' quotes hold {len(undecided)} capitalised word(s) that {table.path.name} "
-              f"neither replaces nor keeps ({shown}) — decide them (in the review: n; or `interview-tui names`) "
-              "before you show it to anyone", file=sys.stderr)
-    return [(table.apply(name), report) for name, report in named], table

@@ -45,6 +45,7 @@ WORKER_ADVICE = {
     "transcribe": "run `interview-tui transcribe` in a terminal to see the whole message",
     "coverage": "the transcript is fine; the guide panel could not be filled",
     "live-compare": "the transcript is fine; run `interview-tui coverage ID` to see the coverage",
+    "overview": "the interviews are safe; run `interview-tui matrix` in a terminal to see the whole message",
 }
 
 

@@ -28,6 +28,7 @@ def typed_notes(session) -> str:
 
 class StartScreen(Screen):
     BINDINGS = [("ctrl+s", "start", "Start interview"), ("ctrl+r", "resume", "Resume selected"),
+                ("ctrl+o", "overview", "Matrix, answers by theme"),
                 ("question_mark", "app.help", "Keys")]
 
     def compose(self) -> ComposeResult:
@@ -175,6 +176,29 @@ class StartScreen(Screen):
             self.notify("Select the interview to resume first.")
             return
         self.app.resume_session(chosen.get_option_at_index(chosen.highlighted).id, self.audio_choice())
+
+    def action_overview(self) -> None:
+        """The matrix and every answer sorted by theme, from the app (it was a terminal command only)."""
+        if not any(session.transcript_file for _, session in self.app.finished()):
+            self.notify("No interview is transcribed yet: open one below and transcribe it first (t).")
+            return
+        self.notify("Checking every transcribed interview against the guide…", timeout=5)
+        self.app.run_worker(lambda: self._build_overview(self.app.study), thread=True, exclusive=True,
+                            group="overview", exit_on_error=False, description="The study overview")
+
+    def _build_overview(self, study) -> None:
+        from ...core.study_overview import build_study_overview
+
+        overview = build_study_overview(study)
+        self.app.call_from_thread(self._overview_written, overview)
+
+    def _overview_written(self, overview) -> None:
+        names = ", ".join(path.name for path in overview.files)
+        self.notify(f"Wrote {names} in {overview.files[0].parent}", timeout=20)
+        for note in overview.notes:
+            self.notify(note, severity="warning", timeout=20)
+        if overview.undecided:
+            self.notify(overview.undecided_line(), severity="warning", timeout=30)
 
     @on(OptionList.OptionSelected, "#resume-list")
     def resume_chosen(self) -> None:
