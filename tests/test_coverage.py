@@ -452,6 +452,10 @@ def test_matrix_writes_every_interviews_answers_sorted_by_theme(study, tmp_path)
     args = ("--project", str(study.root), "matrix", str(first), str(second), "--guide", str(SEED_GUIDE_NB))
     result = run_cli(*args)
     assert result.returncode == 0 and "'Per Olsen'" in result.stderr, result.stderr
+    # The notice travels with the file: a document of every answer is what gets mailed on.
+    for made in ("answers-by-theme.md", "coverage-matrix.html"):
+        assert "⚠ Not ready to share: 1 capitalised word(s) are not decided in pseudonyms.yaml yet (Per Olsen)" in \
+            (study.transcripts_dir / made).read_text(encoding="utf-8"), made
     (study.root / "pseudonyms.yaml").write_text("Per Olsen: Bruker X\n", encoding="utf-8")
     result = run_cli(*args)
     assert result.returncode == 0 and "capitalised" not in result.stderr, result.stderr
@@ -464,6 +468,7 @@ def test_matrix_writes_every_interviews_answers_sorted_by_theme(study, tmp_path)
     q31 = answers.split("### 3.1 ")[1].split("### 3.2 ")[0]
     assert "**veileder-a — covered, [00:00:40]**" in q31 and "Ansikt til ansikt ser du" in q31
     assert "Per Olsen" not in answers and answers.index("## 1 ") < answers.index("## 2 ") < answers.index("## 3 ")
+    assert "Not ready to share" not in answers
     import docx  # the same in Word, where the thesis is written
 
     word = docx.Document(str(study.transcripts_dir / "answers-by-theme.docx"))

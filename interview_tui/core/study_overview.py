@@ -67,10 +67,14 @@ def build_study_overview(study: Study, targets: list[str] | tuple = (), guide_fi
     files = [folder / "coverage-matrix.csv", folder / "coverage-matrix.html",
              folder / "answers-by-theme.md", folder / "answers-by-theme.docx"]
     atomic_write_text(files[0], to_csv(matrix))
-    atomic_write_text(files[1], to_html(matrix))
-    atomic_write_text(files[2], answers_markdown(guide, answers, table.apply))
-    write_answers_docx(guide, answers, files[3], table.apply)
-    return StudyOverview(matrix, files, undecided, table.path.name, notes)
+    overview = StudyOverview(matrix, files, undecided, table.path.name, notes)
+    warning = (f"Not ready to share: {len(undecided)} capitalised word(s) are not decided in {table.path.name} "
+               f"yet ({', '.join(undecided[:8])}{' …' if len(undecided) > 8 else ''}) — decide them and make "
+               "this again") if undecided else ""
+    atomic_write_text(files[1], to_html(matrix, warning))
+    atomic_write_text(files[2], answers_markdown(guide, answers, table.apply, warning))
+    write_answers_docx(guide, answers, files[3], table.apply, warning)
+    return overview
 
 
 def _pseudonymise(table: PseudonymTable, named, talk, chosen: set[str]) -> list[str]:

@@ -85,9 +85,12 @@ def answer_heading(answer: Answer, rewrite=lambda text: text) -> str:
     return f"{rewrite(answer.interview)} — {how}" + (f", [{hms(answer.segments[0].start)}]" if answer.segments else "")
 
 
-def answers_markdown(guide: Guide, answers: dict[str, list[Answer]], rewrite=lambda text: text) -> str:
-    """The document: theme → question → each interview's talk, quoted turn by turn."""
-    lines = [f"# Answers by theme: {guide.title}", "", intro(answers, rewrite), ""]
+def answers_markdown(guide: Guide, answers: dict[str, list[Answer]], rewrite=lambda text: text,
+                     warning: str = "") -> str:
+    """The document: theme → question → each interview's talk, quoted turn by turn. ``warning``
+    heads it (names not decided yet): the notice travels with the file, not only on a screen."""
+    lines = [f"# Answers by theme: {guide.title}", ""] + ([f"> **⚠ {warning}**", ""] if warning else []) + \
+        [intro(answers, rewrite), ""]
     for theme in guide.themes:
         lines += [f"## {theme.id} {theme.title}", ""]
         for question in theme.questions:

@@ -67,7 +67,7 @@ def to_rich_table(matrix: Matrix):
     return table
 
 
-def to_html(matrix: Matrix) -> str:
+def to_html(matrix: Matrix, warning: str = "") -> str:
     esc = html.escape
     head = "".join(f"<th>{esc(name)}</th>" for name in matrix.names)
     rows = []
@@ -95,6 +95,7 @@ td.covered {{ background: #d9f2d9; }} td.partly {{ background: #fff3c4; }} td.no
 td.flag {{ color: #a00; }} details ul {{ margin: .3em 0; padding-left: 1.2em; max-width: 30em; font-weight: normal; }}
 </style></head><body>
 <h1>{esc(matrix.guide.title)}</h1>
+{f'<p style="color:#a00;font-weight:bold">⚠ {esc(warning)}</p>' if warning else ""}
 <p>● covered · ◐ partly covered · ○ not covered. Click a cell for the quotes (time stamps point into each transcript).</p>
 <table><thead><tr><th>id</th><th>guide item</th>{head}<th>flags</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table></body></html>

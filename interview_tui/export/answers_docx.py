@@ -16,7 +16,8 @@ from ..model.timefmt import hms
 from .docx_format import _set_language
 
 
-def write_answers_docx(guide: Guide, answers: dict[str, list[Answer]], path: Path, rewrite=lambda t: t) -> Path:
+def write_answers_docx(guide: Guide, answers: dict[str, list[Answer]], path: Path, rewrite=lambda t: t,
+                       warning: str = "") -> Path:
     from docx import Document
     from docx.shared import Mm
 
@@ -31,6 +32,8 @@ def write_answers_docx(guide: Guide, answers: dict[str, list[Answer]], path: Pat
     properties.comments, properties.keywords = "interview-tui", "interview answers by theme"
     properties.created = properties.modified = datetime.now(timezone.utc).replace(tzinfo=None)
     document.add_heading(title, level=1)
+    if warning:
+        document.add_paragraph().add_run(f"⚠ {warning}").bold = True
     document.add_paragraph().add_run(intro(answers, rewrite)).italic = True
     for theme in guide.themes:
         document.add_heading(f"{theme.id} {theme.title}", level=2)
