@@ -836,3 +836,17 @@ async def test_ctrl_o_on_the_start_screen_writes_the_matrix_and_the_answers_by_t
                for m in shown), shown
     assert any("'Kari Nordmann'" in m and "before you show them" in m for m in shown), shown
     assert not any("'Veileder'" in m for m in shown), shown  # the session's pseudonym is no undecided name
+
+
+async def test_ctrl_o_with_nothing_transcribed_says_so(study):
+    app = make_app(study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        deadline = time.monotonic() + 20
+        while not any("no transcribed interviews" in n.message for n in app._notifications) and \
+                time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        shown = [n.message for n in app._notifications]
+    assert any("no transcribed interviews" in m and "transcribe sessions first" in m for m in shown), shown
+    assert not any("failed" in m for m in shown), shown

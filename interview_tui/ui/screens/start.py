@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -179,17 +181,19 @@ class StartScreen(Screen):
 
     def action_overview(self) -> None:
         """The matrix and every answer sorted by theme, from the app (it was a terminal command only)."""
-        if not any(session.transcript_file for _, session in self.app.finished()):
-            self.notify("No interview is transcribed yet: open one below and transcribe it first (t).")
-            return
+        study = self.app.study  # handed to the thread, not looked up from it
         self.notify("Checking every transcribed interview against the guide…", timeout=5)
-        self.app.run_worker(lambda: self._build_overview(self.app.study), thread=True, exclusive=True,
+        self.app.run_worker(partial(self._build_overview, study), thread=True, exclusive=True,
                             group="overview", exit_on_error=False, description="The study overview")
 
     def _build_overview(self, study) -> None:
         from ...core.study_overview import build_study_overview
 
-        overview = build_study_overview(study)
+        try:
+            overview = build_study_overview(study)
+        except UserError as exc:  # nothing transcribed yet, a guide that will not load: said as it is
+            self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=20)
+            return
         self.app.call_from_thread(self._overview_written, overview)
 
     def _overview_written(self, overview) -> None:
