@@ -203,3 +203,33 @@ def test_a_note_about_a_place_quoting_a_colon_reads_whole(tmp_path):
     result = run_cli("guide", "check", str(path))
     assert result.returncode == 0
     assert f'{path}, table 1, row 2 ("Del 2: Tilgang"): note — \'Tilgang\' has no numbered question' in result.stdout
+
+
+def test_a_guide_with_tracked_changes_reads_as_if_they_were_accepted(tmp_path):
+    """A supervisor edits the guide with Track Changes on: python-docx's text left out the inserted
+    words (they sit in <w:ins>), so "Hvordan ser en vanlig dag ut?" came in as "Hvordan ser en dag
+    ut?" — silently. Deleted words stay out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def tracked(kind: str, text: str):
+        change = OxmlElement(f"w:{kind}")
+        change.set(qn("w:id"), "1")
+        change.set(qn("w:author"), "Veileder")
+        change.set(qn("w:date"), "2026-11-30T10:00:00Z")
+        run, words = OxmlElement("w:r"), OxmlElement("w:t" if kind == "ins" else "w:delText")
+        words.text = text
+        words.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        run.append(words)
+        change.append(run)
+        return change
+
+    document = docx.Document()
+    document.add_heading("Arbeidshverdagen", 1)
+    question = document.add_paragraph("Hvordan ser en ", style="List Number")
+    question._p.append(tracked("ins", "vanlig "))
+    question.add_run("dag ut?")
+    question._p.append(tracked("del", " Og hvorfor?"))
+    path = tmp_path / "guide.docx"
+    document.save(path)
+    assert [q.text for _, q in load_guide(path).questions()] == ["Hvordan ser en vanlig dag ut?"]

@@ -102,13 +102,30 @@ def read_docx_outline(path: Path) -> DocxOutline:
                 continue
             paragraph_no += 1
             place = f"paragraph {paragraph_no}"
-            outline.add(_paragraph_line(block, numbering, has_title), _describe(place, block.text))
+            outline.add(_paragraph_line(block, numbering, has_title), _describe(place, _text(block)))
     except Exception as exc:
         # python-docx trusts the XML: a merged cell with nothing above it, a list level that is not
         # a number… raise deep inside it. Said as one line with where it happened, never a traceback.
         raise GuideError([f"{path}, {place}: cannot be read ({_damage(exc)}: {type(exc).__name__}) — open the "
                           "document in Word, check that part, and save it again as .docx"])
     return outline
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_NOT_READ = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent"}
+
+
+def _text(paragraph) -> str:
+    """The paragraph as it reads with its tracked changes accepted. python-docx's ``.text`` leaves
+    out inserted words (they sit in ``<w:ins>``): a guide a supervisor had edited with Track
+    Changes came in with the supervisor's words missing from its questions, silently. Deleted and
+    moved-away words, and text boxes, are not the paragraph's text."""
+    parts = []
+    for node in paragraph._p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        if any(ancestor.tag in _NOT_READ for ancestor in node.iterancestors()):
+            continue
+        parts.append((node.text or "") if node.tag == f"{_W}t" else " ")
+    return "".join(parts)
 
 
 def _damage(exc: Exception) -> str:
@@ -136,7 +153,7 @@ def _style(paragraph) -> str:
 
 
 def _paragraph_line(paragraph, numbering, has_title: bool) -> str:
-    text = " ".join(paragraph.text.split())  # soft line breaks and tabs: one line
+    text = " ".join(_text(paragraph).split())  # soft line breaks and tabs: one line
     if not text:
         return ""
     style = _style(paragraph)
@@ -194,7 +211,7 @@ def _list_format(paragraph, numbering) -> tuple[str, int] | None:
 
 
 def _cell_text(cell) -> str:
-    return " ".join(" ".join(p.text.split()) for p in cell.paragraphs).strip()
+    return " ".join(" ".join(_text(p).split()) for p in cell.paragraphs).strip()
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -219,7 +236,7 @@ def _read_table(table, outline: DocxOutline, numbering, place: str) -> None:
             for c, cell in enumerate(_unique(row.cells), 1):
                 for paragraph in cell.paragraphs:
                     outline.add(_paragraph_line(paragraph, numbering, False),
-                                _describe(f"{place}, row {r}, column {c}", paragraph.text))
+                                _describe(f"{place}, row {r}, column {c}", _text(paragraph)))
         return
     columns = _columns([_cell_text(c) for c in rows[header].cells])
     theme, checklist = None, False
@@ -247,7 +264,7 @@ def _read_table(table, outline: DocxOutline, numbering, place: str) -> None:
             if title and title != theme:  # a merged theme cell repeats itself down its rows
                 new_theme(title, at)
         for paragraph in cells[columns["question"]].paragraphs:
-            text = " ".join(paragraph.text.split())
+            text = " ".join(_text(paragraph).split())
             if not text:
                 continue
             listed = _list_format(paragraph, numbering)
@@ -260,7 +277,7 @@ def _read_table(table, outline: DocxOutline, numbering, place: str) -> None:
             outline.add(line, _describe(at, text))
         if "followup" in columns:
             for paragraph in cells[columns["followup"]].paragraphs:
-                text = _TYPED_BULLET.sub("", " ".join(paragraph.text.split()))
+                text = _TYPED_BULLET.sub("", " ".join(_text(paragraph).split()))
                 if text:
                     outline.add(f"   - {text}", _describe(at, text))
 
