@@ -233,3 +233,28 @@ def test_a_guide_with_tracked_changes_reads_as_if_they_were_accepted(tmp_path):
     path = tmp_path / "guide.docx"
     document.save(path)
     assert [q.text for _, q in load_guide(path).questions()] == ["Hvordan ser en vanlig dag ut?"]
+
+
+def test_a_heading_in_the_researchers_own_style_is_a_theme_by_its_outline_level(tmp_path):
+    """Word shows a paragraph in the navigation pane by its outline level, whatever its style is
+    called: themes in a style of one's own ("Tema") were read as prose and the guide refused."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    theme_style = document.styles.add_style("Tema", WD_STYLE_TYPE.PARAGRAPH)
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), "0")
+    theme_style.element.get_or_add_pPr().append(level)
+    document.add_paragraph("Intervjuguide", style="Title")  # a marked heading: none is guessed by place
+    document.add_paragraph("Arbeidshverdagen", style="Tema")
+    document.add_paragraph("Hvordan ser en vanlig dag ut?", style="List Number")
+    document.add_paragraph("Samarbeid", style="Tema")
+    document.add_paragraph("Hvem samarbeider du mest med?", style="List Number")
+    path = tmp_path / "guide.docx"
+    document.save(path)
+    guide = load_guide(path)
+    assert guide.title == "Intervjuguide"
+    assert [(t.title, [q.text for q in t.questions]) for t in guide.themes] == [
+        ("Arbeidshverdagen", ["Hvordan ser en vanlig dag ut?"]), ("Samarbeid", ["Hvem samarbeider du mest med?"])]

@@ -160,8 +160,9 @@ def _paragraph_line(paragraph, numbering, has_title: bool) -> str:
     if style == "title":
         return f"# {text}"
     heading = re.match(r"^heading (\d)$", style)
-    if heading:
-        return "#" * min(6, int(heading.group(1)) + (1 if has_title else 0)) + " " + text
+    level = int(heading.group(1)) if heading else _outline_level(paragraph)
+    if level is not None:
+        return "#" * min(6, level + (1 if has_title else 0)) + " " + text
     listed = _list_format(paragraph, numbering)
     if listed is None:
         return text  # typed numbers and bullets, and headings by place, are the text importer's
@@ -173,6 +174,17 @@ def _paragraph_line(paragraph, numbering, has_title: bool) -> str:
     if fmt in _LETTER_FORMATS:
         return f"a. {text}"  # under a question, a follow-up (word_layout)
     return text if _TYPED_NUMBER.match(text) else f"1. {text}"
+
+
+def _outline_level(paragraph) -> int | None:
+    """1 for a paragraph Word shows as a level-1 heading in its navigation pane though its style is
+    the researcher's own ("Tema", "Overskrift tema"): Word's outline level, on it or its style."""
+    style = paragraph.style if _style(paragraph) else None
+    for element in [paragraph._p] + ([] if style is None else [style.element]):
+        found = element.xpath("./w:pPr/w:outlineLvl/@w:val")
+        if found and found[0].isdigit() and int(found[0]) < 9:  # 9 is Word's "body text"
+            return int(found[0]) + 1
+    return None
 
 
 def _numbering(document):
