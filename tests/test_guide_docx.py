@@ -129,8 +129,13 @@ def test_a_problem_names_the_paragraph_and_bad_files_get_one_line(tmp_path):
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"<" * (80 * 2**20))
+    future = tmp_path / "future.docx"  # a zip of a version Python cannot read: NotImplementedError, a traceback
+    raw = bytearray((lambda d: (d.save(future), future.read_bytes())[1])(docx.Document()))
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 6:central + 8] = (82).to_bytes(2, "little")
+    future.write_bytes(bytes(raw))
     for bad, says in ((old_word, "not a Word document (.docx)"), (not_word, "cannot be read as a Word document"),
-                      (bomb, "unpacks to 80 MB")):
+                      (bomb, "unpacks to 80 MB"), (future, "cannot be read as a Word document (the file is damaged)")):
         result = run_cli("guide", "check", str(bad))
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert result.stderr.strip().count("\n") == 0 and says in result.stderr and "save" in result.stderr
@@ -258,3 +263,18 @@ def test_a_heading_in_the_researchers_own_style_is_a_theme_by_its_outline_level(
     assert guide.title == "Intervjuguide"
     assert [(t.title, [q.text for q in t.questions]) for t in guide.themes] == [
         ("Arbeidshverdagen", ["Hvordan ser en vanlig dag ut?"]), ("Samarbeid", ["Hvem samarbeider du mest med?"])]
+
+
+def test_a_guide_kept_as_one_multi_level_list_has_its_themes_at_the_top_level(tmp_path):
+    """ "1. Bakgrunn / 1.1 Hvor lenge…? / • Før det?" in one Word list, no headings: the themes
+    were read as questions and their questions as follow-ups."""
+    markdown = ("1. Bakgrunn\n\n    1. Hvor lenge har du jobbet i NAV?\n\n        - Hva gjorde du før det?\n\n"
+                "    2. Hva er oppgavene dine?\n\n2. Digitale tjenester\n\n    1. Hvilke tjenester bruker du mest?\n\n"
+                "3. Hvordan vil du beskrive en god dag på jobben?\n")
+    path = tmp_path / "guide.docx"
+    pypandoc.convert_text(markdown, "docx", format="markdown", outputfile=str(path))
+    guide = load_guide(path)
+    assert structure(guide)[1] == [
+        ("Bakgrunn", [("Hvor lenge har du jobbet i NAV?", ["Hva gjorde du før det?"]), ("Hva er oppgavene dine?", [])]),
+        ("Digitale tjenester", [("Hvilke tjenester bruker du mest?", []),
+                                ("Hvordan vil du beskrive en god dag på jobben?", [])])]

@@ -38,10 +38,38 @@ class DocxOutline:
         self.path = Path(path)
         self.lines: list[str] = []
         self.places: list[str] = []
+        self.lists: list[tuple[str, int, str] | None] = []
+        """For a list paragraph: Word's number format, its list level and its text."""
 
-    def add(self, line: str, place: str) -> None:
+    def add(self, line: str, place: str, listed: tuple[str, int, str] | None = None) -> None:
         self.lines.append(line)
         self.places.append(place)
+        self.lists.append(listed)
+
+    def lists_as_outline(self) -> None:
+        """A guide kept as one multi-level list — "1. Bakgrunn", "1.1 Hvor lenge…?", "• Før det?" —
+        has no headings: its level-1 items under a short level-0 item that asks nothing are the
+        questions of a theme. (Read as usual, every theme was a question and the guide unusable.)
+        Only where the document has no heading at all."""
+        if any(line.startswith("#") for line in self.lines):
+            return
+        for index, listed in enumerate(self.lists):
+            if listed is None or listed[1] != 0 or listed[0] == "bullet":
+                continue
+            children = []
+            for later in range(index + 1, len(self.lists)):
+                other = self.lists[later]
+                if other is None and self.lines[later].strip():
+                    break  # prose ends the list
+                if other is not None and other[1] == 0:
+                    break
+                if other is not None and other[1] == 1:
+                    children.append(later)
+            text = listed[2]
+            if children and len(text) <= 80 and "?" not in text:
+                self.lines[index] = f"## {text}"
+                for child in children:
+                    self.lines[child] = f"1. {self.lists[child][2]}"
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
@@ -76,8 +104,9 @@ def read_docx_outline(path: Path) -> DocxOutline:
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise GuideError([f"{path}: cannot be read as a Word document ({_damage(exc)}) — save it again from Word as .docx"])
+    except Exception:  # BadZipFile, an unsupported zip version, a bad header: the file is damaged
+        raise GuideError([f"{path}: cannot be read as a Word document (the file is damaged) — save it again from "
+                          "Word as .docx"])
     if unpacked > MAX_DOCX_UNPACKED_BYTES:
         raise GuideError([f"{path}: unpacks to {unpacked // 2**20} MB — far more than a guide; if it holds "
                           "pictures or recordings, save the guide's text alone as .docx or .md"])
@@ -102,7 +131,11 @@ def read_docx_outline(path: Path) -> DocxOutline:
                 continue
             paragraph_no += 1
             place = f"paragraph {paragraph_no}"
-            outline.add(_paragraph_line(block, numbering, has_title), _describe(place, _text(block)))
+            listed = _list_format(block, numbering)
+            text = " ".join(_text(block).split())
+            outline.add(_paragraph_line(block, numbering, has_title), _describe(place, text),
+                        (*listed, _TYPED_BULLET.sub("", text)) if listed and text else None)
+        outline.lists_as_outline()
     except Exception as exc:
         # python-docx trusts the XML: a merged cell with nothing above it, a list level that is not
         # a number… raise deep inside it. Said as one line with where it happened, never a traceback.
