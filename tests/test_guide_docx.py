@@ -278,3 +278,19 @@ def test_a_guide_kept_as_one_multi_level_list_has_its_themes_at_the_top_level(tm
         ("Bakgrunn", [("Hvor lenge har du jobbet i NAV?", ["Hva gjorde du før det?"]), ("Hva er oppgavene dine?", [])]),
         ("Digitale tjenester", [("Hvilke tjenester bruker du mest?", []),
                                 ("Hvordan vil du beskrive en god dag på jobben?", [])])]
+
+
+def test_numbered_checklist_rows_in_a_table_are_the_briefing_and_debriefing(tmp_path):
+    """"Del 1: Innledning" in the theme column: the table reader stripped only "1." from names, so
+    the briefing's items became questions and the guide was refused ("a question before any theme")."""
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=2)
+    for r, (theme, question) in enumerate([("Tema", "Spørsmål"), ("Del 1: Innledning", "Samtykke til lydopptak"),
+                                           ("Del 2: Arbeid", "Hvordan ser en vanlig dag ut?"),
+                                           ("Del 3: Avslutning", "Takk for praten")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = theme, question
+    path = tmp_path / "guide.docx"
+    document.save(path)
+    guide = load_guide(path)
+    assert structure(guide) == (["Samtykke til lydopptak"], [("Arbeid", [("Hvordan ser en vanlig dag ut?", [])])],
+                                ["Takk for praten"])

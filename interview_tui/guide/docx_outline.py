@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import GuideError
-from .markdown import _BRIEFING_NAMES, _DEBRIEFING_NAMES, parse_markdown_outline
+from .markdown import _BRIEFING_NAMES, _DEBRIEFING_NAMES, _section_name, parse_markdown_outline
 
 _THEME_HEADS = ("tema", "theme", "topic", "emne", "område", "thema", "bereich", "section", "del")
 _QUESTION_HEADS = ("spørsmål", "question", "frage", "fråga", "spørgsmål", "hovedspørsmål", "main question")
@@ -290,8 +290,8 @@ def _read_table(table, outline: DocxOutline, numbering, place: str) -> None:
         nonlocal theme, checklist
         theme = title
         outline.add(f"## {title}", _describe(at, title))
-        name = re.sub(r"^\d+\s*[.):—–-]\s*", "", title).lower().rstrip(":").strip()
-        checklist = name in _BRIEFING_NAMES | _DEBRIEFING_NAMES
+        # Named as the outline parser will name it ("Del 1: Innledning" is the briefing there too).
+        checklist = _section_name(title) in _BRIEFING_NAMES | _DEBRIEFING_NAMES
 
     for r, row in enumerate(rows[: header + 1], 1):
         outline.add("", f"{place}, row {r}")

@@ -56,6 +56,11 @@ _THEME_NUMBER = re.compile(r"^(?:(?:theme|tema|part|del|teil|section|seksjon|abs
                            re.IGNORECASE)
 
 
+def _section_name(heading: str) -> str:
+    """A heading as the checklist names are written: "0. Introduction", "Del 1: Innledning" → the name."""
+    return _THEME_NUMBER.sub("", heading.strip()).lower().rstrip(":").strip()
+
+
 _TYPOGRAPHIC_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
@@ -153,7 +158,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
         heading = _HEADING.match(raw)
         if heading:
             body, attributes = _split_attributes(with_minutes(heading.group(2)), source, line_no)
-            name = _THEME_NUMBER.sub("", body.strip()).lower().rstrip(":").strip()  # "0. Introduction" too
+            name = _section_name(body)
             if len(heading.group(1)) == 1 and data["title"] is None and not data["themes"] and \
                     section is None and name not in _BRIEFING_NAMES | _DEBRIEFING_NAMES and \
                     _next_heading_level(lines, index) == 2:
