@@ -92,9 +92,55 @@ def test_qdpx_validates_against_the_refi_qda_schema_and_is_coded_by_guide_item(r
         for ref in selection.iterfind(".//q:CodeRef", ns):
             coded.setdefault(codes[ref.get("targetGUID")].split()[0], []).append(quote)
     assert any("vanligst å bruke" in quote for quote in coded["1.2"])  # the question, as asked
+    # ... coded with its answer, up to the next question asked: the talk a researcher codes
+    [answer] = coded["1.2"]
+    assert "Det er nok telefon og sms mest" in answer and "Du nevner skriv til oss" not in answer
+    # a follow-up's talk: its probe and the reply, not the next probe
+    [probe] = coded["1.1.a"]
+    assert probe.startswith("Og den aller første gangen") and "Første gang er det ofte et møte" in probe
+    assert "Hva gjør du hvis du ikke får tak" not in probe
     assert "1.3" not in coded  # not covered: no coding
     assert coded["3.4"]  # the researcher's own tag
     assert "Kari Nordmann" not in text and "Informant A" in text
+
+
+def test_the_debriefing_is_no_questions_talk_in_the_qdpx(reviewed_session, tmp_path):
+    """The last question's talk runs on for minutes when no next question ends it: where the
+    session knows when the debriefing began, the debriefing's talk is coded as nobody's answer."""
+    from interview_tui.session.model import PhaseChange
+
+    study, store = reviewed_session
+    transcript = Transcript.model_validate_json((study.transcripts_dir / f"{store.session.id}.json").read_text())
+    last_question = next(s for s in transcript.segments if s.text.startswith("Har brukerne fått et styrket tilbud"))
+    reply = transcript.segments[transcript.segments.index(last_question) + 1]
+    assert reply is transcript.segments[-1]
+    transcript.segments += [
+        Segment(start=reply.end + 1.0, end=reply.end + 5.0, speaker="Intervjuer", channel=0,
+                text="Da er vi gjennom spørsmålene. Er det noe du vil legge til?"),
+        Segment(start=reply.end + 6.0, end=reply.end + 9.0, speaker="Informant", channel=1,
+                text="Nei, jeg tror det var alt. Lykke til med oppgaven."),
+    ]
+    transcript.save(study.transcripts_dir / f"{store.session.id}.json")
+    store.session.phase_changes = [PhaseChange(phase="conduct", call_time=0.0),
+                                   PhaseChange(phase="debriefing", call_time=reply.end + 0.5)]
+    store.save()
+    path = export(resolve_input(store.session.id, study), study.root, tmp_path, ["qdpx"]).files[0]
+    with zipfile.ZipFile(path) as archive:
+        project = etree.fromstring(archive.read("project.qde"))
+        text = archive.read(next(n for n in archive.namelist() if n.startswith("sources/"))).decode("utf-8")
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    debriefing_starts = text.index("Da er vi gjennom spørsmålene")
+    last = [text[int(s.get("startPosition")): int(s.get("endPosition"))]
+            for s in project.iterfind(".//q:PlainTextSelection", ns) if s.findtext("q:Description", "", ns).startswith("4.2:")]
+    assert last and all(quote.endswith(reply.text) for quote in last)
+    assert all(int(s.get("endPosition")) < debriefing_starts for s in project.iterfind(".//q:PlainTextSelection", ns))
+    # without the session's phases (a brought transcript) the last question's talk runs on
+    store.session.phase_changes = []
+    store.save()
+    path = export(resolve_input(store.session.id, study), study.root, tmp_path / "again", ["qdpx"]).files[0]
+    with zipfile.ZipFile(path) as archive:
+        project = etree.fromstring(archive.read("project.qde"))
+    assert any(int(s.get("endPosition")) > debriefing_starts for s in project.iterfind(".//q:PlainTextSelection", ns))
 
 
 def test_names_left_in_stop_the_export(reviewed_session, tmp_path):

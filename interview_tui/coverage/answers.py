@@ -59,6 +59,30 @@ def question_talk(report: CoverageReport, transcript: Transcript,
     return {item_id: kept for item_id, indices in talk.items() if (kept := sorted(i for i in indices if inside(i)))}
 
 
+
+def followup_talk(guide: Guide, report: CoverageReport, question_stretches: dict[str, list[int]]) -> dict[str, list[int]]:
+    """For each follow-up found asked inside its question's talk, the indices of its own: from the
+    turn that asked it to the turn before the next thing asked (another follow-up or question) —
+    a probe's answer, which a researcher codes under the probe. A follow-up that was not asked
+    there (answered unprompted, marked) has none: its evidence turns say where it is."""
+    asked_at = sorted({e.segment for item in report.items if item.kind != "theme" and item.status != "not_covered"
+                       for e in item.asked})
+    found: dict[str, list[int]] = {}
+    for _, question in guide.questions():
+        within = set(question_stretches.get(question.id, []))
+        for followup in question.followups:
+            item = report.item(followup.id)
+            if item.status == "not_covered":
+                continue
+            indices: set[int] = set()
+            for evidence in item.asked:
+                if evidence.segment in within:
+                    until = next((s for s in asked_at if s > evidence.segment), None)
+                    indices.update(i for i in within if evidence.segment <= i and (until is None or i < until))
+            if indices:
+                found[followup.id] = sorted(indices)
+    return found
+
 def answers_by_question(guide: Guide, interviews: list[tuple[str, Transcript, CoverageReport, list | None]]
                         ) -> dict[str, list[Answer]]:
     """question id → each interview's answer (an empty one where the question was not covered).

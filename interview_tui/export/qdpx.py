@@ -70,41 +70,87 @@ def _codes_xml(guide: Guide, code_ids: dict[str, str]) -> str:
     return "".join(out)
 
 
-def build_project(guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
-                  name: str, informant: str, rewrite=lambda t: t, notes: list[tuple[float, str]] = (),
-                  audio_name: str | None = None) -> tuple[str, str, str]:
-    """(project.qde XML, source file name, source text). ``notes``: the interviewer's timed notes
-    (memos); ``audio_name``: the recording inside the archive, linked and synchronised."""
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    user = _guid("user", "interview-tui")
-    code_ids = {item.id: _guid("code", guide.sha256(), item.id) for item in guide.items()}
-    source_id = _guid("source", transcript.audio_sha256 or name, name)
-    text, spans = source_text(transcript, rewrite)
-    segments = sorted(transcript.segments, key=lambda s: s.start)
-    codings: dict[tuple[int, str], str] = {}
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Consecutive indices as (first, last) runs: [3, 4, 5, 9] → [(3, 5), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for index in sorted(indices):
+        if runs and index == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
+
+
+_REPLY = f"answered ({REASON_WORDS['answer']})"
+
+
+def _why(evidence) -> str:
+    """"asked (meaning, score 0.81)"; a reply or a researcher's mark has no score to give."""
+    if evidence.reason in ("keywords", "semantic"):
+        return f"{evidence.role} ({REASON_WORDS[evidence.reason]}, score {evidence.score:.2f})"
+    return f"{evidence.role} ({REASON_WORDS[evidence.reason]})"
+
+
+def _codings(report: CoverageReport | None, segments: list, talk: dict[str, list[int]]) -> dict[tuple[int, int, str], str]:
+    """(first segment, last segment, item id) → why it is coded so.
+
+    Why whole stretches: a researcher codes a question's answer, not only the turn that asked it —
+    the thesis sorts the informants' answers by theme. Each question's and follow-up's talk is one
+    coding per unbroken run of turns; the evidence that found it (asked, answered, a mark) and the
+    researcher's own tags inside the run are named in its description instead of coded twice over
+    the same turn. Evidence and tags outside the talk keep their own coding."""
+    reasons: dict[tuple[int, str], list[str]] = {}
     if report is not None:
         for item in report.items:
             if item.status == "not_covered":
                 continue
             for evidence in item.evidence:
                 if 0 <= evidence.segment < len(segments):
-                    codings[(evidence.segment, item.id)] = \
-                        f"{item.id}: {evidence.role} ({REASON_WORDS[evidence.reason]}, score {evidence.score:.2f})"
+                    reasons.setdefault((evidence.segment, item.id), []).append(_why(evidence))
     for index, segment in enumerate(segments):
         for tag in segment.tags:
-            if tag in code_ids:
-                codings[(index, tag)] = f"{tag}: tagged by the researcher"
-    # One selection per (segment, code), each with its own description: an importer that stores
-    # the description as the coding's memo then gives each coding its own reason.
+            if not any("researcher's coding" in why for why in reasons.get((index, tag), [])):
+                reasons.setdefault((index, tag), []).append("tagged by the researcher")
+    codings: dict[tuple[int, int, str], str] = {}
+    for item_id, indices in talk.items():
+        for first, last in _runs([i for i in indices if 0 <= i < len(segments)]):
+            # a reply inside the talk goes without saying: the talk is the question and its replies
+            inside = [f"[{hms(segments[i].start)}] {why}" for i in range(first, last + 1)
+                      for why in reasons.pop((i, item_id), []) if why != _REPLY]
+            codings[(first, last, item_id)] = (f"{item_id}: its talk, [{hms(segments[first].start)}] to "
+                                               f"[{hms(segments[last].end)}]" + (f" — {'; '.join(inside)}" if inside else ""))
+    for (index, item_id), whys in reasons.items():
+        codings[(index, index, item_id)] = f"{item_id}: {'; '.join(whys)}"
+    return codings
+
+
+def build_project(guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
+                  name: str, informant: str, rewrite=lambda t: t, notes: list[tuple[float, str]] = (),
+                  audio_name: str | None = None, talk: dict[str, list[int]] | None = None) -> tuple[str, str, str]:
+    """(project.qde XML, source file name, source text). ``notes``: the interviewer's timed notes
+    (memos); ``audio_name``: the recording inside the archive, linked and synchronised; ``talk``:
+    each question's and follow-up's stretch of talk (``coverage.answers``), coded as a whole."""
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    user = _guid("user", "interview-tui")
+    code_ids = {item.id: _guid("code", guide.sha256(), item.id) for item in guide.items()}
+    source_id = _guid("source", transcript.audio_sha256 or name, name)
+    text, spans = source_text(transcript, rewrite)
+    segments = sorted(transcript.segments, key=lambda s: s.start)
+    # One selection per (first segment, last segment, code), each with its own description: an
+    # importer that stores the description as the coding's memo then gives each its own reason.
+    codings = _codings(report, segments, talk or {})
     selections = []
-    for (index, item_id), why in sorted(codings.items()):
-        start, end = spans[index]
+    for (first, last, item_id), why in sorted(codings.items()):
+        if item_id not in code_ids:
+            continue  # a tag that is no item of this guide (a guide changed since the review)
+        start, end = spans[first][0], spans[last][1]
+        where = str(first) if first == last else f"{first}-{last}"
         selections.append(
-            f'<PlainTextSelection guid="{_guid("selection", source_id, str(index), item_id)}" '
-            f'name={quoteattr(f"[{hms(segments[index].start)}] {segments[index].speaker}")} '
+            f'<PlainTextSelection guid="{_guid("selection", source_id, where, item_id)}" '
+            f'name={quoteattr(f"[{hms(segments[first].start)}] {segments[first].speaker}")} '
             f'startPosition="{start}" endPosition="{end}" creatingUser="{user}" creationDateTime="{now}">'
             f'<Description>{escape(why)}</Description>'
-            f'<Coding guid="{_guid("coding", source_id, str(index), item_id)}" creatingUser="{user}" '
+            f'<Coding guid="{_guid("coding", source_id, where, item_id)}" creatingUser="{user}" '
             f'creationDateTime="{now}"><CodeRef targetGUID="{code_ids[item_id]}"/></Coding></PlainTextSelection>')
     note_ids = [_guid("note", source_id, str(i)) for i in range(len(notes))]
     note_refs = "".join(f'<NoteRef targetGUID="{note_id}"/>' for note_id in note_ids)
@@ -140,10 +186,10 @@ def build_project(guide: Guide, transcript: Transcript, report: CoverageReport |
 
 def write_qdpx(path: Path, guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
                name: str, informant: str, rewrite=lambda t: t, notes: list[tuple[float, str]] = (),
-               audio: Path | None = None) -> Path:
+               audio: Path | None = None, talk: dict[str, list[int]] | None = None) -> Path:
     audio_name = f"{_guid('audio-file', name)}{audio.suffix.lower()}" if audio is not None else None
     xml, file_name, text = build_project(guide, transcript, report, name=name, informant=informant,
-                                         rewrite=rewrite, notes=notes, audio_name=audio_name)
+                                         rewrite=rewrite, notes=notes, audio_name=audio_name, talk=talk)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", xml)

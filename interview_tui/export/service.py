@@ -16,11 +16,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..coverage.answers import followup_talk, question_talk
 from ..coverage.check import CoverageInput, check
 from ..errors import UserError
 from ..fileio import atomic_write_text, private_folder
 from ..model.timefmt import hms
 from ..model.transcript import Segment, Transcript
+from ..session.model import conduct_spans
 from ..study import folder_inside
 from .anonymise import TABLE_NAME, PseudonymTable
 from .coverage_report import report_html, report_markdown
@@ -204,7 +206,8 @@ def _write_all(source: CoverageInput, stem: Path, formats: list[str], notice: st
                                 notes=notes, line_numbers=line_numbers)
         elif name == "qdpx":
             target = write_qdpx(Path(f"{stem}.qdpx"), source.guide, transcript, report,
-                                name=source.name, informant=informant, notes=notes, audio=audio)
+                                name=source.name, informant=informant, notes=notes, audio=audio,
+                                talk=coded_talk(source, report))
         else:  # the coverage report
             atomic_write_text(Path(f"{stem}.coverage.md"), report_markdown(report, source.name, notes=notes))
             target = Path(f"{stem}.coverage.html")
@@ -212,3 +215,11 @@ def _write_all(source: CoverageInput, stem: Path, formats: list[str], notice: st
             written.append(Path(f"{stem}.coverage.md"))
         written.append(target)
     return written
+
+
+def coded_talk(source: CoverageInput, report) -> dict[str, list[int]]:
+    """Each question's and follow-up's stretch of talk, as the answers-by-theme document has it
+    (never the debriefing, where the session recorded when it began)."""
+    conduct = conduct_spans(source.store.session) if source.store is not None else None
+    questions = question_talk(report, source.transcript, conduct)
+    return {**questions, **followup_talk(source.guide, report, questions)}
