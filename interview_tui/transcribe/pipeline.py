@@ -28,6 +28,7 @@ from ..model.transcript import Segment, Transcript, Word
 from ..session.roles import MIXED_LABEL
 from .segments import is_stretched, looks_like_a_loop, snap_turn_starts, split_into_segments, without_stretched_words
 from .speakers import guide_question_score, label_speakers
+from .prompt import whisper_prompt
 from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
 
 # Phone voices score lower in Silero than studio voices; a low threshold and generous padding
@@ -296,7 +297,7 @@ class TranscriptionJob:
         batched = BatchedInferencePipeline(self.model)  # its own: the pipeline keeps state between calls
         decoded, info = batched.transcribe(
             speech.audio, language=language, clip_timestamps=speech.chunks, word_timestamps=True,
-            beam_size=self.options.beam_size, batch_size=self.options.batch_size, initial_prompt=self.options.vocabulary)
+            beam_size=self.options.beam_size, batch_size=self.options.batch_size, initial_prompt=whisper_prompt(self.options.vocabulary, language))
         language = language or info.language
         found: list[Segment] = []
         for result in decoded:
@@ -334,7 +335,7 @@ class TranscriptionJob:
         retry = lay_end_to_end(audio, speech.regions[first: last + 1], chunk_max=0.0)
         decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
                                         word_timestamps=True, beam_size=self.options.beam_size,
-                                        batch_size=self.options.batch_size, initial_prompt=self.options.vocabulary)
+                                        batch_size=self.options.batch_size, initial_prompt=whisper_prompt(self.options.vocabulary, language))
         return [seg for again in decoded for seg in self._segments_of(again, retry, audio, window, speaker, language)]
 
     def _missed_speech(self, batched, audio: np.ndarray, regions: list[Region], found: list[Segment],
