@@ -1,6 +1,6 @@
 """The robustness campaign at full length: bad inputs and faults by class → tries → failures.
 
-    python benchmarks/robustness.py                 # 500 tries a class (3,500 in all)
+    python benchmarks/robustness.py                 # 500 tries a class (4,000 in all)
     python benchmarks/robustness.py --tries 2000 --seed 3
 
 The test suite runs the same classes 200 tries each (tests/test_robustness.py), plus the faults

@@ -81,8 +81,9 @@ class Study:
 
     def guide_files(self) -> list[Path]:
         """The interview guides to choose from; ``template.yaml`` is a starting point, not a guide."""
-        # A .docx as Word saves it; "~$guide.docx" is Word's lock file while it has the guide open.
-        files = [p for p in self.guides_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".md", ".docx")
+        # A .docx or .odt as Word or LibreOffice saves it; "~$guide.docx" is Word's lock file while
+        # it has the guide open (LibreOffice's, ".~lock.guide.odt#", begins with a dot).
+        files = [p for p in self.guides_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".md", ".docx", ".odt")
                  and p.name != TEMPLATE_NAME and not p.name.startswith(("~$", "."))]
         # The researcher's own guides first (a Word guide put beside the examples was not the one
         # offered), then the seed's, then the other examples that came with the app.

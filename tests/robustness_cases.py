@@ -30,6 +30,8 @@ from interview_tui.model.transcript import Segment, Transcript, load_transcript
 from interview_tui.session.store import SessionStore, load_session
 from interview_tui.study import Study
 
+from .odt_documents import odt_guides
+
 GUIDES = Path(__file__).resolve().parents[1] / "interview_tui" / "guides"
 SEED = GUIDES / "nav-digitale-tjenester.nb.yaml"
 
@@ -391,6 +393,7 @@ def cli_values(work: Path, rng: random.Random) -> Iterator[Callable[[], Outcome]
 CLASSES: dict[str, Callable[[Path, random.Random], Iterator[Callable[[], Outcome]]]] = {
     "guide files (mutated YAML)": guide_files,
     "Word guides (damaged .docx)": word_guides,
+    "LibreOffice guides (damaged .odt)": odt_guides,
     "session files (damaged, hostile)": session_files,
     "transcript files (damaged, hostile)": transcript_files,
     "names and numbers in exports": anonymiser,

@@ -29,7 +29,7 @@ def add_parser(subparsers) -> None:
     show.add_argument("--markdown", action="store_true", help="print it as a Markdown outline")
     show.set_defaults(handler=run_show)
 
-    convert = actions.add_parser("import", help="turn a Markdown outline or a Word .docx into a YAML guide")
+    convert = actions.add_parser("import", help="turn a Markdown outline, a Word .docx or a LibreOffice .odt into a YAML guide")
     convert.add_argument("file", type=Path)
     convert.add_argument("-o", "--output", type=Path, help="where to write the .yaml (default: print)")
     convert.set_defaults(handler=run_import)
@@ -72,9 +72,9 @@ def _as_note(message: str) -> str:
 
 
 def _consent_inferred(path: Path) -> bool:
-    """An outline or Word document whose consent item was taken from its words, not marked ``{consent}``."""
-    if path.suffix.lower() == ".docx":
-        return True  # Word has no mark for it: always taken from the words
+    """An outline or office document whose consent item was taken from its words, not marked ``{consent}``."""
+    if path.suffix.lower() in (".docx", ".odt"):
+        return True  # a word processor has no mark for it: always taken from the words
     return path.suffix.lower() in (".md", ".markdown", ".txt") and \
         not re.search(r"\{[^}]*\bconsent\b", path.read_text(encoding="utf-8-sig"))
 
@@ -134,11 +134,11 @@ def _guide_target(output: Path) -> Path:
 
 
 def _load_with_notes(path: Path, notes: list[str]):
-    """A guide file; for an outline or a Word document, what was left out of it goes into ``notes``."""
-    if Path(path).suffix.lower() == ".docx":
-        from ..guide.docx_outline import load_docx_guide
+    """A guide file; for an outline or an office document, what was left out of it goes into ``notes``."""
+    if Path(path).suffix.lower() in (".docx", ".odt"):
+        from ..guide.document_outline import load_document_guide
 
-        return load_docx_guide(Path(path), notes)
+        return load_document_guide(Path(path), notes)
     if Path(path).suffix.lower() not in (".md", ".markdown", ".txt"):
         return load_guide(path)
     from ..guide.loader import read_guide_text
@@ -150,7 +150,7 @@ def _load_with_notes(path: Path, notes: list[str]):
 def run_import(args) -> int:
     notes: list[str] = []
     guide = _load_with_notes(args.file, notes)
-    word = args.file.suffix.lower() == ".docx"
+    word = args.file.suffix.lower() in (".docx", ".odt")
     guessed = word or (args.file.suffix.lower() in (".md", ".markdown", ".txt") and
                        not re.search(r"^language\s*:", args.file.read_text(encoding="utf-8-sig"), re.MULTILINE))
     text = dump_guide_yaml(guide)

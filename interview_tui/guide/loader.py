@@ -49,12 +49,13 @@ def read_guide_text(path: Path) -> str:
 
 
 def load_guide(path: Path) -> Guide:
-    """Load a guide from a ``.yaml``/``.yml`` file, a ``.md`` outline or a Word ``.docx``."""
+    """Load a guide from a ``.yaml``/``.yml`` file, a ``.md`` outline, a Word ``.docx`` or a
+    LibreOffice ``.odt``."""
     path = Path(path)
-    if path.suffix.lower() == ".docx":
-        from .docx_outline import load_docx_guide
+    if path.suffix.lower() in (".docx", ".odt"):
+        from .document_outline import load_document_guide
 
-        return load_docx_guide(path)
+        return load_document_guide(path)
     text = read_guide_text(path)
     if path.suffix.lower() in (".md", ".markdown", ".txt"):
         from .markdown import parse_markdown_outline
