@@ -226,16 +226,16 @@ def _question_cell_line(paragraph: Paragraph, checklist: bool) -> str:
     return text if _TYPED_NUMBER.match(text) else f"1. {text}"
 
 
-def open_package(path: Path, kind: str, suffix: str, older: str, app: str) -> zipfile.ZipFile:
+def open_package(path: Path, kind: str, suffix: str, instead: str, app: str) -> zipfile.ZipFile:
     """The document's zip, checked: a file that is none (an old .doc), a damaged one and a zip bomb
     are one line each, saying what to do. E.g. ``kind`` "a Word document", ``suffix`` ".docx",
-    ``older`` ".doc" (what such a file often is instead), ``app`` "Word"."""
+    ``instead`` "an old .doc or another format" (what such a file often is), ``app`` "Word"."""
     path = Path(path)
     if not path.is_file():
         raise GuideError([f"{path}: no such file — check the path, or list guides/ for the guides you have"])
     if not zipfile.is_zipfile(path):
-        raise GuideError([f"{path}: not {kind} ({suffix}) — an old {older} or another format: open it in Word or "
-                          f"LibreOffice and save it as {suffix} (or as text, .md)"])
+        raise GuideError([f"{path}: not {kind} ({suffix}) — {instead}: open it in Word or LibreOffice and "
+                          f"save it as {suffix} (or as text, .md)"])
     try:
         archive = zipfile.ZipFile(path)
         unpacked = sum(member.file_size for member in archive.infolist())

@@ -14,7 +14,7 @@ from .document_outline import Cell, DocumentOutline, Paragraph, open_package, re
 def read_docx_outline(path: Path) -> DocumentOutline:
     """The document as an outline, or a GuideError that says what to do with the file."""
     path = Path(path)
-    open_package(path, "a Word document", ".docx", ".doc", "Word").close()
+    open_package(path, "a Word document", ".docx", "an old .doc or another format", "Word").close()
     import docx
 
     try:

@@ -35,13 +35,13 @@ def read_odt_outline(path: Path) -> DocumentOutline:
     kind = "an OpenDocument text"
     damaged = GuideError([f"{path}: cannot be read as {kind} (the file is damaged) — save it again from "
                           "LibreOffice as .odt"])
-    with open_package(path, kind, ".odt", "format", "LibreOffice") as archive:
+    with open_package(path, kind, ".odt", "a text file or another format", "LibreOffice") as archive:
         names = set(archive.namelist())
         try:  # a damaged member (a bad checksum, a broken stream) shows only when it is read
             mimetype = archive.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
             parts = {name: archive.read(name) for name in ("content.xml", "styles.xml") if name in names}
         except Exception:
-            raise damaged
+            raise damaged from None
     if "content.xml" not in parts or (mimetype and mimetype not in _MIMETYPES):
         found = f" (it is {mimetype})" if mimetype not in ("", *_MIMETYPES) else " (a part of it is missing)"
         raise GuideError([f"{path}: not {kind}{found} — open it in LibreOffice and save it as .odt or "
