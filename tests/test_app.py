@@ -483,6 +483,31 @@ async def test_the_start_screen_remembers_the_last_guide(study):
 
 @pytest.mark.audio
 @needs_pulse
+async def test_an_interview_without_recording_does_not_make_the_next_one_silent(study):
+    """Seen in tmux: after a notes-only session (no device that day), the start screen offered
+    "No recording" first, and the next interview would have recorded nothing."""
+    from interview_tui.core.last_setup import LastSetup, load_last_setup, save_last_setup
+    from interview_tui.ui.screens.start import NO_RECORDING
+
+    save_last_setup(study.root, LastSetup(guide=None, mic="phone.monitor", line=None, recording=True))
+    app = make_app(study, audio=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#mic").value == "phone.monitor"
+        app.screen.query_one("#mic").value = NO_RECORDING  # this one: notes and marks only
+        await start_interview(pilot)
+        await pilot.press("ctrl+x", "y")
+        await pilot.pause()
+    assert load_last_setup(study.root).mic == "phone.monitor"  # the device is remembered all the same
+    save_last_setup(study.root, LastSetup(guide=None, mic=None, recording=False))  # as saved before the fix
+    again = make_app(study, audio=True)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.screen.query_one("#mic").value not in (NO_RECORDING, None)
+
+
+@pytest.mark.audio
+@needs_pulse
 async def test_resuming_without_the_sessions_device_offers_the_closest(study):
     """Failure 2, the other half: the device the session recorded with is gone — the app names it
     and offers the closest one, recording into the same file."""
@@ -673,6 +698,22 @@ async def test_the_summary_says_when_the_covered_count_holds_the_transcripts_che
         assert isinstance(app.screen, SummaryScreen)
         shown = rendered(app.screen.summary_text())
         assert "2  (questions and follow-ups: your marks, else the transcript's check)" in shown, shown
+
+
+async def test_the_summary_marks_untouched_questions_live_transcription_heard(study):
+    """A live suggestion left undecided (the interviewer was listening, not pressing y): the question
+    was listed as untouched like one never asked."""
+    from interview_tui.session.model import LiveSuggestion
+
+    app = make_app(study)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await to_the_guide(pilot)
+        app.interview.suggest(LiveSuggestion(item_id="1.2", call_time=40.0, text="Which digital services do you use most?"))
+        app.end_session()
+        await pilot.pause()
+        shown = rendered(app.screen.summary_text())
+        assert "1.2◇" in shown and "1.3★" in shown and "1.3★◇" not in shown, shown
+        assert "◇ heard during the call, not decided — the transcript's check decides" in shown
 
 
 async def summary_after_transcription(app, pilot, transcript_name: str, awaited: str) -> str:

@@ -17,7 +17,7 @@ from ..core.audio import repair_unfinished, start_level_preview
 from ..core.events import (LevelEvent, RecorderStopped, RecorderWarning, RecordingFailed, RecordingStarted,
                            SaveFailed)
 from ..core.interview import Interview
-from ..core.last_setup import LastSetup, save_last_setup
+from ..core.last_setup import LastSetup, load_last_setup, save_last_setup
 from ..errors import UserError
 from ..record.devices import list_input_devices
 from ..record.recorder import Recorder
@@ -246,8 +246,10 @@ class InterviewApp(RecordingControl, BackgroundTranscription, App):
             self.notify(str(exc), severity="error", timeout=15)
             return
         self._stop_preview()
-        save_last_setup(self.study.root, LastSetup(guide=Path(guide_path).name, mic=setup.mic if setup else None,
-                                                   line=setup.line if setup else None, recording=setup is not None))
+        # Without a recording, the devices that worked before are kept for the next interview.
+        last = load_last_setup(self.study.root)
+        save_last_setup(self.study.root, LastSetup(guide=Path(guide_path).name, mic=setup.mic if setup else last.mic,
+                                                   line=setup.line if setup else last.line, recording=setup is not None))
         self._run_recorder(self.interview, setup, False)
         self.go_to_phase("briefing")
 

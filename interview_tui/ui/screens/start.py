@@ -107,10 +107,11 @@ class StartScreen(Screen):
 
     @staticmethod
     def _remembered(last: LastSetup, mic_options, line_options) -> tuple[str, str]:
-        """The last interview's audio, where those devices are still there."""
+        """The last interview's audio, where those devices are still there. Never "No recording"
+        when there is a device: an interview not recorded cannot be had again, so one without a
+        recording (consent refused, or no device that day) does not make the next one silent —
+        seen in tmux: after a notes-only session the next interview was set to record nothing."""
         mics = [value for _, value in mic_options]
-        if not last.recording and NO_RECORDING in mics:
-            return NO_RECORDING, MONO
         mic_name = (last.mic or "").rpartition(":")[0] or last.mic
         if mic_name not in mics:
             return mics[0], MONO
