@@ -413,3 +413,16 @@ def test_a_pasted_guide_with_a_questions_line_over_bullets_and_a_checklist_after
         ("Bakgrunn", 10, ["Hvor lenge har du jobbet her?", "Hva gjorde du før?"])]
     assert [d.text for d in guide.debriefing] == ["Takk for praten"]
     assert guide.consent_item().text == "Spør om samtykke til lydopptak"
+
+
+def test_terms_for_the_transcriber_in_an_outline_and_a_yaml_guide():
+    """``terms:`` — names the transcriber should spell (services, systems) — in an outline's front
+    matter or a YAML guide; they survive render and import, and leave the guide's hash (which names
+    its codes in a .qdpx) as it was for a guide without them."""
+    outline = "---\ntitle: Digital contact\nlanguage: en\nterms: NAV; Modia; NAV\n---\n# Contact\n1. How do you reach NAV?\n"
+    guide = parse_markdown_outline(outline, source="g.md")
+    assert guide.terms == ["NAV", "Modia"] and "NAV" not in guide.vocabulary()
+    assert parse_markdown_outline(render_markdown(guide), source="again.md").terms == ["NAV", "Modia"]
+    assert parse_guide_yaml(dump_guide_yaml(guide), source="g.yaml").terms == ["NAV", "Modia"]
+    plain = guide.model_copy(update={"terms": []})
+    assert "terms" not in plain.canonical_json() and "terms" in guide.canonical_json()

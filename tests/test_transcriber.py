@@ -3,6 +3,8 @@ speech: espeak-ng voices, the informant through a telephone band."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 
 import os
 import re
@@ -169,6 +171,31 @@ def test_the_guide_as_prompt_keeps_capitals_and_sentence_ends(tiny, tmp_path):
     (lower, ends, count), (lower_before, ends_before, _) = written["with"], written["without"]
     assert lower <= lower_before + 2 and lower <= 0.25 * count, written
     assert ends >= 0.7 * ends_before, written
+
+
+def test_the_guides_terms_spell_the_names_of_services(tiny, tmp_path):
+    """A guide's ``terms`` (names the field uses, not coverage keywords) reach Whisper's prompt:
+    without them tiny.en wrote Modia as "mobile" (base: "mobile", and "the enemy office" for "the
+    NAV office", which the terms also mend)."""
+    from interview_tui.core.transcription import options_for
+    from interview_tui.settings import Settings
+    from interview_tui.transcribe.targets import TranscriptionTarget
+
+    guide = load_guide(SEED_GUIDE_EN).model_copy(update={"terms": ["NAV", "Modia"]})
+    script = [("Interviewer", "Have you noticed that clients lack what they need to contact NAV digitally?"),
+              ("Informant", "Yes. Many come to the NAV office, and we write it down in Modia afterwards.")]
+    spoken = speak_interview(script, tmp_path)
+    target = TranscriptionTarget(spoken.path, tmp_path / "t.json", ("Interviewer", "Informant"), guide)
+    options = options_for(target, Settings(model="tiny.en"))
+    assert options.terms == "NAV, Modia" and "NAV" not in options.vocabulary  # no coverage keyword, no speaker cue
+    assert options_for(target, Settings(model="tiny.en", language="no")).terms is None  # not the guide's language
+    written = {}
+    for name, terms in (("without", None), ("with", options.terms)):
+        job = TranscriptionJob(spoken.path, tmp_path / f"{name}.json", replace(options, terms=terms), model=tiny)
+        list(job.run())
+        written[name] = job.transcript.text
+    assert "Modia" in written["with"] and "Modia" not in written["without"], written  # what the terms are for
+    assert load_guide(SEED_GUIDE_EN).sha256() == guide.model_copy(update={"terms": []}).sha256()
 
 
 def test_a_phone_band_informant_gets_no_guide_words_nobody_said(tmp_path, tiny):

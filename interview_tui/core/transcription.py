@@ -44,8 +44,9 @@ def options_for(target: TranscriptionTarget, settings: Settings, *, model: str |
     # transcription came out as words nobody said ("kontakt" for "contact").
     same_language = guide is not None and whisper_language(guide.language) == whisper_language(language)
     vocabulary = ", ".join(guide.vocabulary()) if guide and same_language else None
+    terms = ", ".join(guide.terms) if guide and same_language else None
     return TranscribeOptions(model=model or settings.model, language=whisper_language(language),
-                             speakers=speakers or target.speakers, vocabulary=vocabulary or None,
+                             speakers=speakers or target.speakers, vocabulary=vocabulary or None, terms=terms or None,
                              device=settings.device, compute_type=settings.compute_type, cpu_threads=threads)
 
 

@@ -310,6 +310,8 @@ def render_markdown(guide: Guide, with_ids: bool = True) -> str:
     meta = {"title": guide.title, "language": guide.language}
     if guide.description:
         meta["description"] = guide.description
+    if guide.terms:
+        meta["terms"] = "; ".join(guide.terms)
     out = ["---", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100).strip(), "---", ""]
     if guide.briefing:
         out.append("# Briefing")

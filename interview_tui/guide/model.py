@@ -102,6 +102,10 @@ class Guide(_Strict):
     language: str = "nb"
     """The language the guide is written in (and the interviews held in): nb, nn, en, de, …"""
     description: str = ""
+    terms: list[str] = Field(default_factory=list)
+    """Words the transcriber should spell right — the names of services, systems and places of the
+    study's field ("NAV", "Modia"): given to Whisper with the keywords, never used to find coverage
+    ("NAV" is said all through an interview with a NAV counsellor)."""
     briefing: list[ChecklistItem] = Field(default_factory=list)
     themes: list[Theme] = Field(min_length=1)
     debriefing: list[ChecklistItem] = Field(default_factory=list)
@@ -110,6 +114,16 @@ class Guide(_Strict):
     @classmethod
     def _known_language(cls, value: str) -> str:
         return check_language(value, allow_auto=False)
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _terms_as_a_list(cls, value):
+        """``terms: NAV; Modia`` in an outline's front matter, or a YAML list."""
+        if isinstance(value, str):
+            value = value.split(";")
+        if isinstance(value, list):
+            value = list(dict.fromkeys(str(term).strip() for term in value if str(term).strip()))
+        return value
 
     @field_validator("briefing", "debriefing", mode="before")
     @classmethod
@@ -176,7 +190,9 @@ class Guide(_Strict):
         return list(seen)
 
     def canonical_json(self) -> str:
-        return self.model_dump_json(exclude_defaults=False)
+        # Without terms, as before they existed: the hash names the guide's codes in a .qdpx, and
+        # a guide that did not change must keep them (an importer merges codes by it).
+        return self.model_dump_json(exclude_defaults=False, exclude=None if self.terms else {"terms"})
 
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()

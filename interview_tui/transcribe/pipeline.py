@@ -58,6 +58,9 @@ class TranscribeOptions:
     compute_type: str = "default"
     speakers: tuple[str, ...] = ("Interviewer", "Informant")
     vocabulary: str | None = None
+    terms: str | None = None
+    """The guide's ``terms`` (names of services and places), for the prompt only: the keywords in
+    ``vocabulary`` also tell who asked on a one-channel recording, and a name says nothing of that."""
     """The guide's terms, given to Whisper as its prompt (measured: better than ``hotwords``,
     which made tiny.en drop words of a phone voice)."""
     beam_size: int = 5
@@ -67,6 +70,7 @@ class TranscribeOptions:
 
     def as_settings(self) -> dict:
         return {"language": self.language, "speakers": list(self.speakers), "vocabulary": self.vocabulary,
+                **({"terms": self.terms} if self.terms else {}),
                 "beam_size": self.beam_size, "vad_threshold": VAD_THRESHOLD,
                 "condition_on_previous_text": False, "word_timestamps": True}
 
@@ -297,7 +301,7 @@ class TranscriptionJob:
         batched = BatchedInferencePipeline(self.model)  # its own: the pipeline keeps state between calls
         decoded, info = batched.transcribe(
             speech.audio, language=language, clip_timestamps=speech.chunks, word_timestamps=True,
-            beam_size=self.options.beam_size, batch_size=self.options.batch_size, initial_prompt=whisper_prompt(self.options.vocabulary, language))
+            beam_size=self.options.beam_size, batch_size=self.options.batch_size, initial_prompt=self._prompt(language))
         language = language or info.language
         found: list[Segment] = []
         for result in decoded:
@@ -335,7 +339,7 @@ class TranscriptionJob:
         retry = lay_end_to_end(audio, speech.regions[first: last + 1], chunk_max=0.0)
         decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
                                         word_timestamps=True, beam_size=self.options.beam_size,
-                                        batch_size=self.options.batch_size, initial_prompt=whisper_prompt(self.options.vocabulary, language))
+                                        batch_size=self.options.batch_size, initial_prompt=self._prompt(language))
         return [seg for again in decoded for seg in self._segments_of(again, retry, audio, window, speaker, language)]
 
     def _missed_speech(self, batched, audio: np.ndarray, regions: list[Region], found: list[Segment],
@@ -362,6 +366,11 @@ class TranscriptionJob:
             found[:] = without_stretched_words(found, more)
             new.extend(more)
         return new
+
+    def _prompt(self, language: str | None) -> str | None:
+        """The guide's terms, then its keywords, as one sentence (``whisper_prompt``)."""
+        words = ", ".join(part for part in (self.options.terms, self.options.vocabulary) if part)
+        return whisper_prompt(words or None, language)
 
     @staticmethod
     def _to_channel_time(speech: SpeechOnly, start: float, end: float, window: Window) -> tuple[float, float]:
