@@ -59,7 +59,6 @@ def question_talk(report: CoverageReport, transcript: Transcript,
     return {item_id: kept for item_id, indices in talk.items() if (kept := sorted(i for i in indices if inside(i)))}
 
 
-
 def followup_talk(guide: Guide, report: CoverageReport, question_stretches: dict[str, list[int]]) -> dict[str, list[int]]:
     """For each follow-up found asked inside its question's talk, the indices of its own: from the
     turn that asked it to the turn before the next thing asked (another follow-up or question) —
@@ -82,6 +81,7 @@ def followup_talk(guide: Guide, report: CoverageReport, question_stretches: dict
             if indices:
                 found[followup.id] = sorted(indices)
     return found
+
 
 def answers_by_question(guide: Guide, interviews: list[tuple[str, Transcript, CoverageReport, list | None]]
                         ) -> dict[str, list[Answer]]:
