@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 
 import pytest
 from textual.widgets import Button
@@ -877,6 +878,23 @@ async def test_ctrl_o_on_the_start_screen_writes_the_matrix_and_the_answers_by_t
                for m in shown), shown
     assert any("'Kari Nordmann'" in m and "before you show them" in m for m in shown), shown
     assert not any("'Veileder'" in m for m in shown), shown  # the session's pseudonym is no undecided name
+    # the whole study for a QDA program only once every name is decided — said, not silent
+    assert any(m.startswith("all-interviews.qdpx was not made:") and "Veileder A: 'Kari Nordmann'" in m
+               for m in shown), shown
+    qdpx = study.transcripts_dir / "exports" / "all-interviews.qdpx"
+    assert not qdpx.exists()
+    (study.root / "pseudonyms.yaml").write_text("Kari Nordmann: Informant A\n", encoding="utf-8")
+    app = make_app(study)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        deadline = time.monotonic() + 60
+        while not qdpx.exists() and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        await pilot.pause(0.5)
+        shown = [n.message for n in app._notifications]
+    assert qdpx.exists() and "Kari Nordmann" not in zipfile.ZipFile(qdpx).read("project.qde").decode("utf-8")
+    assert any(f"all-interviews.qdpx in {qdpx.parent}" in m for m in shown), shown
 
 
 async def test_ctrl_o_with_nothing_transcribed_says_so(study):

@@ -15,7 +15,10 @@ def add_parser(subparsers) -> None:
                     "a word that is not a name) are replaced in every export, never in the stored transcript. "
                     "The export stops if a name seems left in, or while a capitalised word is in neither list "
                     "(`interview-tui names` lists them; in the review: n).")
-    export.add_argument("target", metavar="SESSION_OR_TRANSCRIPT")
+    export.add_argument("target", metavar="SESSION_OR_TRANSCRIPT", nargs="?")
+    export.add_argument("--all", action="store_true",
+                        help="every transcribed interview of the study in one .qdpx (transcripts/exports/"
+                             "all-interviews.qdpx): a source and a case per interview, each answer coded by guide item")
     export.add_argument("--format", default="txt,md,docx,qdpx,report",
                         help="comma-separated list, or 'all' (default: txt,md,docx,qdpx,report)")
     export.add_argument("--guide", type=Path, help="the guide (default: the session's)")
@@ -43,6 +46,11 @@ def run_export(args) -> int:
     from ..study import Study
 
     study = Study.at(args.project).require()
+    if args.all:
+        return _export_all(args, study)
+    if not args.target:
+        raise UserError("name a session or transcript to export (`interview-tui sessions` lists them), or --all "
+                        "for one .qdpx of every interview")
     formats = parse_formats(args.format)
     out_dir = output_folder(study.root, args.output, anonymise=not args.no_anonymise)
     source = resolve_input(args.target, study, args.guide)
@@ -67,6 +75,32 @@ def run_export(args) -> int:
         print("an earlier export of the same name is kept beside these (they carry a number)", file=sys.stderr)
     if args.no_anonymise:
         print(f"NOT anonymised: these files hold real names — kept apart in {out_dir}", file=sys.stderr)
+    return 0
+
+
+def _export_all(args, study) -> int:
+    from ..coverage.check import study_inputs
+    from ..export.service import output_folder
+    from ..export.study_qdpx import export_study_qdpx
+    from ..guide.loader import load_guide
+
+    if args.target:
+        raise UserError(f"--all exports every interview: leave out '{args.target}', or leave out --all")
+    refused = [flag for flag, given in (("--no-anonymise", args.no_anonymise), ("--link-audio", args.link_audio),
+                                        ("--line-numbers", args.line_numbers), ("--needs-bokmal", args.needs_bokmal))
+               if given]
+    if refused:
+        raise UserError(f"--all writes one anonymised .qdpx without recordings: {', '.join(refused)} is for one "
+                        "interview's export")
+    result, notes = export_study_qdpx(study.root, study_inputs(study, args.guide),
+                                      output_folder(study.root, args.output, anonymise=True),
+                                      guide=load_guide(args.guide) if args.guide else None, force=args.force)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    for path in result.files:
+        print(path)
+    if result.kept_earlier:
+        print("an earlier export of the same name is kept beside it (this one carries a number)", file=sys.stderr)
     return 0
 
 

@@ -39,8 +39,9 @@ class StudyOverview:
 
 
 def build_study_overview(study: Study, targets: list[str] | tuple = (), guide_file: Path | None = None,
-                         output: Path | None = None) -> StudyOverview:
-    """Check every transcribed interview (or the ``targets``) and write the four files."""
+                         output: Path | None = None, *, qdpx: bool = False) -> StudyOverview:
+    """Check every transcribed interview (or the ``targets``) and write the four files; ``qdpx``:
+    also every interview in one .qdpx (``export.study_qdpx``), where no name is left undecided."""
     folder_inside(study.root, output, study.transcripts_dir)  # refused before the work, not after
     inputs = ([resolve_input(ref, study, guide_file) for ref in targets] if targets
               else study_inputs(study, guide_file))
@@ -74,7 +75,25 @@ def build_study_overview(study: Study, targets: list[str] | tuple = (), guide_fi
     atomic_write_text(files[1], to_html(matrix, warning))
     atomic_write_text(files[2], answers_markdown(guide, answers, table.apply, warning))
     write_answers_docx(guide, answers, files[3], table.apply, warning)
+    if qdpx:
+        _add_study_qdpx(study, inputs, guide, overview)
     return overview
+
+
+def _add_study_qdpx(study: Study, inputs, guide, overview: StudyOverview) -> None:
+    """The whole study for a QDA program, beside the per-interview exports; held to every export's
+    name checks — refused, it says why among the notes and the other files stand."""
+    from ..export.service import NamesLeftError, output_folder
+    from ..export.study_qdpx import export_study_qdpx
+
+    try:
+        result, notes = export_study_qdpx(study.root, inputs, output_folder(study.root, None, anonymise=True),
+                                          guide=guide)
+    except NamesLeftError as exc:
+        overview.notes.append(f"all-interviews.qdpx was not made: {exc}")
+        return
+    overview.files += result.files
+    overview.notes += [note for note in notes if note not in overview.notes]
 
 
 def _pseudonymise(table: PseudonymTable, named, talk, chosen: set[str]) -> list[str]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from ..coverage.report import REASON_WORDS, CoverageReport
@@ -124,21 +126,67 @@ def _codings(report: CoverageReport | None, segments: list, talk: dict[str, list
     return codings
 
 
+@dataclass
+class QdaInterview:
+    """One interview as a source of a REFI-QDA project: its transcript (already anonymised), the
+    check's report, each item's stretch of talk (``coverage.answers``, coded as a whole), the
+    interviewer's timed notes (memos), and the recording's name inside the archive, if linked."""
+
+    name: str
+    informant: str
+    transcript: Transcript
+    report: CoverageReport | None
+    talk: dict[str, list[int]] = field(default_factory=dict)
+    notes: list[tuple[float, str]] = field(default_factory=list)
+    audio_name: str | None = None
+    rewrite: Callable[[str], str] = lambda text: text
+
+
 def build_project(guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
                   name: str, informant: str, rewrite=lambda t: t, notes: list[tuple[float, str]] = (),
                   audio_name: str | None = None, talk: dict[str, list[int]] | None = None) -> tuple[str, str, str]:
-    """(project.qde XML, source file name, source text). ``notes``: the interviewer's timed notes
-    (memos); ``audio_name``: the recording inside the archive, linked and synchronised; ``talk``:
-    each question's and follow-up's stretch of talk (``coverage.answers``), coded as a whole."""
+    """(project.qde XML, source file name, source text) for one interview."""
+    interview = QdaInterview(name, informant, transcript, report, talk or {}, list(notes), audio_name, rewrite)
+    xml, sources = build_study_project(guide, [interview], title=name)
+    return xml, *sources[0]
+
+
+def build_study_project(guide: Guide, interviews: list[QdaInterview], title: str) -> tuple[str, list[tuple[str, str]]]:
+    """(project.qde XML, [(source file name, source text)]): one project, the guide's codes, each
+    interview a source of its own and a case named by its informant's pseudonym — the whole study
+    opens in a QDA program at once, its answers sorted by the guide across interviews."""
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     user = _guid("user", "interview-tui")
     code_ids = {item.id: _guid("code", guide.sha256(), item.id) for item in guide.items()}
+    sources, cases, notes, files = [], [], [], []
+    for interview in interviews:
+        source_xml, case_xml, notes_xml, file_name, text = _interview_parts(guide, code_ids, user, now, interview)
+        sources.append(source_xml)
+        cases.append(case_xml)
+        notes.append(notes_xml)
+        files.append((file_name, text))
+    xml = (f'<?xml version="1.0" encoding="utf-8"?>\n'
+           f'<Project xmlns="{NAMESPACE}" name={quoteattr(title)} origin="interview-tui" '
+           f'creatingUserGUID="{user}" creationDateTime="{now}">'
+           f'<Users><User guid="{user}" name="interview-tui"/></Users>'
+           f'{_codes_xml(guide, code_ids)}'
+           f'<Cases>{"".join(cases)}</Cases>'
+           f'<Sources>{"".join(sources)}</Sources>'
+           + (f'<Notes>{"".join(notes)}</Notes>' if any(notes) else "")
+           + f'<Description>{escape(guide.title)}</Description></Project>')
+    return xml, files
+
+
+def _interview_parts(guide: Guide, code_ids: dict[str, str], user: str, now: str,
+                     interview: QdaInterview) -> tuple[str, str, str, str, str]:
+    """(its sources' XML, its case's XML, its notes' XML, source file name, source text)."""
+    name, transcript, notes = interview.name, interview.transcript, interview.notes
     source_id = _guid("source", transcript.audio_sha256 or name, name)
-    text, spans = source_text(transcript, rewrite)
+    text, spans = source_text(transcript, interview.rewrite)
     segments = sorted(transcript.segments, key=lambda s: s.start)
     # One selection per (first segment, last segment, code), each with its own description: an
     # importer that stores the description as the coding's memo then gives each its own reason.
-    codings = _codings(report, segments, talk or {})
+    codings = _codings(interview.report, segments, interview.talk)
     selections = []
     for (first, last, item_id), why in sorted(codings.items()):
         if item_id not in code_ids:
@@ -158,30 +206,21 @@ def build_project(guide: Guide, transcript: Transcript, report: CoverageReport |
                         f'creationDateTime="{now}"><PlainTextContent>{escape(f"[{hms(at)}] {body}")}'
                         f'</PlainTextContent></Note>' for note_id, (at, body) in zip(note_ids, notes))
     file_name = f"{source_id}.txt"
-    case_id = _guid("case", name)
     sources = (f'<TextSource guid="{source_id}" name={quoteattr(name)} plainTextPath="internal://{file_name}" '
                f'creatingUser="{user}" creationDateTime="{now}">'
                f'<Description>{escape(f"Interview transcript ({transcript.audio_file}), coded by guide item: {guide.title}")}</Description>'
                f'{"".join(selections)}{note_refs}</TextSource>')
     case_refs = f'<SourceRef targetGUID="{source_id}"/>'
-    if audio_name is not None:
+    if interview.audio_name is not None:
         audio_id = _guid("audio", source_id)
         sync = "".join(f'<SyncPoint guid="{_guid("sync", source_id, str(i))}" timeStamp="{int(seg.start * 1000)}" '
                        f'position="{spans[i][0]}"/>' for i, seg in enumerate(segments))
-        sources += (f'<AudioSource guid="{audio_id}" name={quoteattr(name)} path="internal://{audio_name}" '
+        sources += (f'<AudioSource guid="{audio_id}" name={quoteattr(name)} path="internal://{interview.audio_name}" '
                     f'creatingUser="{user}" creationDateTime="{now}"><Transcript guid="{_guid("transcript", source_id)}" '
                     f'name={quoteattr(name)} plainTextPath="internal://{file_name}">{sync}</Transcript></AudioSource>')
         case_refs += f'<SourceRef targetGUID="{audio_id}"/>'
-    xml = (f'<?xml version="1.0" encoding="utf-8"?>\n'
-           f'<Project xmlns="{NAMESPACE}" name={quoteattr(name)} origin="interview-tui" '
-           f'creatingUserGUID="{user}" creationDateTime="{now}">'
-           f'<Users><User guid="{user}" name="interview-tui"/></Users>'
-           f'{_codes_xml(guide, code_ids)}'
-           f'<Cases><Case guid="{case_id}" name={quoteattr(informant)}>{case_refs}</Case></Cases>'
-           f'<Sources>{sources}</Sources>'
-           + (f'<Notes>{notes_xml}</Notes>' if notes else "")
-           + f'<Description>{escape(guide.title)}</Description></Project>')
-    return xml, file_name, text
+    case = f'<Case guid="{_guid("case", name)}" name={quoteattr(interview.informant)}>{case_refs}</Case>'
+    return sources, case, notes_xml, file_name, text
 
 
 def write_qdpx(path: Path, guide: Guide, transcript: Transcript, report: CoverageReport | None, *,
@@ -190,11 +229,22 @@ def write_qdpx(path: Path, guide: Guide, transcript: Transcript, report: Coverag
     audio_name = f"{_guid('audio-file', name)}{audio.suffix.lower()}" if audio is not None else None
     xml, file_name, text = build_project(guide, transcript, report, name=name, informant=informant,
                                          rewrite=rewrite, notes=notes, audio_name=audio_name, talk=talk)
+    return _write_archive(path, xml, [(file_name, text)], [(audio, audio_name)] if audio is not None else [])
+
+
+def write_study_qdpx(path: Path, guide: Guide, interviews: list[QdaInterview], title: str) -> Path:
+    """Every interview of a study in one .qdpx (no recordings: a study's voices stay out)."""
+    xml, files = build_study_project(guide, interviews, title)
+    return _write_archive(path, xml, files, [])
+
+
+def _write_archive(path: Path, xml: str, texts: list[tuple[str, str]], recordings: list[tuple[Path, str]]) -> Path:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", xml)
-        archive.writestr(f"sources/{file_name}", text)
-        if audio is not None:
+        for file_name, text in texts:
+            archive.writestr(f"sources/{file_name}", text)
+        for audio, audio_name in recordings:
             archive.write(audio, f"sources/{audio_name}", compress_type=zipfile.ZIP_STORED)
     atomic_write_bytes(path, buffer.getvalue())
     return path

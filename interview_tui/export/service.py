@@ -143,6 +143,27 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'} — choose from {', '.join(ALL_FORMATS)}")
     table = PseudonymTable.load(study_root) if anonymise else PseudonymTable({})
+    anonymised, informant, notes, leftovers = anonymised_input(source, table, anonymise=anonymise, force=force)
+    name = anonymised.name
+    stem = source.store.session.id if source.store else name
+    notice = DIALECT_NOTICE if needs_bokmal else None
+    if not anonymise:
+        notice = NOT_ANONYMISED_NOTICE + (f"\n{notice}" if notice else "")
+        stem += ".NOT-ANONYMISED"
+    final_dir = private_folder(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=final_dir))
+    try:
+        made = _write_all(anonymised, staging / stem, formats, notice, informant, notes,
+                          line_numbers=line_numbers, audio=audio)
+        placed, kept_earlier = place_checked(made, final_dir, table, check=anonymise and not force)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ExportResult(placed, leftovers, kept_earlier)
+
+
+def anonymised_input(source: CoverageInput, table: PseudonymTable, *, anonymise: bool = True, force: bool = False):
+    """(the input with the study's pseudonyms applied, the informant's shown name, the call's notes,
+    the near-misses left in) — or NamesLeftError / NamesUndecidedError when a name may be left in."""
     transcript = table.anonymise(source.transcript)
     name = table.apply(source.name)
     informant = table.apply(source.store.session.pseudonym) if source.store else name
@@ -161,31 +182,24 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
     if anonymise and not force:  # after the near-misses: "'Karri' (like 'Kari Nordmann')" says more
         undecided = table.undecided(words_to_decide(source))
         if undecided:
-            raise NamesUndecidedError(undecided, table.path or study_root / TABLE_NAME)
-    anonymised = CoverageInput(name, transcript, source.guide, source.store, source.notes)
-    stem = source.store.session.id if source.store else name
-    notice = DIALECT_NOTICE if needs_bokmal else None
-    if not anonymise:
-        notice = NOT_ANONYMISED_NOTICE + (f"\n{notice}" if notice else "")
-        stem += ".NOT-ANONYMISED"
-    final_dir = private_folder(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=final_dir))
-    try:
-        made = _write_all(anonymised, staging / stem, formats, notice, informant, notes,
-                          line_numbers=line_numbers, audio=audio)
-        if anonymise and not force:
-            for path in made:
-                found = table.real_names_in(_written_text(path), phones=path.suffix not in (".docx", ".qdpx"))
-                if found:
-                    raise NamesLeftError(f"{path.name} would contain '{found[0]}' from {table.path.name} — "
-                                         "nothing was exported; this is a bug worth reporting, with the file "
-                                         "kept out of your exports")
-        placed, kept_earlier = _free_names(final_dir, [path.name for path in made])
-        for path, target in zip(made, placed):
-            os.replace(path, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return ExportResult(placed, leftovers, kept_earlier)
+            raise NamesUndecidedError(undecided, table.path or Path(TABLE_NAME))
+    return CoverageInput(name, transcript, source.guide, source.store, source.notes), informant, notes, leftovers
+
+
+def place_checked(made: list[Path], final_dir: Path, table: PseudonymTable, *, check: bool) -> tuple[list[Path], bool]:
+    """Search every file made for the real names of the table, then move them beside earlier
+    exports (never over them). Nothing is moved if one holds a name."""
+    if check:
+        for path in made:
+            found = table.real_names_in(_written_text(path), phones=path.suffix not in (".docx", ".qdpx"))
+            if found:
+                raise NamesLeftError(f"{path.name} would contain '{found[0]}' from {table.path.name} — "
+                                     "nothing was exported; this is a bug worth reporting, with the file "
+                                     "kept out of your exports")
+    placed, kept_earlier = _free_names(final_dir, [path.name for path in made])
+    for path, target in zip(made, placed):
+        os.replace(path, target)
+    return placed, kept_earlier
 
 
 def _write_all(source: CoverageInput, stem: Path, formats: list[str], notice: str | None,

@@ -191,15 +191,18 @@ class StartScreen(Screen):
         from ...core.study_overview import build_study_overview
 
         try:
-            overview = build_study_overview(study)
+            overview = build_study_overview(study, qdpx=True)
         except UserError as exc:  # nothing transcribed yet, a guide that will not load: said as it is
             self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=20)
             return
         self.app.call_from_thread(self._overview_written, overview)
 
     def _overview_written(self, overview) -> None:
-        names = ", ".join(path.name for path in overview.files)
-        self.notify(f"Wrote {names} in {overview.files[0].parent}", timeout=20)
+        folders: dict = {}
+        for path in overview.files:  # the .qdpx goes with the exports, the rest with the transcripts
+            folders.setdefault(path.parent, []).append(path.name)
+        self.notify("Wrote " + "; ".join(f"{', '.join(names)} in {folder}" for folder, names in folders.items()),
+                    timeout=20)
         for note in overview.notes:
             self.notify(note, severity="warning", timeout=20)
         if overview.undecided:
