@@ -294,3 +294,21 @@ def test_numbered_checklist_rows_in_a_table_are_the_briefing_and_debriefing(tmp_
     guide = load_guide(path)
     assert structure(guide) == (["Samtykke til lydopptak"], [("Arbeid", [("Hvordan ser en vanlig dag ut?", [])])],
                                 ["Takk for praten"])
+
+
+def test_a_terms_line_in_word_gives_the_transcribers_terms(tmp_path):
+    """Word has no front matter: a "Begreper: NAV; Modia" paragraph before the first theme is the
+    guide's terms; a sentence that begins with the word is not."""
+    document = docx.Document()
+    document.add_paragraph("Intervjuguide", style="Title")
+    document.add_paragraph("Begreper: NAV; Modia; aktivitetsplan")
+    document.add_paragraph("Ordliste: i denne oppgaven bruker jeg ordet bruker om alle som får oppfølging fra kontoret.")
+    document.add_heading("Kontakt", 1)
+    document.add_paragraph("Hvordan kontakter brukerne NAV?", style="List Number")
+    path = tmp_path / "guide.docx"
+    document.save(path)
+    guide = load_guide(path)
+    assert guide.terms == ["NAV", "Modia", "aktivitetsplan"] and guide.title == "Intervjuguide"
+    result = run_cli("guide", "import", str(path))
+    assert 'paragraph 2 ("Begreper: NAV; Modia; aktivitetsplan"): read as terms for the transcriber' in result.stderr
+    assert 'paragraph 3 ("Ordliste: i denne oppgaven bruker jeg or…")' in result.stderr  # left out as prose

@@ -51,6 +51,10 @@ _DEBRIEFING_NAMES = {"debriefing", "after the interview", "closing", "wrap-up", 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _QUESTION = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+(?:\[[ xX]\]\s+)?(.*)$")
+_TERMS_LINE = re.compile(r"^(?:terms|glossary|begreper|fagbegreper|fagord|ordliste|termer|begriffe|termer)\s*:\s*(.+)$",
+                         re.IGNORECASE)
+"""A line such as "Begreper: NAV; Modia; aktivitetsplan" before the first theme: the transcriber's
+terms where there is no front matter to put them in (a guide kept in Word or LibreOffice)."""
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _THEME_NUMBER = re.compile(r"^(?:(?:theme|tema|part|del|teil|section|seksjon|abschnitt)\s+)?\d+\s*[.):—–-]\s*",
                            re.IGNORECASE)
@@ -130,6 +134,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
     theme: dict | None = None
     question: dict | None = None
     last: dict | None = None  # the item a wrapped line continues
+    terms_lines: list[tuple[int, list[str]]] = []
 
     def close_theme() -> None:
         if theme is not None and section == "theme" and not theme["questions"]:
@@ -215,6 +220,11 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
         if last is not None and raw.startswith((" ", "\t")):
             last["text"] = f"{last['text']} {raw.strip()}"  # a wrapped question or follow-up
             continue
+        listed = _terms_of(raw) if section is None and not data["themes"] else None
+        if listed:
+            data["terms"] = [*_as_list(data.get("terms")), *listed]
+            terms_lines.append((line_no, listed))
+            continue
         if section is None and data["title"] is None:
             data["title"] = raw.strip()
             continue
@@ -239,11 +249,31 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
         if untitled:
             notes.append(f"{source}: titled '{data['title']}' after its first theme — to name it, begin the "
                          "outline with a '# Title' line over '## Theme' headings, or 'title:' in a front matter block")
+        for line_no, listed in terms_lines:
+            notes.append(f"{source}:{line_no}: read as terms for the transcriber ({', '.join(listed)}): names it "
+                         "should spell, never counted as coverage")
         for line_no, title in briefing_headings:
             notes.append(f"{source}:{line_no}: '{title}' read as the briefing (it asks for consent, before the "
                          "questions) — head it '# Briefing' to say so")
     _infer_consent(data.get("briefing", []))
     return guide_from_data(data, source, line_map)
+
+
+def _terms_of(line: str) -> list[str] | None:
+    """The terms of a "Terms: NAV; Modia" line — short names in a list, not a sentence that begins
+    with the word ("Begreper: i denne oppgaven bruker jeg …" is prose)."""
+    found = _TERMS_LINE.match(line.strip())
+    if not found:
+        return None
+    value = found.group(1)
+    items = [item.strip().rstrip(".") for item in re.split(r";" if ";" in value else r",", value) if item.strip()]
+    return items if items and all(len(item.split()) <= 4 for item in items) else None
+
+
+def _as_list(value) -> list[str]:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(";") if item.strip()]
+    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 def _line_list(numbers: list[int]) -> str:
