@@ -30,7 +30,7 @@ def typed_notes(session) -> str:
 
 class StartScreen(Screen):
     BINDINGS = [("ctrl+s", "start", "Start interview"), ("ctrl+r", "resume", "Resume selected"),
-                ("ctrl+o", "overview", "Matrix, answers by theme"),
+                ("ctrl+o", "overview", "Matrix, answers, .qdpx"),
                 ("question_mark", "app.help", "Keys")]
 
     def compose(self) -> ComposeResult:
