@@ -102,5 +102,6 @@ def test_qualcoder_imports_the_studys_qdpx_with_both_interviews_coded(two_interv
     assert len(loaded["fulltext"]) == 2
     codings = loaded["codings"]
     assert codings and all(c["memo"].split(":")[0] == c["code"].split()[0] for c in codings)
-    texts = list(loaded["fulltext"].values())
-    assert all(any(c["text"] == t[c["start"]: c["end"]] for t in texts) for c in codings)
+    texts = loaded["fulltext"]  # by source id: each coding exactly on the text of its own interview
+    assert all(c["text"] == texts[str(c["source"])][c["start"]: c["end"]] for c in codings)
+    assert len({c["source"] for c in codings}) == 2  # both interviews coded
