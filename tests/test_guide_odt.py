@@ -74,13 +74,16 @@ def test_libreoffice_list_styles_headings_and_letter_lists(tmp_path):
             + '<table:covered-table-cell/></table:table-row><table:table-row>' + cell("Spørsmål") + cell("Oppfølging")
             + '</table:table-row><table:table-row>' + cell("Tilgang", attributes='table:number-columns-spanned="2"')
             + '<table:covered-table-cell/></table:table-row><table:table-row>' + cell("Bruker du chat?")
-            + cell("Hvorfor?") + '</table:table-row></table:table>')
+            + cell("Hvorfor?") + '</table:table-row><table:table-row>'
+            + '<table:table-cell table:number-columns-repeated="2"><text:p>Og på kontoret?</text:p></table:table-cell>'
+            + '</table:table-row></table:table>')
     guide = load_guide(write_odt(tmp_path / "guide.odt", body, automatic_styles=BULLETS, styles=styles))
     assert structure(guide) == (
         ["Informer om opptaket"],
         [("Arbeidshverdagen", [("Hvordan ser en vanlig dag ut?", ["Hva gjør du først?"]),
                                ("Hvem samarbeider du med?", ["Internt?", "Eksternt?"])]),
-         ("Tilgang", [("Bruker du chat?", ["Hvorfor?"])])],
+         # a cell repeated across the row is two cells (read as one merged, it was a section heading)
+         ("Tilgang", [("Bruker du chat?", ["Hvorfor?"]), ("Og på kontoret?", ["Og på kontoret?"])])],
         [])
 
 

@@ -83,6 +83,8 @@ def test_every_interview_in_one_qdpx_coded_by_the_guide(two_interviews):
     assert again.returncode == 0 and again.stdout.strip().endswith("all-interviews-2.qdpx")
     both = run_cli("--project", str(study.root), "export", first.session.id, "--all")
     assert both.returncode == 1 and "leave out" in both.stderr
+    formats = run_cli("--project", str(study.root), "export", "--all", "--format", "txt")  # not silently ignored
+    assert formats.returncode == 1 and "--format is for one interview's export" in formats.stderr
 
 
 @pytest.mark.skipif(not QUALCODER.is_file(), reason="QualCoder's importer lies in ../shared/peer-clients, absent here")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..errors import UserError
 
+DEFAULT_FORMATS = "txt,md,docx,qdpx,report"
+
 
 def add_parser(subparsers) -> None:
     export = subparsers.add_parser(
@@ -19,7 +21,7 @@ def add_parser(subparsers) -> None:
     export.add_argument("--all", action="store_true",
                         help="every transcribed interview of the study in one .qdpx (transcripts/exports/"
                              "all-interviews.qdpx): a source and a case per interview, each answer coded by guide item")
-    export.add_argument("--format", default="txt,md,docx,qdpx,report",
+    export.add_argument("--format", default=DEFAULT_FORMATS,
                         help="comma-separated list, or 'all' (default: txt,md,docx,qdpx,report)")
     export.add_argument("--guide", type=Path, help="the guide (default: the session's)")
     export.add_argument("--output", type=Path, help="a folder inside the study (default: transcripts/exports/)")
@@ -86,7 +88,8 @@ def _export_all(args, study) -> int:
 
     if args.target:
         raise UserError(f"--all exports every interview: leave out '{args.target}', or leave out --all")
-    refused = [flag for flag, given in (("--no-anonymise", args.no_anonymise), ("--link-audio", args.link_audio),
+    refused = [flag for flag, given in (("--format", args.format != DEFAULT_FORMATS),
+                                        ("--no-anonymise", args.no_anonymise), ("--link-audio", args.link_audio),
                                         ("--line-numbers", args.line_numbers), ("--needs-bokmal", args.needs_bokmal))
                if given]
     if refused:

@@ -51,7 +51,7 @@ _DEBRIEFING_NAMES = {"debriefing", "after the interview", "closing", "wrap-up", 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _QUESTION = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+(?:\[[ xX]\]\s+)?(.*)$")
-_TERMS_LINE = re.compile(r"^(?:terms|glossary|begreper|fagbegreper|fagord|ordliste|termer|begriffe|termer)\s*:\s*(.+)$",
+_TERMS_LINE = re.compile(r"^(?:terms|glossary|begreper|fagbegreper|fagord|ordliste|termer|begriffe)\s*:\s*(.+)$",
                          re.IGNORECASE)
 """A line such as "Begreper: NAV; Modia; aktivitetsplan" before the first theme: the transcriber's
 terms where there is no front matter to put them in (a guide kept in Word or LibreOffice)."""

@@ -72,7 +72,7 @@ def read_odt_outline(path: Path) -> DocumentOutline:
                 place = f"table {tables}"
                 read_guide_table(reader.table_rows(block), outline, place)
         outline.lists_as_outline()
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
         raise GuideError([f"{path}, {place}: cannot be read (its layout is damaged: {type(exc).__name__}) — open "
                           "the document in LibreOffice, check that part, and save it again as .odt"])
     return outline
@@ -173,7 +173,9 @@ class _Reader:
                         continue
                     while (r, column) in grid:
                         column += 1
-                    cell = Cell(element, [block for block in self.blocks(element) if isinstance(block, Paragraph)])
+                    # A key of its own each time: a cell repeated across columns is as many cells (read
+                    # as one merged across the row, "Samme?" twice became a section heading).
+                    cell = Cell(object(), [block for block in self.blocks(element) if isinstance(block, Paragraph)])
                     down, across = _count(element, "number-rows-spanned"), _count(element, "number-columns-spanned")
                     for dr in range(down):
                         for dc in range(across):
