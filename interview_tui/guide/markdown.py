@@ -35,7 +35,7 @@ from ..model.languages import detect_language
 
 from ..errors import GuideError
 from .loader import guide_from_data
-from .model import Guide
+from .model import Guide, term_list
 from .word_layout import with_minutes, word_layout
 
 # What researchers head the checklists before and after the questions with (a guide typed in Word
@@ -222,7 +222,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
             continue
         listed = _terms_of(raw) if section is None and not data["themes"] else None
         if listed:
-            data["terms"] = [*_as_list(data.get("terms")), *listed]
+            data["terms"] = [*term_list(data.get("terms") or []), *listed]
             terms_lines.append((line_no, listed))
             continue
         if section is None and data["title"] is None:
@@ -268,12 +268,6 @@ def _terms_of(line: str) -> list[str] | None:
     value = found.group(1)
     items = [item.strip().rstrip(".") for item in re.split(r";" if ";" in value else r",", value) if item.strip()]
     return items if items and all(len(item.split()) <= 4 for item in items) else None
-
-
-def _as_list(value) -> list[str]:
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(";") if item.strip()]
-    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 def _line_list(numbers: list[int]) -> str:

@@ -118,12 +118,7 @@ class Guide(_Strict):
     @field_validator("terms", mode="before")
     @classmethod
     def _terms_as_a_list(cls, value):
-        """``terms: NAV; Modia`` in an outline's front matter, or a YAML list."""
-        if isinstance(value, str):
-            value = value.split(";")
-        if isinstance(value, list):
-            value = list(dict.fromkeys(str(term).strip() for term in value if str(term).strip()))
-        return value
+        return term_list(value) if isinstance(value, (str, list)) else value
 
     @field_validator("briefing", "debriefing", mode="before")
     @classmethod
@@ -202,6 +197,12 @@ MAX_FOLLOWUPS = 26 * 27
 """a … z, aa … zz: the outline ids there are letters for."""
 MAX_ITEMS = 2000
 """Far more than any interview can cover; a larger file is a mistake, and would be slow on screen."""
+
+
+def term_list(value: str | list) -> list[str]:
+    """``NAV; Modia`` (an outline's front matter) or a YAML list, as the terms: each once, trimmed."""
+    items = value.split(";") if isinstance(value, str) else value
+    return list(dict.fromkeys(str(term).strip() for term in items if str(term).strip()))
 
 
 def followup_letter(index: int) -> str:
