@@ -150,12 +150,16 @@ def asr(devset, work: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-asr", action="store_true", help="text transcripts only (fast)")
+    parser.add_argument("--dev-only", action="store_true",
+                        help="the dev part only: for tuning, so that held-out figures are not printed along the way")
     args = parser.parse_args()
     embedder = load_text_embedder()
     devset = [iv for iv in load_devset() if not iv.wrong_guide]
     print(f"semantic scorer: {embedder.name if embedder else 'NOT INSTALLED (keywords only)'}")
     for part, interviews in (("dev (tuned on)", [iv for iv in devset if not iv.held_out]),
-                             ("held out", [iv for iv in devset if iv.held_out])):
+                             ("held out", [] if args.dev_only else [iv for iv in devset if iv.held_out])):
+        if not interviews:
+            continue
         for scorer, chosen in (("keywords", None), ("keywords + meaning", embedder)):
             if scorer != "keywords" and embedder is None:
                 continue
@@ -163,7 +167,8 @@ def main() -> None:
                     for iv in interviews]
             print_scores(f"{part}, {scorer}", rows)
             if part == "held out":
-                for label, chosen_batch in (("batches 1-2 (November)", lambda b: b < 3), ("batch 3 (2026-12-05)", lambda b: b == 3)):
+                for label, chosen_batch in (("batches 1-2 (November)", lambda b: b < 3), ("batch 3 (2026-12-05)", lambda b: b == 3),
+                                            ("batch 4 (2026-12-05, after guide order)", lambda b: b == 4)):
                     print_scores(f"  {label}", [row for row, iv in zip(rows, interviews) if chosen_batch(iv.batch)])
             for language in ("nb", "en"):
                 para = [row for row, iv in zip(rows, interviews) if "para" in iv.name and iv.language == language]
@@ -184,7 +189,7 @@ def main() -> None:
         print(f"real German interview: skipped ({PEER_SAMPLE} is not there)")
     speed(embedder)
     if not args.no_asr:
-        asr(devset, Path(tempfile.mkdtemp(prefix="bench-coverage-")))
+        asr([iv for iv in devset if not (args.dev_only and iv.held_out)], Path(tempfile.mkdtemp(prefix="bench-coverage-")))
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ class DevInterview:
     reworded: bool = False
     """Questions reworded away from the guide's words (``*-para-*``, and ``reworded: true``)."""
     batch: int = 1
-    """Held-out batches: 1 and 2 were written in November, 3 on 2026-12-05 (see README.md)."""
+    """Held-out batches: 1 and 2 were written in November, 3 and 4 on 2026-12-05 (see README.md)."""
     """Questions asked whose answer does not count ("Hmm."): not covered, but a live "asked"
     suggestion for them is right."""
 

@@ -14,6 +14,7 @@ both (merged questions). An informant who talks about an item's topic before it 
 from __future__ import annotations
 
 import math
+from math import fsum
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from ..session.model import Session, conduct_spans
 from ..model.transcript import Segment, Transcript
 from .embeddings import TextEmbedder, VectorCache, load_text_embedder, unavailable_reason
 from .report import CoverageReport
+from .guide_order import followups_in_stretches, questions_by_order
 from .semantic import REPORT, SHORT_TURN_WORDS, CoverageTracker, OperatingPoint, mutual_matches, usable
 from .statuses import EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, Found, decide
 from .stretches import ANSWER_WINDOW_SECONDS, followups_found, question_stretches
@@ -64,7 +66,7 @@ class ItemProfile:
 
     @property
     def total(self) -> float:
-        return sum(self.weights.values())
+        return fsum(self.weights.values())
 
 
 @dataclass
@@ -120,7 +122,7 @@ class CoverageMatcher:
         for profile in self.profiles.values():
             for phrase, parts in profile.phrase_parts.items():
                 # A phrase of common words ("digitale tjenester") is common, however rare as a phrase.
-                words = sum(profile.weights.get(part, 0.0) for part in parts)
+                words = fsum(profile.weights.get(part, 0.0) for part in parts)
                 profile.weights[phrase] = min(profile.weights[phrase], KEYWORD_BOOST * words)
         unique = math.log((documents + 1) / 1.5) - IDF_FLOOR  # a word only one item has
         self.min_matched = MIN_MATCHED_WORDS * unique
@@ -157,12 +159,12 @@ class CoverageMatcher:
         words = sum(len(profile.phrase_parts.get(stem, ())) or 1 for stem in self._found(profile, stems, exclude))
         if not profile.total or (words < 2 and len(profile.weights) > 1):
             return 0.0
-        if sum(hits) < min(self.min_matched, profile.total * 0.8):
+        if fsum(hits) < min(self.min_matched, profile.total * 0.8):
             return 0.0
-        return min(1.0, sum(hits) / min(profile.total, self.score_cap))
+        return min(1.0, fsum(hits) / min(profile.total, self.score_cap))
 
     def matched(self, profile: ItemProfile, stems: set[str], exclude: set[str] = frozenset()) -> float:
-        return sum(self._hits(profile, stems, exclude))
+        return fsum(self._hits(profile, stems, exclude))
 
     @staticmethod
     def _found(profile: ItemProfile, stems: set[str], exclude: set[str] = frozenset()) -> set[str]:
@@ -178,17 +180,17 @@ class CoverageMatcher:
         hits = []
         for stem in cls._found(profile, stems, exclude):
             parts = profile.phrase_parts.get(stem, set())
-            hits.append(max(profile.weights[stem], sum(profile.weights.get(p, 0.0) for p in parts)))
+            hits.append(max(profile.weights[stem], fsum(profile.weights.get(p, 0.0) for p in parts)))
         return hits
 
     @staticmethod
     def fit(profile: ItemProfile, stems: set[str]) -> float:
         """The share of the item's own weight found, uncapped: ranks a short question that is
         asked almost whole above a long one that only shares a few words."""
-        own = sum(profile.weights.get(stem, 0.0) for stem in profile.text_stems)
+        own = fsum(profile.weights.get(stem, 0.0) for stem in profile.text_stems)
         if not own:
             return 0.0
-        return sum(profile.weights.get(stem, 0.0) for stem in profile.text_stems & stems) / own
+        return fsum(profile.weights.get(stem, 0.0) for stem in profile.text_stems & stems) / own
 
     def _phrase_match(self, profile: ItemProfile, view: SegmentView) -> float:
         """Short generic probes ("Hvorfor/hvorfor ikke?") have no distinctive words: match the
@@ -259,7 +261,7 @@ class CoverageMatcher:
                         found[profile.item.id].asked.append((similarity, view, "keywords"))
         # 1c. by meaning: every turn in order, as live coverage sees them
         if self.embedder is not None:
-            self._semantic_pass(views, asking, found, vectors)
+            semantic = self._semantic_pass(views, asking, found, vectors)
         # 2. each time a question is asked, its answer lies until another question is asked
         windows = question_stretches(self, found, asking)
         for item_id, spans_of in windows.items():
@@ -279,6 +281,9 @@ class CoverageMatcher:
                     found[profile.item.id].answered.append((score, view, "keywords"))
         # 4. follow-ups: posed, or their topic raised, within their question's answer (or early)
         followups_found(self, followups, views, asking, answering, interviewer, found, windows)
+        # 4b. with the stretches known: an unexplained probe closest to an open follow-up of its question
+        if self.embedder is not None:
+            followups_in_stretches(*semantic, views, asking, answering, found, windows, self.point.ask_lift)
         # 5. the researcher's own coding (tags set in the review screen) is evidence too
         tagged: dict[str, list[SegmentView]] = defaultdict(list)
         for view in all_views:  # the researcher's own judgement, wherever the segment is
@@ -300,7 +305,7 @@ class CoverageMatcher:
                               items=report_items, warnings=warnings,
                               scorer=f"keywords + meaning ({self.embedder.name})" if self.embedder else "keywords")
 
-    def _semantic_pass(self, views, asking, found, vectors: VectorCache | None) -> None:
+    def _semantic_pass(self, views, asking, found, vectors: VectorCache | None):
         tracker = CoverageTracker.for_guide(self.guide, self.embedder, self.point)
         cache = vectors or VectorCache(None)
         matrix = cache.lookup(self.embedder, [v.segment.text for v in views])
@@ -330,6 +335,10 @@ class CoverageMatcher:
         for item, n, lift in mutual_matches(tracker.vectors, matrix[rows]):
             found[tracker.vectors.items[item].id].asked.append(
                 (round(min(1.0, lift / (2 * self.point.ask_lift)), 3), views[rows[n]], "semantic"))
+        # And the guide's order: an unexplained question between two found ones asks one of those
+        # the guide has between them (``guide_order``).
+        questions_by_order(tracker.vectors, matrix, views, asking_ids, found, self.point.ask_lift)
+        return tracker.vectors, matrix  # for the follow-ups' second look (step 4b)
 
     def _prepare(self) -> None:
         if not hasattr(self, "_idf_done"):

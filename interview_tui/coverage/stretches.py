@@ -62,10 +62,15 @@ def followups_found(matcher, followups, views, asking, answering, interviewer, f
                         matcher.matched(profile, view.stems) >= 2 * matcher.min_matched  # as for questions
                     if chosen is profile and ((in_window and score >= FOLLOWUP_ASK_THRESHOLD) or early):
                         found[profile.item.id].answered.append((score, view, "keywords"))
-        asked_at = [v for _, v, _ in found[profile.item.id].asked]
-        if asked_at:
-            first = min(v.segment.start for v in asked_at)
-            nxt = [v.segment.start for v in asking if v.segment.start > first + 0.01]
-            stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
-            found[profile.item.id].answered += [(0.0, v, "answer") for v in answering
-                                                if first <= v.segment.start < stop and v.words >= 2]
+        answers_to_followup(found[profile.item.id], asking, answering)
+
+
+def answers_to_followup(entry, asking, answering) -> None:
+    """The informant's talk after a follow-up was first posed, up to the interviewer's next turn,
+    is its answer."""
+    asked_at = [v for _, v, _ in entry.asked]
+    if asked_at:
+        first = min(v.segment.start for v in asked_at)
+        nxt = [v.segment.start for v in asking if v.segment.start > first + 0.01]
+        stop = min(nxt) if nxt else first + ANSWER_WINDOW_SECONDS
+        entry.answered += [(0.0, v, "answer") for v in answering if first <= v.segment.start < stop and v.words >= 2]
