@@ -478,3 +478,22 @@ def test_matrix_writes_every_interviews_answers_sorted_by_theme(study, tmp_path)
     assert paragraphs[at + 1][1] == "veileder-a — covered, [00:00:03]"
     assert "Informant: En gang fikk jeg ikke tak i Bruker X på tre uker" in paragraphs[at + 5][1]
     assert not any("Per Olsen" in text for _, text in paragraphs)
+
+
+def test_a_whole_question_is_never_joined_with_the_next_and_a_phrase_needs_all_its_words():
+    """Found in a tmux walk-through (en-remote-4, keywords alone): "Hi Anna, is it alright if I
+    record this call?" and, after "Yes, go ahead.", "…where do you set yourself up on home days?"
+    were read as one question, and "call" + "day" asked 2.1 ("video calls") at the consent; "…when
+    you're away from the office?" matched the keyword phrase "home office" character by character."""
+    interview = DEVSET["en-remote-4"]
+    matcher = CoverageMatcher(interview.guide, embedder=None)
+    report = matcher.match(parse_plain_text(interview.text_transcript()))
+    asked_21 = [e.text for e in report.item("2.1").asked]
+    assert asked_21 and all(not text.startswith("Hi Anna") for text in asked_21)
+    assert all("away from the office" not in e.text for e in report.item("1.1").asked)
+
+    def phrases(text: str) -> set[str]:
+        return {s for s in matcher._view(0, Segment(start=0, end=1, speaker="I", text=text)).stems if s.startswith("§")}
+
+    assert "§home office" not in phrases("Does your boss check in when you're away from the office?")
+    assert "§home office" in phrases("So you have a home offise in the attic?")  # a misspelling still counts

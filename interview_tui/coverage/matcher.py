@@ -41,6 +41,7 @@ SCORE_CAP_WORDS = 2.5
 """A segment carrying this many of an item's distinctive words scores 1.0."""
 KEYWORD_MARK = "§"
 KEYWORD_PHRASE_MATCH = 88
+PHRASE_WORD_MATCH = 75
 IDF_FLOOR = 0.7
 MIN_MATCHED_WORDS = 1.05
 """At least one distinctive word (in units of a word unique to one item of the guide):
@@ -147,8 +148,13 @@ class CoverageMatcher:
             if canonical:
                 stems.add(canonical)
         text = normalise(segment.text)
+        tokens = text.split()
         for phrase in self._phrases:
-            if fuzz.partial_ratio(phrase, text, score_cutoff=KEYWORD_PHRASE_MATCH):
+            if fuzz.partial_ratio(phrase, text, score_cutoff=KEYWORD_PHRASE_MATCH) and all(
+                    len(word) < 3 or process.extractOne(word, tokens, scorer=fuzz.ratio,
+                                                        score_cutoff=PHRASE_WORD_MATCH) for word in phrase.split()):
+                # Every word of the phrase there, if misspelt ("home offise"): "…away from the office"
+                # is not "home office", though the characters nearly line up (seen in tmux).
                 stems.add(KEYWORD_MARK + phrase)
         return SegmentView(index, segment, stems, len(segment.text.split()), text)
 
@@ -240,7 +246,10 @@ class CoverageMatcher:
         # 1. questions asked: a segment, or a segment joined with the next asking one
         for position, view in enumerate(asking):
             candidates = [view.stems]
-            if position + 1 < len(asking) and self._adjacent(view, asking[position + 1], views):
+            # A question ended with "?" is whole: joined with the next one, "…record this call?" and
+            # "…on home days?" asked 2.1 ("video calls", "day"; seen in tmux).
+            if position + 1 < len(asking) and not view.segment.text.rstrip().endswith("?") and \
+                    self._adjacent(view, asking[position + 1], views):
                 candidates.append(view.stems | asking[position + 1].stems)
             for stems in candidates:
                 for profile, score in self._attribute(questions, stems):
