@@ -40,7 +40,6 @@ MAX_GAP = 2
 """The order says something only where it leaves one or two questions to choose from. Against
 a guide it was not held with (the noScribe German interview) the few questions found leave gaps
 of ten, and two questions of the NAV guide were ticked off in them."""
-"""The question found must be among the turn's this many closest guide questions."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +86,9 @@ def stretch_followup_matches(vectors: GuideVectors, turns: list[AskingTurn], mat
                              stretches: dict[str, list[tuple[float, float]]],
                              found: set[str]) -> list[tuple[int, AskingTurn, float]]:
     """(item position, turn, lift) for each unexplained asking turn inside one question's stretch
-    of talk whose closest guide item of all is a follow-up of that question not yet found ("Hva
-    fyller du den med?" after "Har det blitt mer luft i kalenderen din?": 4.1.a). Turn by turn it
+    of talk whose closest guide item of all is a follow-up of that question not yet found ("So
+    when do you actually log off at night?" in the talk of 3.1, the boundary between work and
+    private life: 3.1.a, "Do you find it hard to stop working in the evening?"). Turn by turn it
     was too close to call; with the stretch known, the follow-up is what it probes. ``found``:
     the ids of the follow-ups found already."""
     matches = []
