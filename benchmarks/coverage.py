@@ -168,7 +168,7 @@ def main() -> None:
             print_scores(f"{part}, {scorer}", rows)
             if part == "held out":
                 for label, chosen_batch in (("batches 1-2 (November)", lambda b: b < 3), ("batch 3 (2026-12-05)", lambda b: b == 3),
-                                            ("batch 4 (2026-12-05, after guide order)", lambda b: b == 4)):
+                                            ("batch 4 (2026-12-05, out of order)", lambda b: b == 4)):
                     print_scores(f"  {label}", [row for row, iv in zip(rows, interviews) if chosen_batch(iv.batch)])
             for language in ("nb", "en"):
                 para = [row for row, iv in zip(rows, interviews) if "para" in iv.name and iv.language == language]

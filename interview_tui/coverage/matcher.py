@@ -26,10 +26,9 @@ from ..session.model import Session, conduct_spans
 from ..model.transcript import Segment, Transcript
 from .embeddings import TextEmbedder, VectorCache, load_text_embedder, unavailable_reason
 from .report import CoverageReport
-from .guide_order import followups_in_stretches, questions_by_order
 from .semantic import REPORT, SHORT_TURN_WORDS, CoverageTracker, OperatingPoint, mutual_matches, usable
 from .statuses import EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, Found, decide
-from .stretches import ANSWER_WINDOW_SECONDS, followups_found, question_stretches
+from .stretches import ANSWER_WINDOW_SECONDS, followups_found, followups_in_stretches, question_stretches
 from .text import Analyzer, normalise
 
 ASK_THRESHOLD = 0.5
@@ -344,9 +343,6 @@ class CoverageMatcher:
         for item, n, lift in mutual_matches(tracker.vectors, matrix[rows]):
             found[tracker.vectors.items[item].id].asked.append(
                 (round(min(1.0, lift / (2 * self.point.ask_lift)), 3), views[rows[n]], "semantic"))
-        # And the guide's order: an unexplained question between two found ones asks one of those
-        # the guide has between them (``guide_order``).
-        questions_by_order(tracker.vectors, matrix, views, asking_ids, found, self.point.ask_lift)
         return tracker.vectors, matrix  # for the follow-ups' second look (step 4b)
 
     def _prepare(self) -> None:
