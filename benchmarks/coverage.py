@@ -16,7 +16,7 @@ Goals (held-out part): F1 >= 0.95 questions, >= 0.90 follow-ups; never-asked sho
 paraphrased F1 >= 0.95; live precision >= 0.95; an hour <= 3 s with stored vectors, <= 30 s from
 scratch; one turn <= 150 ms.
 
-    python benchmarks/coverage.py [--no-asr]
+    python benchmarks/coverage.py [--no-asr] [--dev-only]
 """
 
 from __future__ import annotations

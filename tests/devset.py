@@ -27,12 +27,12 @@ class DevInterview:
     held_out: bool = False
     """Written after the matcher was tuned and never used to tune it: the honest score."""
     asked_unanswered: set[str] = frozenset()
+    """Questions asked whose answer does not count ("Hmm."): not covered, but a live "asked"
+    suggestion for them is right."""
     reworded: bool = False
     """Questions reworded away from the guide's words (``*-para-*``, and ``reworded: true``)."""
     batch: int = 1
     """Held-out batches: 1 and 2 were written in November, 3 and 4 on 2026-12-05 (see README.md)."""
-    """Questions asked whose answer does not count ("Hmm."): not covered, but a live "asked"
-    suggestion for them is right."""
 
     def text_transcript(self, words_per_second: float = 2.5) -> str:
         """As a researcher types it: one turn per line, speaker and [hh:mm:ss] stamp."""

@@ -29,7 +29,7 @@ from .report import CoverageReport
 from .semantic import REPORT, SHORT_TURN_WORDS, CoverageTracker, OperatingPoint, mutual_matches, usable
 from .statuses import EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, Found, decide
 from .stretches import ANSWER_WINDOW_SECONDS, followups_found, followups_in_stretches, question_stretches
-from .text import Analyzer, normalise
+from .text import Analyzer, is_whole_question, normalise
 
 ASK_THRESHOLD = 0.5
 WRONG_GUIDE_SHARE = 0.3
@@ -247,7 +247,7 @@ class CoverageMatcher:
             candidates = [view.stems]
             # A question ended with "?" is whole: joined with the next one, "…record this call?" and
             # "…on home days?" asked 2.1 ("video calls", "day"; seen in tmux).
-            if position + 1 < len(asking) and not view.segment.text.rstrip().endswith("?") and \
+            if position + 1 < len(asking) and not is_whole_question(view.segment.text) and \
                     self._adjacent(view, asking[position + 1], views):
                 candidates.append(view.stems | asking[position + 1].stems)
             for stems in candidates:

@@ -43,6 +43,7 @@ import numpy as np
 from ..guide.model import Guide, GuideItem
 from ..model.transcript import Segment
 from .embeddings import TextEmbedder
+from .text import is_whole_question
 
 LOW_CONFIDENCE = 0.4
 """Mean word probability under which a segment is too unsure to be evidence."""
@@ -196,7 +197,7 @@ class CoverageTracker:
             self.unanswered_half = None
             return self._informant_turn(segment, index, *self._similarity(vector))
         first_half, self.unanswered_half = self.unanswered_half, None
-        joined = first_half is not None and not first_half[0].text.rstrip().endswith("?") and \
+        joined = first_half is not None and not is_whole_question(first_half[0].text) and \
             segment.start - first_half[0].end < SPLIT_QUESTION_GAP
         if joined:
             # The second half of a question cut by a pause or an "mm": judged with its first half

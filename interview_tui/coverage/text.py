@@ -61,6 +61,12 @@ GENERIC_FILLERS = {"ok", "okay", "mm", "mhm", "hm", "eh", "ehm", "uh", "um"}
 _WORD = re.compile(r"[\wæøåÆØÅ']+", re.UNICODE)
 
 
+def is_whole_question(text: str) -> bool:
+    """A turn that ends in "?" is a question of its own, never the first half of one cut by a pause
+    or an "mm": the keyword step and the meaning step both join halves only when it is not."""
+    return text.rstrip().endswith("?")
+
+
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).lower()
     text = re.sub(r"\((?:\.+|\d+\s*s(?:ek\w*|econds?)?(?:\s*pause)?|[^)]*pause[^)]*)\)", " ", text)
