@@ -204,7 +204,7 @@ def test_formats_follow_their_consumers(reviewed_session, tmp_path):
     store.add_note("informanten ler", call_time=3.0)
     store.add_note("marker", kind="marker", call_time=9.0)
     source = resolve_input(store.session.id, study)
-    result = export(source, study.root, tmp_path, ["txt", "docx", "srt", "maxqda", "nvivo", "report"],
+    result = export(source, study.root, tmp_path, ["txt", "docx", "srt", "maxqda", "nvivo", "report", "qdpx"],
                     line_numbers=True)
     files = {p.name.split(".", 1)[1]: p for p in result.files}
     subtitles = list(srt.parse(files["srt"].read_text()))
@@ -225,10 +225,17 @@ def test_formats_follow_their_consumers(reviewed_session, tmp_path):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Note: informanten ler" in text and "check the audio" in text
     # what Whisper repeated or was unsure of is marked in every format, for checking before quoting
-    for name in ("txt", "docx", "srt", "maxqda.txt", "nvivo.txt"):
-        content = text if name == "docx" else files[name].read_text()
+    with zipfile.ZipFile(files["qdpx"]) as project:  # the QDA tools' source text too
+        qda_text = next(project.read(n).decode() for n in project.namelist() if n.startswith("sources/"))
+        project_xml = project.read("project.qde").decode()
+    for name in ("txt", "docx", "srt", "maxqda.txt", "nvivo.txt", "qdpx"):
+        content = {"docx": text, "qdpx": qda_text}.get(name) or files[name].read_text()
         assert "[⟳ repeated words: check the audio]" in content, name
         assert "[? unsure words: check the audio]" in content, name
+    # …after the words, never inside a coded segment: each coding starts and ends on the words
+    for start, end in re.findall(r'startPosition="(\d+)" endPosition="(\d+)"', project_xml):
+        coded = qda_text[int(start): int(end)]
+        assert coded.strip() == coded and not coded.endswith("check the audio]"), coded
     txt = files["txt"].read_text()
     assert f"Transcript of {store.session.id}.wav" in txt  # an id of digits and dashes is no phone number
     assert "(note: informanten ler)" in txt and "(note: (marker))" in txt

@@ -21,6 +21,7 @@ from ..fileio import atomic_write_bytes
 from ..guide.model import Guide
 from ..model.transcript import Transcript
 from ..model.timefmt import hms
+from .transcript_formats import check_marks
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 THEME_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
@@ -32,14 +33,16 @@ def _guid(*parts: str) -> str:
 
 
 def source_text(transcript: Transcript, rewrite=lambda t: t) -> tuple[str, list[tuple[int, int]]]:
-    """The text QDA tools show: one paragraph per segment, ``[hh:mm:ss] Speaker: text``; and
-    each segment's (start, end) character positions in it."""
+    """The text QDA tools show: one paragraph per segment, ``[hh:mm:ss] Speaker: text``, what to
+    check before quoting it after the words (as in every export); and each segment's (start, end)
+    character positions in it — the words only, so a coding never takes the mark in."""
     parts, spans, position = [], [], 0
     for segment in sorted(transcript.segments, key=lambda s: s.start):
         prefix = f"[{hms(segment.start)}] {segment.speaker}: "
         body = rewrite(segment.text)
         spans.append((position + len(prefix), position + len(prefix) + len(body)))
-        line = prefix + body + "\n"
+        marks = check_marks(segment)
+        line = prefix + body + (f" {marks}" if marks else "") + "\n"
         parts.append(line)
         position += len(line)
     return "".join(parts), spans
