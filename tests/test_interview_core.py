@@ -118,6 +118,28 @@ def test_one_resolver_for_every_way_of_naming_an_interview(study):
         find_interview(str(study.root), study.recordings_dir, study.transcripts_dir)
 
 
+
+def test_a_recording_brought_without_a_session_is_found_by_its_name(study):
+    """`transcribe recordings/dictaphone-3.wav` prints the name dictaphone-3; `export dictaphone-3`,
+    `coverage dictaphone-3` and `transcribe dictaphone-3` find it (in tmux it said "no session with
+    that id, and no such recording or transcript")."""
+    wav = study.recordings_dir / "dictaphone-3.wav"
+    sf.write(wav, np.zeros((1600, 2), np.float32), 16000)
+    found = find_interview("dictaphone-3", study.recordings_dir, study.transcripts_dir)
+    assert (found.kind, found.audio, found.transcript) == ("recording", wav, None)
+    transcript = study.transcripts_dir / "dictaphone-3.json"
+    Transcript(segments=[Segment(start=0, end=1, speaker="Interviewer", text="hei")]).save(transcript)
+    found = find_interview("dictaphone-3", study.recordings_dir, study.transcripts_dir)
+    assert (found.kind, found.audio, found.transcript, found.name) == ("recording", wav, transcript, "dictaphone-3")
+    wav.unlink()  # the recording moved away: the transcript is still found by its name
+    assert find_interview("dictaphone-3", study.recordings_dir, study.transcripts_dir).transcript == transcript
+    for twin in ("dictaphone-3.wav", "dictaphone-3.mp3"):
+        (study.recordings_dir / twin).write_bytes(b"")
+    with pytest.raises(UserError, match="2 recordings have that name"):
+        find_interview("dictaphone-3", study.recordings_dir, study.transcripts_dir)
+    with pytest.raises(UserError, match="no recording or transcript of that name"):
+        find_interview("dictaphone-4", study.recordings_dir, study.transcripts_dir)
+
 def test_a_reviewed_transcript_is_never_overwritten(study):
     """Failure 3: re-running transcribe wiped a reviewed transcript. Refused, or a new version beside it."""
     interview = new_interview(study)

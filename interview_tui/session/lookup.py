@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Literal
 
@@ -76,6 +77,26 @@ def _session_named_in_transcript(path: Path, recordings_dir: Path) -> Path | Non
     return None
 
 
+def _by_name(name: str, recordings_dir: Path, transcripts_dir: Path) -> InterviewFiles | None:
+    """A recording brought without a session, by the name its files have in the study: `transcribe
+    recordings/dictaphone-3.wav` writes transcripts/dictaphone-3.json, and the researcher then says
+    `export dictaphone-3` (which `transcribe` printed as its name)."""
+    if Path(name).name != name or Path(name).suffix.lower() in AUDIO_SUFFIXES | {".json"}:
+        return None
+    recordings = sorted(p for p in recordings_dir.glob(f"{glob_escape(name)}.*")
+                        if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file()) if recordings_dir.is_dir() else []
+    if len(recordings) > 1:
+        raise UserError(f"{name}: {len(recordings)} recordings have that name "
+                        f"({', '.join(p.name for p in recordings)}) — give the file")
+    transcript = transcripts_dir / f"{name}.json"
+    transcript = transcript if transcript.is_file() else None
+    if recordings:
+        if recordings[0].with_name(name + SESSION_SUFFIX).is_file():
+            return None  # a session's recording: its id names it
+        return InterviewFiles(name, "recording", audio=recordings[0], transcript=transcript)
+    return InterviewFiles(name, "transcript", transcript=transcript) if transcript else None
+
+
 def find_interview(ref: str, recordings_dir: Path, transcripts_dir: Path) -> InterviewFiles:
     """A session id, session file, recording or transcript → the interview it belongs to."""
     text = str(ref).strip()
@@ -88,10 +109,13 @@ def find_interview(ref: str, recordings_dir: Path, transcripts_dir: Path) -> Int
     if not path.exists():
         if valid_session_id(text) and session_path(recordings_dir, text).is_file():
             return _from_session(text, session_path(recordings_dir, text), transcripts_dir)
+        named = _by_name(text, recordings_dir, transcripts_dir)
+        if named is not None:
+            return named
         if path.suffix.lower() in AUDIO_SUFFIXES | {".json", ".txt", ".vtt"} or len(path.parts) > 1:
             raise SessionFileError(f"{text}: no such file — give a session id, a recording or a transcript "
                                    "(`interview-tui sessions` lists the sessions)")
-        raise SessionFileError(f"{text}: no session with that id, and no such recording or transcript — "
+        raise SessionFileError(f"{text}: no session with that id, and no recording or transcript of that name — "
                                "`interview-tui sessions` lists the sessions")
     if path.is_dir():
         raise UserError(f"{text}: is a folder — give a session id, a recording or a transcript file")
