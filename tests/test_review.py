@@ -506,3 +506,18 @@ async def test_a_noscribe_transcript_is_brought_in_reviewed_with_the_guide_and_i
         table = (study.root / "pseudonyms.yaml").read_text()
         assert "Oliver Rohrbeck: Name A" in table and "Kleine Seejungfrau: Kleine Seejungfrau" in table
         assert "Zeit: Zeit" in table and "Freude" not in table
+
+
+def test_the_review_joins_a_word_whisper_wrote_in_pieces_as_the_exports_do():
+    """Whisper writes "ill-disposed" as " ill" + "-disposed": the review showed "ill -disposed"
+    where the transcript and every export say "ill-disposed" (seen with a real reader)."""
+    from interview_tui.ui.widgets.segment_table import segment_text
+
+    pieces = [" He", " was", " ill", "-disposed", " in", " Nord", "mann's", " eyes."]
+    segment = Segment(start=0, end=3, speaker="Informant", text="".join(pieces).strip(),
+                      words=[Word(word=w, start=i * 0.3, end=i * 0.3 + 0.25, probability=0.3 if w == "mann's" else 0.9)
+                             for i, w in enumerate(pieces)])
+    assert segment_text(segment, 0.5).plain == "He was ill-disposed in Nordmann's° eyes."
+    # words from elsewhere, without Whisper's spaces, are still told apart
+    segment.words = [word.model_copy(update={"word": word.word.strip()}) for word in segment.words]
+    assert segment_text(segment, 0.5).plain == "He was ill -disposed in Nord mann's° eyes."

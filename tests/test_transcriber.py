@@ -359,6 +359,22 @@ def test_the_encoder_takes_a_batch_one_chunk_at_a_time_with_the_same_result(tiny
     assert np.abs(ours - stock).max() < 1e-3
 
 
+
+def test_a_title_or_shortening_does_not_end_a_segment():
+    """ "And Mr. John Dashwood…" was one segment "And Mr." and the rest (a real reader, in the
+    review); "f.eks." likewise in Bokmål. A sentence end still ends one."""
+    from interview_tui.model.transcript import Word
+    from interview_tui.transcribe.segments import split_into_segments
+
+    def words(*spoken: str) -> list[Word]:
+        return [Word(word=w, start=i * 0.3, end=i * 0.3 + 0.25, probability=0.9) for i, w in enumerate(spoken)]
+
+    english = split_into_segments(words(" And", " Mr.", " John", " Dashwood", " left.", " He", " came", " back."),
+                                  "Interviewer", 0)
+    assert [s.text for s in english] == ["And Mr. John Dashwood left.", "He came back."]
+    bokmal = split_into_segments(words(" Vi", " bruker", " f.eks.", " chat.", " Ja."), "Informant", 1)
+    assert [s.text for s in bokmal] == ["Vi bruker f.eks. chat.", "Ja."]
+
 def test_loop_detector():
     assert looks_like_a_loop("Thank you. Thank you. Thank you. Thank you. Thank you.")
     assert looks_like_a_loop("ja ja ja ja ja ja ja ja")

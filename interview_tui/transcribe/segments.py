@@ -12,6 +12,14 @@ from ..model.transcript import Segment, Word
 from .audio_input import SAMPLE_RATE
 
 SEGMENT_SPLIT_PAUSE = 1.0
+TITLES_AND_SHORTENINGS = frozenset({
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "e.g.", "i.e.", "approx.",  # English
+    "f.eks.", "bl.a.", "dvs.", "ca.", "nr.", "evt.", "kl.", "pga.", "mht.", "iht.", "ang.",  # Bokmål, Danish
+    "t.ex.", "s.k.", "z.b.", "bzw.", "ggf.", "hr.", "fr.", "bspw.",  # Swedish, German
+})
+"""Words that end in a full stop without ending the sentence: "And Mr. John Dashwood had…" was
+cut after "Mr." into a segment of its own (seen in the review of a real reader). Never "etc.",
+"osv." or "usw.", which often do end one."""
 
 _REPEAT = re.compile(r"\b((?:\w+\W+){1,4}?)\1{3,}", re.IGNORECASE | re.UNICODE)
 
@@ -73,7 +81,8 @@ def split_into_segments(words: list[Word], speaker: str, channel: int) -> list[S
         if current and word.start - current[-1].end >= SEGMENT_SPLIT_PAUSE:
             close()
         current.append(word)
-        ends_sentence = word.word.strip().endswith((".", "?", "!"))
+        spoken = word.word.strip()
+        ends_sentence = spoken.endswith((".", "?", "!")) and spoken.lower() not in TITLES_AND_SHORTENINGS
         if ends_sentence and index + 1 < len(words):
             close()
     close()

@@ -22,12 +22,16 @@ def segment_text(segment: Segment, threshold: float) -> Text:
             text.append(" ✎", style="dim")
     else:
         text = Text()
-        for word in segment.words:
+        # Whisper's words carry their own leading space; a piece without one belongs to the word
+        # before it ("ill" + "-disposed", "Nord" + "mann"), as in the segment's text and exports.
+        own_spaces = any(word.word[:1].isspace() for word in segment.words[1:])
+        for index, word in enumerate(segment.words):
+            if index and (word.word[:1].isspace() or not own_spaces):
+                text.append(" ")
             if word.probability < threshold:
                 text.append(word.word.strip() + "°", style="underline bold")
-                text.append(" ")
             else:
-                text.append(word.word.strip() + " ")
+                text.append(word.word.strip())
     if "repetition" in segment.flags:
         text.append(LOOP_MARK, style="bold")
     return text
