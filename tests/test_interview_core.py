@@ -17,7 +17,7 @@ from interview_tui.core.interview import Interview
 from interview_tui.core.transcription import guard_reviewed
 from interview_tui.errors import UserError
 from interview_tui.model.transcript import Segment, Transcript
-from interview_tui.session.lookup import find_interview
+from interview_tui.session.lookup import brought_interviews, find_interview
 from interview_tui.session.model import AudioSetup
 from interview_tui.session.store import load_session
 from interview_tui.settings import Settings
@@ -139,6 +139,36 @@ def test_a_recording_brought_without_a_session_is_found_by_its_name(study):
         find_interview("dictaphone-3", study.recordings_dir, study.transcripts_dir)
     with pytest.raises(UserError, match="no recording or transcript of that name"):
         find_interview("dictaphone-4", study.recordings_dir, study.transcripts_dir)
+
+
+def test_sessions_lists_what_was_brought_in_without_a_session_by_the_name_commands_take(study):
+    """`sessions` listed nothing for a study of dictaphone files, and the error for a wrong name
+    sends the researcher there: what was brought in is listed by name, a session's files are not."""
+    from .conftest import run_cli
+
+    interview = new_interview(study)
+    sid = interview.session.id
+    own = study.recordings_dir / f"{sid}.wav"
+    sf.write(own, np.zeros((1600, 2), np.float32), 16000)
+    interview.store.set_audio(own.name, ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
+    resumed = study.recordings_dir / f"{sid}-2.wav"  # a call resumed after a crash: the session's too
+    sf.write(resumed, np.zeros((1600, 2), np.float32), 16000)
+    interview.store.session.audio_files.append(resumed.name)
+    interview.store.save()
+    Transcript(session_id=sid, segments=[]).save(study.transcripts_dir / f"{sid}.json")
+    sf.write(study.recordings_dir / "memo-1.m4a.wav", np.zeros(1600, np.float32), 16000)
+    sf.write(study.recordings_dir / "dictaphone-3.wav", np.zeros(1600, np.float32), 16000)
+    Transcript(segments=[]).save(study.transcripts_dir / "dictaphone-3.json")
+    Transcript(segments=[]).save(study.transcripts_dir / "noscribe-interview.json")
+    brought = brought_interviews(study.recordings_dir, study.transcripts_dir)
+    assert [(b.name, b.kind, b.audio is not None, b.transcript is not None) for b in brought] == [
+        ("dictaphone-3", "recording", True, True), ("memo-1.m4a", "recording", True, False),
+        ("noscribe-interview", "transcript", False, True)]
+    result = run_cli("--project", str(study.root), "sessions", env={"COLUMNS": "160"})
+    assert result.returncode == 0, result.stderr
+    listed = result.stdout.split("Without a session")[1]
+    assert "dictaphone-3" in listed and "not transcribed yet" in listed and sid not in listed
+    assert find_interview("memo-1.m4a", study.recordings_dir, study.transcripts_dir).audio.name == "memo-1.m4a.wav"
 
 def test_a_reviewed_transcript_is_never_overwritten(study):
     """Failure 3: re-running transcribe wiped a reviewed transcript. Refused, or a new version beside it."""

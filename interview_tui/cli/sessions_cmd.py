@@ -5,12 +5,14 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from ..session.lookup import brought_interviews
 from ..session.store import find_sessions
 from ..study import Study
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("sessions", help="list the interview sessions of the study")
+    parser = subparsers.add_parser("sessions", help="list the interview sessions of the study, and the "
+                                   "recordings and transcripts brought in without one")
     parser.set_defaults(handler=run)
 
 
@@ -36,8 +38,24 @@ def run(args) -> int:
         table.add_row(session.id, session.pseudonym, state, f"{counts['covered']}/{total}",
                       ", ".join(session.audio_files) or "—", session.transcript_file or "—")
     console = Console()
-    console.print(table)
+    brought = brought_interviews(study.recordings_dir, study.transcripts_dir)
+    if found:
+        console.print(table)
+    elif not brought:
+        console.print("No interviews in this study yet: `interview-tui` starts one; `interview-tui transcribe "
+                      "FILE` brings in a recording made elsewhere.", highlight=False)
     for _, session, error in found:
         if session is None:
             console.print(f"[red]{error}[/red]", highlight=False)
+    if brought:
+        # A dictaphone file or a transcript made elsewhere has no session: every command takes
+        # the name shown here (`export dictaphone-3`).
+        others = Table(title="Without a session (a command takes the name)", title_justify="left")
+        others.add_column("name", no_wrap=True)
+        others.add_column("audio")
+        others.add_column("transcript")
+        for interview in brought:
+            others.add_row(interview.name, interview.audio.name if interview.audio else "—",
+                           interview.transcript.name if interview.transcript else "not transcribed yet")
+        console.print(others)
     return 0

@@ -15,7 +15,7 @@ from typing import Literal
 
 from ..errors import UserError
 from .model import valid_session_id
-from .store import SESSION_SUFFIX, SessionFileError, SessionStore, session_path
+from .store import SESSION_SUFFIX, SessionFileError, SessionStore, find_sessions, session_path
 
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".webm", ".mp4"}
 BROUGHT_FROM = "brought_from"
@@ -81,8 +81,8 @@ def _by_name(name: str, recordings_dir: Path, transcripts_dir: Path) -> Intervie
     """A recording brought without a session, by the name its files have in the study: `transcribe
     recordings/dictaphone-3.wav` writes transcripts/dictaphone-3.json, and the researcher then says
     `export dictaphone-3` (which `transcribe` printed as its name)."""
-    if Path(name).name != name or Path(name).suffix.lower() in AUDIO_SUFFIXES | {".json"}:
-        return None
+    if Path(name).name != name:
+        return None  # a path: only a file there is meant
     recordings = sorted(p for p in recordings_dir.glob(f"{glob_escape(name)}.*")
                         if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file()) if recordings_dir.is_dir() else []
     if len(recordings) > 1:
@@ -95,6 +95,27 @@ def _by_name(name: str, recordings_dir: Path, transcripts_dir: Path) -> Intervie
             return None  # a session's recording: its id names it
         return InterviewFiles(name, "recording", audio=recordings[0], transcript=transcript)
     return InterviewFiles(name, "transcript", transcript=transcript) if transcript else None
+
+
+def brought_interviews(recordings_dir: Path, transcripts_dir: Path) -> list[InterviewFiles]:
+    """The interviews of no session, by name: recordings brought in (transcribed or not) and
+    transcripts made elsewhere — what ``_by_name`` finds, for ``sessions`` to list."""
+    names: dict[str, InterviewFiles] = {}
+    transcripts = sorted(transcripts_dir.glob("*.json")) if transcripts_dir.is_dir() else []
+    for path in transcripts:
+        if path.name.startswith(".") or _session_named_in_transcript(path, recordings_dir) is not None:
+            continue  # a checkpoint, or a session's transcript (or another version of it)
+        names[path.stem] = InterviewFiles(path.stem, "transcript", transcript=path)
+    recordings = sorted(recordings_dir.iterdir()) if recordings_dir.is_dir() else []
+    # a session's own recordings (several where a call was resumed after a crash)
+    sessions_audio = {name for _, session, _ in find_sessions(recordings_dir) if session for name in session.audio_files}
+    for path in recordings:
+        if path.suffix.lower() not in AUDIO_SUFFIXES or path.name.startswith(".") or not path.is_file() \
+                or path.name in sessions_audio or path.with_name(path.stem + SESSION_SUFFIX).is_file():
+            continue
+        found = names.setdefault(path.stem, InterviewFiles(path.stem, "recording"))
+        found.kind, found.audio = "recording", path
+    return [names[name] for name in sorted(names)]
 
 
 def find_interview(ref: str, recordings_dir: Path, transcripts_dir: Path) -> InterviewFiles:
