@@ -118,7 +118,6 @@ def test_one_resolver_for_every_way_of_naming_an_interview(study):
         find_interview(str(study.root), study.recordings_dir, study.transcripts_dir)
 
 
-
 def test_a_recording_brought_without_a_session_is_found_by_its_name(study):
     """`transcribe recordings/dictaphone-3.wav` prints the name dictaphone-3; `export dictaphone-3`,
     `coverage dictaphone-3` and `transcribe dictaphone-3` find it (in tmux it said "no session with
@@ -169,6 +168,7 @@ def test_sessions_lists_what_was_brought_in_without_a_session_by_the_name_comman
     listed = result.stdout.split("Without a session")[1]
     assert "dictaphone-3" in listed and "not transcribed yet" in listed and sid not in listed
     assert find_interview("memo-1.m4a", study.recordings_dir, study.transcripts_dir).audio.name == "memo-1.m4a.wav"
+
 
 def test_a_reviewed_transcript_is_never_overwritten(study):
     """Failure 3: re-running transcribe wiped a reviewed transcript. Refused, or a new version beside it."""
