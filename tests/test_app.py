@@ -909,3 +909,28 @@ async def test_ctrl_o_with_nothing_transcribed_says_so(study):
         shown = [n.message for n in app._notifications]
     assert any("no transcribed interviews" in m and "transcribe sessions first" in m for m in shown), shown
     assert not any("failed" in m for m in shown), shown
+
+
+async def test_a_transcript_brought_in_without_a_session_opens_from_the_start_screen_in_the_review(study):
+    """A dictaphone file transcribed with the CLI (or a noScribe file) was nowhere on the start
+    screen: a study of them showed no earlier interviews. It is listed by name and opens in the
+    review; Escape goes back to the start screen."""
+    from interview_tui.model.transcript import Segment, Transcript
+    from interview_tui.ui.screens.review import ReviewScreen
+
+    Transcript(audio_file="dictaphone-3.wav", segments=[
+        Segment(start=1.0, end=3.0, speaker="Interviewer", text="Hvordan kommer du i kontakt med brukerne?"),
+        Segment(start=3.5, end=6.0, speaker="Informant", text="Mest på telefon.")]).save(
+        study.transcripts_dir / "dictaphone-3.json")
+    app = make_app(study)
+    async with app.run_test(size=(100, 40)) as pilot:
+        earlier = app.screen.query_one("#earlier-list")
+        assert "dictaphone-3 — brought in without a session" in str(earlier.get_option_at_index(0).prompt)
+        earlier.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.editor.transcript.segments[1].text == "Mest på telefon."
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)

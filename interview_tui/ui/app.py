@@ -21,6 +21,7 @@ from ..core.last_setup import LastSetup, load_last_setup, save_last_setup
 from ..errors import UserError
 from ..record.devices import list_input_devices
 from ..record.recorder import Recorder
+from ..session.lookup import brought_interviews
 from ..session.model import AudioSetup
 from ..session.store import SessionStore, finished_sessions, unfinished_sessions
 from ..settings import Settings
@@ -128,6 +129,11 @@ class InterviewApp(RecordingControl, BackgroundTranscription, App):
 
     def finished(self):
         return finished_sessions(self.study.recordings_dir)
+
+    def brought(self):
+        """Transcripts of no session (a recording brought in and transcribed, a noScribe file)."""
+        return [found for found in brought_interviews(self.study.recordings_dir, self.study.transcripts_dir)
+                if found.transcript is not None]
 
     def input_devices(self):
         if not self.audio_enabled:
@@ -319,6 +325,16 @@ class InterviewApp(RecordingControl, BackgroundTranscription, App):
         screen, store = build_review_screen(self, ref, own, guide_path)
         self.review_store = store
         return screen
+
+    def open_brought(self, name: str) -> None:
+        """An interview of no session, in the review (there is no call to summarise)."""
+        try:
+            screen = self.review_screen(name)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self._stop_preview()
+        self.push_screen(screen)
 
     def open_review(self) -> None:
         try:

@@ -20,6 +20,8 @@ from ..widgets.level_meter import LevelMeters
 NO_RECORDING = "none"
 MONO = "mono"
 SECOND_CHANNEL = "channel-2"
+BROUGHT = "brought:"
+"""The earlier-list's id for an interview of no session (its name follows)."""
 
 
 def typed_notes(session) -> str:
@@ -32,6 +34,8 @@ class StartScreen(Screen):
     BINDINGS = [("ctrl+s", "start", "Start interview"), ("ctrl+r", "resume", "Resume selected"),
                 ("ctrl+o", "overview", "Matrix, answers, .qdpx"),
                 ("question_mark", "app.help", "Keys")]
+    covered = False
+    """Another screen (a review opened from the earlier list) lies over this one."""
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -66,11 +70,14 @@ class StartScreen(Screen):
                 yield Button("Start interview (Ctrl+S)", variant="primary", id="start")
                 if unfinished:
                     yield Button("Resume selected (Ctrl+R)", id="resume")
-            finished = app.finished()
-            if finished:
-                # Coming back the next day: transcribe, review and export from here, not the CLI.
+            finished, brought = app.finished(), app.brought()
+            if finished or brought:
+                # Coming back the next day: transcribe, review and export from here, not the CLI —
+                # also a dictaphone file or a noScribe transcript brought in without a session.
                 yield Label("Earlier interviews — Enter opens one to transcribe, review and export:", classes="section")
                 yield OptionList(*[Option(Text(self._describe(s)), id=str(p)) for p, s in finished],
+                                 *[Option(Text(f"{b.name} — brought in without a session: review and export"),
+                                          id=f"{BROUGHT}{b.name}") for b in brought],
                                  id="earlier-list")  # Text: a pseudonym such as "[a]" is not markup
         yield Footer()
 
@@ -127,6 +134,17 @@ class StartScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#pseudonym", Input).focus()
         self.restart_preview()
+
+    def on_screen_suspend(self) -> None:
+        self.covered = True
+
+    def on_screen_resume(self) -> None:
+        """Back from the review of an interview brought in without a session (pushed over this
+        screen; the levels preview stopped while it played): the meters run again. Not on the
+        first showing, which on_mount starts."""
+        if self.covered:
+            self.covered = False
+            self.restart_preview()
 
     @on(Select.Changed, "#mic")
     @on(Select.Changed, "#line")
@@ -214,4 +232,7 @@ class StartScreen(Screen):
 
     @on(OptionList.OptionSelected, "#earlier-list")
     def open_earlier(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_finished(event.option.id)
+        if event.option.id.startswith(BROUGHT):
+            self.app.open_brought(event.option.id.removeprefix(BROUGHT))
+        else:
+            self.app.open_finished(event.option.id)
