@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..guide.loader import load_guide
 from ..guide.model import Guide
-from ..session.lookup import find_interview
+from ..session.lookup import brought_interviews, find_interview
 from ..session.model import Session
 from ..session.store import SessionStore, find_sessions
 from ..study import Study
@@ -90,22 +90,19 @@ def study_inputs(study: Study, guide_file: Path | None = None) -> list[CoverageI
     transcripts of no session (a dictaphone recording transcribed, a noScribe file brought in
     for review) — a study recorded elsewhere had an empty matrix. A session's other versions
     (the draft beside its reviewed ``-v2``) are its own, not interviews of their own."""
-    inputs, sessions = [], set()
+    inputs = []
     for path, session, _ in reversed(find_sessions(study.recordings_dir)):
-        if session is None:
-            continue
-        sessions.add(session.id)
-        if session.transcript_file and (study.transcripts_dir / session.transcript_file).is_file():
+        if session is not None and session.transcript_file \
+                and (study.transcripts_dir / session.transcript_file).is_file():
             inputs.append(resolve_input(str(path), study, guide_file))
-    for path in sorted(study.transcripts_dir.glob("*.json")) if study.transcripts_dir.is_dir() else []:
-        if path.name.startswith("."):
-            continue  # a checkpoint or a save in progress
+    for brought in brought_interviews(study.recordings_dir, study.transcripts_dir):
+        if brought.transcript is None:
+            continue  # a recording not transcribed yet
         try:
-            transcript = read_any_transcript(path)
+            read_any_transcript(brought.transcript)
         except UserError:
             continue  # not a transcript of ours: `coverage FILE` names what is wrong with it
-        if transcript.session_id not in sessions:
-            inputs.append(resolve_input(str(path), study, guide_file))
+        inputs.append(resolve_input(str(brought.transcript), study, guide_file))
     return inputs
 
 
