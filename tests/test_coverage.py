@@ -111,6 +111,30 @@ def test_a_question_tagged_in_the_review_ends_the_stretch_of_the_one_before():
     assert report.item("4.1").disagreement  # the check alone did not find it: the table says so
 
 
+def test_a_turn_tagged_in_the_review_asks_what_the_researcher_tagged():
+    """Seen in tmux: a turn the check read as 4.3, tagged 1.2 by the researcher, still ticked off
+    4.3. The researcher's coding of an interviewer's turn wins over the check's reading of it; the
+    check's reading of the tagged question's own follow-ups stays."""
+    def segments(tags):
+        return [Segment(start=0, end=4, speaker="Interviewer",
+                        text="Do you have any thoughts on which type of technology works best for this group?", tags=tags),
+                Segment(start=4, end=9, speaker="Informant", text="Text messages by far, then the plan on the website.")]
+
+    guide = load_guide(SEED_GUIDE_EN)
+    untagged = CoverageMatcher(guide, embedder=None).match(Transcript(segments=segments([])))
+    assert untagged.item("4.3").status == "covered"  # the check's own reading
+    tagged = CoverageMatcher(guide, embedder=None).match(Transcript(segments=segments(["1.2"])))
+    assert tagged.item("4.3").status == "not_covered" and not tagged.item("4.3").evidence
+    assert tagged.item("1.2").status == "covered" and tagged.item("1.2").source == "interviewer"
+    assert any(e.text.startswith("Text messages") for e in tagged.item("1.2").evidence)  # the reply is 1.2's
+    # Tagged with one of its own follow-ups, the turn still asks its question.
+    asks_both = [Segment(start=0, end=4, speaker="Interviewer", tags=["4.2.a"],
+                         text="Have clients who use drugs got a stronger service with digital services, and why?"),
+                 Segment(start=4, end=9, speaker="Informant", text="A weaker one, many of them cannot log on at all.")]
+    family = CoverageMatcher(guide, embedder=None).match(Transcript(segments=asks_both))
+    assert family.item("4.2").status == "covered" and family.item("4.2.a").status == "covered"
+
+
 def test_asr_misspellings_and_dialect():
     report = report_for("nb-seed-2")  # "skriv til os", "aktivitets plan", "korsn", "ka"
     for item_id in ("1.1", "1.3", "1.4", "4.1"):

@@ -37,6 +37,23 @@ class Found:
     """(score, SegmentView, reason); a SegmentView has .index, .segment and .words."""
 
 
+def give_way_to_coding(found: dict[str, Found], asking: list, question_of: dict[str, str | None]) -> None:
+    """An interviewer's turn the researcher tagged in the review asks what they tagged: the check's
+    own reading of that turn as another question (or another question's follow-up) is dropped.
+    Seen in tmux: "Of all the online channels NAV offers, which ones do you lean on most?" tagged
+    1.2 still ticked off 4.3 ("…which type of technology works best"), the sibling meaning had
+    put nearest. A turn tagged with a question keeps the check's reading of that question's
+    follow-ups, and one tagged with a follow-up its question's."""
+    coded = {view.index: {question_of.get(tag) or tag for tag in view.segment.tags} | set(view.segment.tags)
+             for view in asking if view.segment.tags}
+    if not coded:
+        return
+    for item_id, evidence in found.items():
+        family = {item_id, question_of.get(item_id) or item_id}
+        evidence.asked = [entry for entry in evidence.asked
+                          if entry[2] == "coding" or entry[1].index not in coded or family & coded[entry[1].index]]
+
+
 def decide(guide: Guide, found: dict[str, Found], session: Session | None, tagged: dict[str, list],
            views: list, interviewer: str | None) -> list[ItemCoverage]:
     results: dict[str, ItemCoverage] = {}
