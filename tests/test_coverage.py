@@ -135,6 +135,25 @@ def test_a_turn_tagged_in_the_review_asks_what_the_researcher_tagged():
     assert family.item("4.2").status == "covered" and family.item("4.2.a").status == "covered"
 
 
+def test_a_turn_tagged_not_an_item_is_no_evidence_for_it():
+    """The researcher's no where no other item is right: "-4.3" on the turn the check read as 4.3,
+    and on a reply the check took as an early answer. Other evidence for the item still counts."""
+    guide = load_guide(SEED_GUIDE_EN)
+    asked = "Do you have any thoughts on which type of technology works best for this group?"
+    reply = "Text messages by far, then the plan on the website."
+    refused = CoverageMatcher(guide, embedder=None).match(Transcript(segments=[
+        Segment(start=0, end=4, speaker="Interviewer", text=asked, tags=["-4.3"]),
+        Segment(start=4, end=9, speaker="Informant", text=reply, tags=["-4.3"])]))
+    assert refused.item("4.3").status == "not_covered" and not refused.item("4.3").evidence
+    asked_again = CoverageMatcher(guide, embedder=None).match(Transcript(segments=[
+        Segment(start=0, end=4, speaker="Interviewer", text=asked, tags=["-4.3"]),
+        Segment(start=4, end=9, speaker="Informant", text=reply),
+        Segment(start=60, end=64, speaker="Interviewer", text="So which technology works best for them, do you think?"),
+        Segment(start=64, end=70, speaker="Informant", text="A phone they can keep charged, really, nothing fancy.")]))
+    assert asked_again.item("4.3").status == "covered"
+    assert all(e.start >= 60 for e in asked_again.item("4.3").evidence)
+
+
 def test_asr_misspellings_and_dialect():
     report = report_for("nb-seed-2")  # "skriv til os", "aktivitets plan", "korsn", "ka"
     for item_id in ("1.1", "1.3", "1.4", "4.1"):

@@ -14,11 +14,12 @@ from docx import Document
 from lxml import etree
 
 from interview_tui.coverage.check import resolve_input
+from interview_tui.coverage.matcher import CoverageMatcher
 from interview_tui.export.anonymise import PseudonymTable, sentence_start_words, suggest_names
 from interview_tui.export.service import NamesLeftError, export
 from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore
-from interview_tui.model.transcript import Segment, Transcript, Word
+from interview_tui.model.transcript import Segment, Transcript, Word, load_transcript
 
 from .conftest import SCHEMA, SEED_GUIDE_NB, SHARED, run_cli
 from .devset import load_devset
@@ -102,6 +103,33 @@ def test_qdpx_validates_against_the_refi_qda_schema_and_is_coded_by_guide_item(r
     assert "1.3" not in coded  # not covered: no coding
     assert coded["3.4"]  # the researcher's own tag
     assert "Kari Nordmann" not in text and "Informant A" in text
+
+
+def test_a_not_this_item_tag_is_no_code_in_the_qdpx(reviewed_session, tmp_path):
+    """"-3.3" (the researcher's no to the check) takes the segment out of 3.3's evidence; it is no
+    code of its own."""
+    study, store = reviewed_session
+    path = study.transcripts_dir / f"{store.session.id}.json"
+    before = resolve_input(store.session.id, study)
+    report = CoverageMatcher(before.guide).match(before.transcript)
+    evidence = {e.segment for e in report.item("3.3").evidence}
+    assert evidence  # the check reads 3.3 somewhere: refuse all of it
+    transcript = load_transcript(path)
+    for index in evidence:
+        transcript.segments[index].tags = sorted({*transcript.segments[index].tags, "-3.3"})
+    transcript.save(path)
+    exported = export(resolve_input(store.session.id, study), study.root, tmp_path, ["qdpx", "report"]).files
+    qdpx = next(p for p in exported if p.suffix == ".qdpx")
+    with zipfile.ZipFile(qdpx) as archive:
+        project = etree.fromstring(archive.read("project.qde"))
+    assert etree.XMLSchema(etree.parse(str(SCHEMA))).validate(project)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    names = [c.get("name") for c in project.iterfind(".//q:Code", ns)]
+    assert len(names) == 34 and not any(name.startswith("-") for name in names)
+    coded = {ref.get("targetGUID") for ref in project.iterfind(".//q:CodeRef", ns)}
+    code_33 = next(c.get("guid") for c in project.iterfind(".//q:Code", ns) if c.get("name").startswith("3.3 "))
+    assert code_33 not in coded
+    assert "3.3" in next(p for p in exported if p.name.endswith(".coverage.md")).read_text().split("**Not covered:**")[1].split("\n")[0]
 
 
 def test_the_debriefing_is_no_questions_talk_in_the_qdpx(reviewed_session, tmp_path):

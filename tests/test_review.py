@@ -126,6 +126,19 @@ async def test_edit_split_merge_speaker_find_tag_autosave(study):
         assert load_transcript(path).segments[3].tags == ["3.4"]
         app.screen.query_one("SegmentTable").focus()
         await pilot.pause()
+        # "not 3.1": the researcher's no to the check, as they would say it (and -3.1 takes it back)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("n", "o", "t", "space", "3", ".", "1", "enter")
+        await pilot.pause()
+        assert load_transcript(path).segments[3].tags == ["-3.1", "3.4"]
+        shown = [str(n.message) for n in app._notifications]
+        assert any("is not 3.1" in m for m in shown), shown
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"-3.1", "enter")
+        await pilot.pause()
+        assert load_transcript(path).segments[3].tags == ["3.4"]
         # checked, with the review progress in the session
         await pilot.press("c")
         await pilot.pause()

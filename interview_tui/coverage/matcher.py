@@ -271,7 +271,7 @@ class CoverageMatcher:
         if self.embedder is not None:
             semantic = self._semantic_pass(views, asking, found, vectors)
         question_of = {item_id: p.item.question_id for item_id, p in self.profiles.items()}
-        give_way_to_coding(found, asking, question_of)  # before the stretches: a dropped question has none
+        give_way_to_coding(found, views, asking, question_of)  # before the stretches: a dropped question has none
         # 2. each time a question is asked, its answer lies until another question is asked
         windows = question_stretches(self, found, asking)
         for item_id, spans_of in windows.items():
@@ -294,7 +294,7 @@ class CoverageMatcher:
         # 4b. with the stretches known: an unexplained probe closest to an open follow-up of its question
         if self.embedder is not None:
             followups_in_stretches(*semantic, views, asking, answering, found, windows, self.point.ask_lift)
-        give_way_to_coding(found, asking, question_of)
+        give_way_to_coding(found, views, asking, question_of)
         # 5. the researcher's own coding (tags set in the review screen) is evidence too
         tagged: dict[str, list[SegmentView]] = defaultdict(list)
         for view in all_views:  # the researcher's own judgement, wherever the segment is

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..guide.model import Guide
+from ..model.transcript import rejected_item
 from ..session.model import Session
 from .report import CoverageStatus, Evidence, EvidenceReason, ItemCoverage
 
@@ -37,21 +38,29 @@ class Found:
     """(score, SegmentView, reason); a SegmentView has .index, .segment and .words."""
 
 
-def give_way_to_coding(found: dict[str, Found], asking: list, question_of: dict[str, str | None]) -> None:
-    """An interviewer's turn the researcher tagged in the review asks what they tagged: the check's
-    own reading of that turn as another question (or another question's follow-up) is dropped.
-    Seen in tmux: "Of all the online channels NAV offers, which ones do you lean on most?" tagged
-    1.2 still ticked off 4.3 ("…which type of technology works best"), the sibling meaning had
-    put nearest. A turn tagged with a question keeps the check's reading of that question's
-    follow-ups, and one tagged with a follow-up its question's."""
-    coded = {view.index: {question_of.get(tag) or tag for tag in view.segment.tags} | set(view.segment.tags)
-             for view in asking if view.segment.tags}
-    if not coded:
+def give_way_to_coding(found: dict[str, Found], views: list, asking: list, question_of: dict[str, str | None]) -> None:
+    """The researcher's tags in the review over the check's own reading of the same turn.
+
+    An interviewer's turn tagged with a question asks that question: the check's reading of it as
+    another question (or another question's follow-up) is dropped. Seen in tmux: "Of all the
+    online channels NAV offers, which ones do you lean on most?" tagged 1.2 still ticked off 4.3
+    ("…which type of technology works best"), the sibling meaning had put nearest. A turn tagged
+    with a question keeps the check's reading of its follow-ups, and one tagged with a follow-up
+    its question's. A turn tagged ``-4.3`` (any speaker's) is no evidence for 4.3 at all: the
+    researcher's no, where no other item is the right one (the consent question read as a guide
+    question)."""
+    coded = {view.index: {question_of.get(tag) or tag for tag in tags} | tags
+             for view in asking for tags in [{t for t in view.segment.tags if rejected_item(t) is None}] if tags}
+    refused = {(view.index, item) for view in views for item in map(rejected_item, view.segment.tags) if item}
+    if not coded and not refused:
         return
     for item_id, evidence in found.items():
         family = {item_id, question_of.get(item_id) or item_id}
-        evidence.asked = [entry for entry in evidence.asked
-                          if entry[2] == "coding" or entry[1].index not in coded or family & coded[entry[1].index]]
+        evidence.asked = [entry for entry in evidence.asked if entry[2] == "coding" or (
+            (entry[1].index, item_id) not in refused
+            and (entry[1].index not in coded or family & coded[entry[1].index]))]
+        evidence.answered = [entry for entry in evidence.answered
+                             if entry[2] == "coding" or (entry[1].index, item_id) not in refused]
 
 
 def decide(guide: Guide, found: dict[str, Found], session: Session | None, tagged: dict[str, list],

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..coverage.report import REASON_WORDS, CoverageReport
 from ..fileio import atomic_write_bytes
 from ..guide.model import Guide
-from ..model.transcript import Transcript
+from ..model.transcript import Transcript, rejected_item
 from ..model.timefmt import hms
 from .transcript_formats import check_marks
 
@@ -114,6 +114,8 @@ def _codings(report: CoverageReport | None, segments: list, talk: dict[str, list
                     reasons.setdefault((evidence.segment, item.id), []).append(_why(evidence))
     for index, segment in enumerate(segments):
         for tag in segment.tags:
+            if rejected_item(tag) is not None:  # the researcher's "not this item": no code to give
+                continue
             if not any("researcher's coding" in why for why in reasons.get((index, tag), [])):
                 reasons.setdefault((index, tag), []).append("tagged by the researcher")
     codings: dict[tuple[int, int, str], str] = {}

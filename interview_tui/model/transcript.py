@@ -53,8 +53,18 @@ class Segment(BaseModel):
     """Problems found while decoding, e.g. ``repetition`` (a loop Whisper could not escape)."""
     draft_text: Text | None = None
     tags: list[str] = Field(default_factory=list)
-    """Guide item ids the researcher tagged this segment with."""
+    """Guide item ids the researcher tagged this segment with; ``-4.3``: this segment is not 4.3
+    (``NOT_ITEM``), where the coverage check had read it so."""
     checked: bool = False
+
+
+NOT_ITEM = "-"
+"""A tag ``-ID`` says the segment is not evidence for item ID: the researcher's no to the check."""
+
+
+def rejected_item(tag: str) -> str | None:
+    """``-4.3`` → ``4.3``; an ordinary tag → None."""
+    return tag[len(NOT_ITEM):] if tag.startswith(NOT_ITEM) and len(tag) > len(NOT_ITEM) else None
 
 
 UNCERTAIN_SPEAKER = "speaker?"

@@ -18,6 +18,7 @@ from ...coverage.embeddings import VectorCache, vectors_path
 from ...coverage.matcher import CoverageMatcher
 from ...errors import UserError
 from ...model.timefmt import hms
+from ...model.transcript import NOT_ITEM, rejected_item
 from ...review.editing import TranscriptEditor
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_dialog import EditDialog
@@ -322,24 +323,34 @@ class ReviewScreen(PlaybackKeys, Screen):
 
         def done(text: str | None) -> None:
             text = (text or "").strip().rstrip(".")  # "4.1." as typed from a list
+            if text.lower().startswith("not "):  # "not 4.3", as a researcher says it
+                text = NOT_ITEM + text[4:].strip()
             if not text:
                 return
-            if text not in valid:
-                self.notify(f"'{text}' is not an item of the guide (e.g. 1.2, 3.1.a).", severity="warning")
+            if (rejected_item(text) or text) not in valid:
+                self.notify(f"'{text}' is not an item of the guide (e.g. 1.2, 3.1.a; -4.3 for \"not 4.3\").",
+                            severity="warning")
                 return
             self._toggle_tag(row, text)
 
         self.app.push_screen(NoteDialog(f"Tag the segment at {hms(self.editor.segments[row].start)} with a guide "
-                                        "item (again to remove; or g, pick the item, t)",
-                                        placeholder="an id from the guide panel, e.g. 1.2 or 3.1.a"), done)
+                                        "item (again to remove; or g, pick the item, t) — or 'not 4.3': it is "
+                                        "not the item the check read",
+                                        placeholder="an id from the guide panel, e.g. 1.2 or 3.1.a — or not 4.3"), done)
 
     def _toggle_tag(self, row: int, item_id: str) -> None:
         added = self.editor.toggle_tag(row, item_id)
         self.refresh_rows()
         self.refresh_coverage()
         # With its words: an id typed from memory is easily one off (4.1 for 4.2).
-        self.notify(f"{'Tagged' if added else 'Untagged'} {item_id} at {hms(self.editor.segments[row].start)}: "
-                    f"{shorten(self.guide.item(item_id).text, 70, placeholder='…')}")
+        refused = rejected_item(item_id)
+        words = shorten(self.guide.item(refused or item_id).text, 70, placeholder='…')
+        at = hms(self.editor.segments[row].start)
+        if refused:
+            self.notify(f"The segment at {at} is not {refused}, whatever the check read: {words}" if added
+                        else f"Your 'not {refused}' at {at} is taken back: {words}")
+        else:
+            self.notify(f"{'Tagged' if added else 'Untagged'} {item_id} at {at}: {words}")
 
     def action_guide(self) -> None:
         if self.guide is not None:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from ...model.timefmt import hms
-from ...model.transcript import UNCERTAIN_SPEAKER, Segment
+from ...model.transcript import UNCERTAIN_SPEAKER, Segment, rejected_item
 
 FIXED_COLUMNS = 1 + 1 + 8 + 12 + 5 * 2 + 2
 """Cursor, checked, time, speaker, the five cells' padding and the scrollbar: the rest is text."""
@@ -66,7 +66,8 @@ class SegmentTable(DataTable):
         return max(1, len(text.wrap(self.app.console, self.text_width)))
 
     def _row(self, segment: Segment):
-        tags = f" [{' '.join(segment.tags)}]" if segment.tags else ""
+        shown = [f"not {rejected_item(tag)}" if rejected_item(tag) else tag for tag in segment.tags]
+        tags = f" [{' · '.join(shown)}]" if shown else ""
         text = segment_text(segment, self.threshold)
         if tags:
             text.append(tags, style="cyan")
