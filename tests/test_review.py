@@ -139,6 +139,16 @@ async def test_edit_split_merge_speaker_find_tag_autosave(study):
         await pilot.press(*"-3.1", "enter")
         await pilot.pause()
         assert load_transcript(path).segments[3].tags == ["3.4"]
+        await pilot.press("t")  # "not 3.4" where 3.4 is tagged: the newer word stands
+        await pilot.pause()
+        await pilot.press(*"-3.4", "enter")
+        await pilot.pause()
+        assert load_transcript(path).segments[3].tags == ["-3.4"]
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"3.4", "enter")
+        await pilot.pause()
+        assert load_transcript(path).segments[3].tags == ["3.4"]
         # checked, with the review progress in the session
         await pilot.press("c")
         await pilot.pause()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..model.timefmt import hms
-from ..model.transcript import UNCERTAIN_SPEAKER, Segment, Transcript, Word, load_transcript
+from ..model.transcript import NOT_ITEM, UNCERTAIN_SPEAKER, Segment, Transcript, Word, load_transcript, rejected_item
 
 UNSURE_PROBABILITY = 0.5
 
@@ -186,6 +186,9 @@ class TranscriptEditor:
         tags = set(segment.tags)
         added = item_id not in tags
         tags.symmetric_difference_update({item_id})
+        if added:  # "4.3" and "not 4.3" on one segment say opposite things: the newer stands
+            refused = rejected_item(item_id)
+            tags.discard(refused if refused else NOT_ITEM + item_id)
         segment.tags = sorted(tags)
         self.save()
         return added
