@@ -170,6 +170,39 @@ def test_sessions_lists_what_was_brought_in_without_a_session_by_the_name_comman
     assert find_interview("memo-1.m4a", study.recordings_dir, study.transcripts_dir).audio.name == "memo-1.m4a.wav"
 
 
+def test_a_typed_or_noscribe_transcript_put_in_transcripts_is_an_interview_of_the_study(study):
+    """Seen in tmux: a typed transcript put in transcripts/ was found by no command ("no recording
+    or transcript of that name") and the matrix left it out without a word. Found by its name,
+    listed, in the matrix; reviewed, its .json copy takes its place. The text exports written
+    beside a transcript of ours are not interviews of their own."""
+    from interview_tui.core.review import open_for_review
+    from interview_tui.coverage.check import study_inputs
+    from interview_tui.export.transcript_formats import FORMATS
+    from interview_tui.session.lookup import TEXT_EXPORT_SUFFIXES
+
+    assert {suffix for suffix, _ in FORMATS.values() if suffix.endswith((".txt", ".vtt"))} == set(TEXT_EXPORT_SUFFIXES)
+    typed = study.transcripts_dir / "counsellor-d.txt"
+    typed.write_text("Interviewer: How do you get in contact with clients who use drugs?\n"
+                     "Counsellor D: Mostly by phone, and sometimes a text message first.\n", encoding="utf-8")
+    (study.transcripts_dir / "counsellor-e.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>Was it challenging to get started?\n", encoding="utf-8")
+    own = Transcript(segments=[Segment(start=0, end=1, speaker="Interviewer", text="Hello?")])
+    own.save(study.transcripts_dir / "dictaphone-3.json")
+    for suffix in TEXT_EXPORT_SUFFIXES:  # what transcribing dictaphone-3 wrote beside it
+        (study.transcripts_dir / f"dictaphone-3{suffix}").write_text("Interviewer: Hello?\n", encoding="utf-8")
+    brought = brought_interviews(study.recordings_dir, study.transcripts_dir)
+    assert [(b.name, b.transcript.name) for b in brought] == [
+        ("counsellor-d", "counsellor-d.txt"), ("counsellor-e", "counsellor-e.vtt"), ("dictaphone-3", "dictaphone-3.json")]
+    assert find_interview("counsellor-d", study.recordings_dir, study.transcripts_dir).transcript == typed
+    assert {source.name for source in study_inputs(study)} == {"counsellor-d", "counsellor-e", "dictaphone-3"}
+    material = open_for_review("counsellor-d", study)  # by its name, as `sessions` lists it
+    copy = study.transcripts_dir / "counsellor-d.json"
+    assert material.editor.path == copy and copy.is_file() and "brought" in material.notice
+    assert find_interview("counsellor-d", study.recordings_dir, study.transcripts_dir).transcript == copy
+    assert [b.transcript.name for b in brought_interviews(study.recordings_dir, study.transcripts_dir)
+            if b.name == "counsellor-d"] == ["counsellor-d.json"]
+
+
 def test_a_reviewed_transcript_is_never_overwritten(study):
     """Failure 3: re-running transcribe wiped a reviewed transcript. Refused, or a new version beside it."""
     interview = new_interview(study)

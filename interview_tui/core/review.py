@@ -35,7 +35,8 @@ def open_for_review(ref: str, study: Study, store: SessionStore | None = None,
     if store is not None and found.store is not None and found.store.path == store.path:
         found.store = store  # the caller's copy is the one that is written
     transcript, notices = found.transcript, []
-    if transcript is not None and found.store is None and Path(ref).suffix.lower() in (".txt", ".vtt"):
+    if transcript is not None and found.store is None and \
+            (Path(ref).suffix.lower() in (".txt", ".vtt") or transcript.suffix.lower() in (".txt", ".vtt")):
         if transcript.suffix.lower() == ".json":
             notices.append(f"{ref}: opened the copy brought in before, {transcript} — your corrections are "
                            f"there; {Path(ref).name} is not read again")

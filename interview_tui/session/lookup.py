@@ -17,6 +17,12 @@ from ..errors import UserError
 from .model import valid_session_id
 from .store import SESSION_SUFFIX, SessionFileError, SessionStore, find_sessions, session_path
 
+TEXT_TRANSCRIPT_SUFFIXES = (".txt", ".vtt")
+"""A transcript made elsewhere (noScribe, a typist) put in transcripts/: found by its name until
+the review brings it in as ``<name>.json``."""
+TEXT_EXPORT_SUFFIXES = (".txt", ".vtt", ".maxqda.txt", ".nvivo.txt")
+"""The text files a transcription writes beside its transcript (``export.transcript_formats``):
+the transcript's own words, not interviews of their own."""
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".webm", ".mp4"}
 BROUGHT_FROM = "brought_from"
 """A transcript's setting naming the .txt/.vtt it was brought from (``core.brought``)."""
@@ -89,12 +95,23 @@ def _by_name(name: str, recordings_dir: Path, transcripts_dir: Path) -> Intervie
         raise UserError(f"{name}: {len(recordings)} recordings have that name "
                         f"({', '.join(p.name for p in recordings)}) — give the file")
     transcript = transcripts_dir / f"{name}.json"
-    transcript = transcript if transcript.is_file() else None
+    transcript = transcript if transcript.is_file() else _text_transcript(transcripts_dir, name)
     if recordings:
         if recordings[0].with_name(name + SESSION_SUFFIX).is_file():
             return None  # a session's recording: its id names it
         return InterviewFiles(name, "recording", audio=recordings[0], transcript=transcript)
     return InterviewFiles(name, "transcript", transcript=transcript) if transcript else None
+
+
+def _text_transcript(transcripts_dir: Path, name: str) -> Path | None:
+    """``transcripts/<name>.txt`` (or ``.vtt``) not brought in yet: a noScribe file or a typed
+    transcript put in the study by hand was found by no command, and the matrix left it out
+    without a word (seen in tmux). Where both exist — noScribe writes both — the .txt."""
+    for suffix in TEXT_TRANSCRIPT_SUFFIXES:
+        candidate = transcripts_dir / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def brought_interviews(recordings_dir: Path, transcripts_dir: Path) -> list[InterviewFiles]:
@@ -106,6 +123,18 @@ def brought_interviews(recordings_dir: Path, transcripts_dir: Path) -> list[Inte
         if path.name.startswith(".") or _session_named_in_transcript(path, recordings_dir) is not None:
             continue  # a checkpoint, or a session's transcript (or another version of it)
         names[path.stem] = InterviewFiles(path.stem, "transcript", transcript=path)
+    sessions = {path.name.removesuffix(SESSION_SUFFIX) for path in recordings_dir.glob(f"*{SESSION_SUFFIX}")} \
+        if recordings_dir.is_dir() else set()
+    texts = sorted(p for suffix in TEXT_TRANSCRIPT_SUFFIXES for p in transcripts_dir.glob(f"*{suffix}")) \
+        if transcripts_dir.is_dir() else []
+    ours = {path.stem for path in transcripts}
+    for path in texts:
+        # Not one brought in already (its .json copy is the interview), nor the text exports
+        # written beside a transcript of ours (X.txt, X.vtt, X.maxqda.txt, X.nvivo.txt).
+        if path.name.startswith(".") or not path.is_file() or path.stem in sessions or path.stem in names \
+                or any(path.name == stem + suffix for stem in ours for suffix in TEXT_EXPORT_SUFFIXES):
+            continue
+        names[path.stem] = InterviewFiles(path.stem, "transcript", transcript=_text_transcript(transcripts_dir, path.stem))
     recordings = sorted(recordings_dir.iterdir()) if recordings_dir.is_dir() else []
     # a session's own recordings (several where a call was resumed after a crash)
     sessions_audio = {name for _, session, _ in find_sessions(recordings_dir) if session for name in session.audio_files}
