@@ -213,6 +213,16 @@ def test_names_that_start_a_sentence_are_suggested_too():
     assert starts == {"Sigrid": 1}  # "Mostly", "Many" are written in lower case elsewhere; "Yes" a function word
 
 
+def test_a_name_after_a_title_is_a_name_and_the_title_is_none():
+    """Seen in a walk-through: "…the housing office or Dr. Olsen" listed "Dr" as a name to decide
+    and "Olsen" only as a word that might just start a sentence; "f.eks. Bodø" the same."""
+    transcript = Transcript(segments=[Segment(start=0, end=4, speaker="Informant",
+                                              text="I go through the housing office or Dr. Olsen. Mr. Berg helps, "
+                                                   "f.eks. Bodø has one. Then we wait.")])
+    assert dict(suggest_names(transcript)) == {"Olsen": 1, "Berg": 1, "Bodø": 1}
+    assert dict(sentence_start_words(transcript)) == {}  # "Then" is a function word
+
+
 def test_formats_follow_their_consumers(reviewed_session, tmp_path):
     """Each format as its reader expects it: srt without raw tags, NVivo one row per turn with
     its own timespan notation, MAXQDA in the layout it is known to import, Word in A4 and the

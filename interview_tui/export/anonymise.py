@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from ..errors import UserError
 from ..fileio import atomic_write_text
+from ..model.languages import TITLES_AND_SHORTENINGS
 from ..model.transcript import Transcript
 
 TABLE_NAME = "pseudonyms.yaml"
@@ -273,10 +274,17 @@ def sentence_start_words(transcript: Transcript, known: set[str] = frozenset(),
 
 
 def _capitalised(transcript: Transcript):
+    """(capitalised word or run, whether it starts a sentence). A title is no name and ends no
+    sentence: "…or Dr. Olsen" listed "Dr" as a name to decide and "Olsen" as perhaps only a
+    sentence's first word (seen in a walk-through of the names list)."""
     for segment in transcript.segments:
         text = unicodedata.normalize("NFC", segment.text)  # "Ko\u0308rting" is one word
         for match in _CAPITALISED.finditer(text):
-            yield match.group(1), bool(_SENTENCE_START.search(text[: match.start()]))
+            if text[match.end(1): match.end(1) + 1] == "." and f"{match.group(1).lower()}." in TITLES_AND_SHORTENINGS:
+                continue
+            before = text[: match.start()]
+            after_title = (before.rstrip().rsplit(maxsplit=1) or [""])[-1].lower() in TITLES_AND_SHORTENINGS
+            yield match.group(1), bool(_SENTENCE_START.search(before)) and not after_title
 
 
 def _common_words(transcript: Transcript) -> set[str]:

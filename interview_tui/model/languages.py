@@ -53,3 +53,14 @@ def whisper_language(code: str | None) -> str | None:
     if code in (None, "", "auto"):
         return None
     return {"nb": "no", "nob": "no", "nno": "nn", "eng": "en"}.get(code, code)
+
+
+TITLES_AND_SHORTENINGS = frozenset({
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "e.g.", "i.e.", "approx.",  # English
+    "f.eks.", "bl.a.", "dvs.", "ca.", "nr.", "evt.", "kl.", "pga.", "mht.", "iht.", "ang.",  # Bokmål, Danish
+    "t.ex.", "s.k.", "z.b.", "bzw.", "ggf.", "hr.", "fr.", "bspw.",  # Swedish, German
+})
+"""Words that end in a full stop without ending the sentence (segments, and the names finder:
+"Dr. Olsen" is a name, not a sentence start): "And Mr. John Dashwood had…" was
+cut after "Mr." into a segment of its own (seen in the review of a real reader). Never "etc.",
+"osv." or "usw.", which often do end one."""

@@ -8,19 +8,11 @@ import zlib
 
 import numpy as np
 
+from ..model.languages import TITLES_AND_SHORTENINGS
 from ..model.transcript import Segment, Word
 from .audio_input import SAMPLE_RATE
 
 SEGMENT_SPLIT_PAUSE = 1.0
-TITLES_AND_SHORTENINGS = frozenset({
-    "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "e.g.", "i.e.", "approx.",  # English
-    "f.eks.", "bl.a.", "dvs.", "ca.", "nr.", "evt.", "kl.", "pga.", "mht.", "iht.", "ang.",  # Bokmål, Danish
-    "t.ex.", "s.k.", "z.b.", "bzw.", "ggf.", "hr.", "fr.", "bspw.",  # Swedish, German
-})
-"""Words that end in a full stop without ending the sentence: "And Mr. John Dashwood had…" was
-cut after "Mr." into a segment of its own (seen in the review of a real reader). Never "etc.",
-"osv." or "usw.", which often do end one."""
-
 _REPEAT = re.compile(r"\b((?:\w+\W+){1,4}?)\1{3,}", re.IGNORECASE | re.UNICODE)
 
 
