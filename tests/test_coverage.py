@@ -154,6 +154,51 @@ def test_a_turn_tagged_not_an_item_is_no_evidence_for_it():
     assert all(e.start >= 60 for e in asked_again.item("4.3").evidence)
 
 
+def test_a_transcript_typed_without_times_has_each_answer_in_its_own_questions_talk():
+    """Seen in a walk-through: 'Speaker: text' typed without times has every turn at 0:00, every
+    reply fell in every question's stretch, and the .qdpx coded all of them to the last question.
+    The check orders such turns by their place; the report keeps their own (absent) times."""
+    from interview_tui.coverage.answers import question_talk
+
+    typed = parse_plain_text(
+        "Interviewer: How do you go about getting in contact with clients who use drugs?\n"
+        "Counsellor D: I phone them first, and sometimes I send a text message.\n"
+        "Interviewer: Was it challenging to get started with the digital services?\n"
+        "Counsellor D: Yes, very. We got almost no training in the beginning.\n"
+        "Interviewer: Do you find that the introduction of digital services has freed up more time for you?\n"
+        "Counsellor D: No, no time freed up at all, I spend it answering messages.\n")
+    assert {s.start for s in typed.segments} == {0.0}
+    report = CoverageMatcher(load_guide(SEED_GUIDE_EN), embedder=None).match(typed)
+    assert {i for i in ("1.1", "3.4", "4.1") if report.item(i).status == "covered"} == {"1.1", "3.4", "4.1"}
+    assert question_talk(report, typed) == {"1.1": [0, 1], "3.4": [2, 3], "4.1": [4, 5]}
+    assert [e.segment for e in report.item("3.4").evidence] == [2, 3]  # not the other replies
+    assert all(e.start == 0.0 for item in report.items for e in item.evidence)
+
+
+def test_the_debriefing_heard_ends_the_last_questions_talk():
+    """A transcript with no session has no record of when the debriefing began: "How was it doing
+    this over the phone?" and its answer were coded as the last question's talk (a walk-through's
+    .qdpx). Heard by meaning after the last question asked, it ends that talk; the same words
+    before a question change nothing."""
+    from interview_tui.coverage.answers import question_talk
+    from interview_tui.coverage.embeddings import load_text_embedder
+
+    lines = ["Interviewer: [00:00:05] Was it challenging to get started with the digital services?",
+             "Informant: [00:00:09] Yes, very. We got almost no training in the beginning.",
+             "Interviewer: [00:00:20] Do you find that clients who use drugs have got a stronger or weaker service?",
+             "Informant: [00:00:26] Weaker for the most vulnerable, stronger for the rest of them.",
+             "Interviewer: [00:00:35] That was all my questions. How was it doing this over the phone?",
+             "Informant: [00:00:40] It was fine, the line was clear the whole time."]
+    guide = load_guide(SEED_GUIDE_EN)
+    embedder = load_text_embedder()
+    report = CoverageMatcher(guide, embedder=embedder).match(parse_plain_text("\n".join(lines)))
+    assert report.debriefing_segment == 4
+    assert question_talk(report, parse_plain_text("\n".join(lines)))["4.2"] == [2, 3]
+    early = ["Interviewer: [00:00:01] Before we start: how is it for you doing this over the phone?",
+             "Informant: [00:00:03] It is fine, the line is clear."] + lines[:4]
+    assert CoverageMatcher(guide, embedder=embedder).match(parse_plain_text("\n".join(early))).debriefing_segment is None
+
+
 def test_asr_misspellings_and_dialect():
     report = report_for("nb-seed-2")  # "skriv til os", "aktivitets plan", "korsn", "ka"
     for item_id in ("1.1", "1.3", "1.4", "4.1"):

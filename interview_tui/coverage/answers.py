@@ -14,6 +14,7 @@ from ..guide.model import Guide
 from ..model.timefmt import hms
 from ..model.transcript import Segment, Transcript
 from .report import STATUS_WORDS, CoverageReport
+from .stretches import on_a_clock
 
 LAST_STRETCH_SECONDS = 180.0
 """The last question asked has no next question to end its talk: it ends this long after (the
@@ -39,6 +40,7 @@ def question_talk(report: CoverageReport, transcript: Transcript,
     ``conduct``: the call-time stretches of the conduct phase, where the session has them — the
     debriefing's talk is no question's answer."""
     segments = in_time_order(transcript)
+    clock = on_a_clock(segments)
     asked: list[tuple[int, str]] = sorted({
         (e.segment, item.id) for item in report.items if item.kind == "question" and item.status != "not_covered"
         for e in item.evidence if e.role == "asked" and 0 <= e.segment < len(segments)})
@@ -47,15 +49,16 @@ def question_talk(report: CoverageReport, transcript: Transcript,
         later = [index for index, other in asked[position + 1:] if other != item_id and index > first]
         if later:
             last = later[0] - 1
-        else:
-            limit = segments[first].start + LAST_STRETCH_SECONDS
-            last = max((i for i in range(first, len(segments)) if segments[i].start <= limit), default=first)
+        else:  # on the check's clock: a transcript typed without times has every turn at 0:00
+            limit = clock[first].start + LAST_STRETCH_SECONDS
+            last = max((i for i in range(first, len(segments)) if clock[i].start <= limit), default=first)
         talk.setdefault(item_id, set()).update(range(first, last + 1))
     for item in report.items:
         if item.kind == "question" and item.status != "not_covered" and item.id not in talk:
             talk[item.id] = {e.segment for e in item.evidence if 0 <= e.segment < len(segments)}
-    inside = (lambda i: True) if conduct is None else \
-        (lambda i: any(a <= segments[i].start < b for a, b in conduct))
+    until = report.debriefing_segment if report.debriefing_segment is not None else len(segments)
+    inside = (lambda i: i < until) if conduct is None else \
+        (lambda i: i < until and any(a <= segments[i].start < b for a, b in conduct))
     return {item_id: kept for item_id, indices in talk.items() if (kept := sorted(i for i in indices if inside(i)))}
 
 

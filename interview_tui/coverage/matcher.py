@@ -28,7 +28,8 @@ from .embeddings import TextEmbedder, VectorCache, load_text_embedder, unavailab
 from .report import CoverageReport
 from .semantic import REPORT, SHORT_TURN_WORDS, CoverageTracker, OperatingPoint, mutual_matches, usable
 from .statuses import EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, Found, decide, give_way_to_coding
-from .stretches import ANSWER_WINDOW_SECONDS, followups_found, followups_in_stretches, question_stretches
+from .stretches import (ANSWER_WINDOW_SECONDS, debriefing_start, followups_found, followups_in_stretches, on_a_clock,
+                        question_stretches)
 from .text import Analyzer, is_whole_question, normalise
 
 ASK_THRESHOLD = 0.5
@@ -226,7 +227,8 @@ class CoverageMatcher:
         self._prepare()
         warnings: list[str] = []
         interviewer = self.interviewer_label(transcript)
-        segments = sorted(transcript.segments, key=lambda s: s.start)
+        timed = sorted(transcript.segments, key=lambda s: s.start)
+        segments = on_a_clock(timed)
         spans = conduct_spans(session) if session is not None else None
         # The briefing and debriefing are never evidence: their words are the guide's topics.
         # Nor are loops and words Whisper was unsure of: that is where invented words (the guide's
@@ -268,12 +270,18 @@ class CoverageMatcher:
                     if similarity >= GENERIC_PHRASE_MATCH:
                         found[profile.item.id].asked.append((similarity, view, "keywords"))
         # 1c. by meaning: every turn in order, as live coverage sees them
+        debriefing_at = None
         if self.embedder is not None:
-            semantic = self._semantic_pass(views, asking, found, vectors)
+            guide_rows, matrix, heard = self._semantic_pass(views, asking, found, vectors)
+            # The debriefing heard after the last question: its talk is no question's answer.
+            debriefing_at = debriefing_start(heard, found, self.profiles)
+            if debriefing_at is not None:
+                asking = [v for v in asking if v.segment.start < debriefing_at]
+                answering = [v for v in answering if v.segment.start < debriefing_at]
         question_of = {item_id: p.item.question_id for item_id, p in self.profiles.items()}
         give_way_to_coding(found, views, asking, question_of)  # before the stretches: a dropped question has none
         # 2. each time a question is asked, its answer lies until another question is asked
-        windows = question_stretches(self, found, asking)
+        windows = question_stretches(self, found, asking, debriefing_at)
         for item_id, spans_of in windows.items():
             for view in answering:
                 if view.words >= 2 and any(a <= view.segment.start < b + 0.01 for a, b in spans_of):
@@ -293,7 +301,7 @@ class CoverageMatcher:
         followups_found(self, followups, views, asking, answering, interviewer, found, windows)
         # 4b. with the stretches known: an unexplained probe closest to an open follow-up of its question
         if self.embedder is not None:
-            followups_in_stretches(*semantic, views, asking, answering, found, windows, self.point.ask_lift)
+            followups_in_stretches(guide_rows, matrix, views, asking, answering, found, windows, self.point.ask_lift)
         give_way_to_coding(found, views, asking, question_of)
         # 5. the researcher's own coding (tags set in the review screen) is evidence too
         tagged: dict[str, list[SegmentView]] = defaultdict(list)
@@ -303,6 +311,8 @@ class CoverageMatcher:
                     tagged[tag].append(view)
                     found[tag].answered.append((1.0, view, "coding"))
         report_items = decide(self.guide, found, session, tagged, all_views, interviewer)
+        for evidence in (e for item in report_items for e in item.evidence):  # the turns' own times
+            evidence.start, evidence.end = timed[evidence.segment].start, timed[evidence.segment].end
         asked_questions = sum(1 for p in questions if found[p.item.id].asked)
         if len(views) >= 10 and questions and asked_questions / len(questions) < WRONG_GUIDE_SHARE:
             warnings.append(f"only {asked_questions} of {len(questions)} questions of '{self.guide.title}' "
@@ -313,7 +323,8 @@ class CoverageMatcher:
             warnings.append(unavailable_reason())
         return CoverageReport(guide_title=self.guide.title, guide_sha256=self.guide.sha256(),
                               transcript=transcript.audio_file, interviewer=interviewer,
-                              items=report_items, warnings=warnings,
+                              items=report_items, warnings=warnings, debriefing_segment=next(
+                                  (v.index for v in all_views if v.segment.start >= (debriefing_at or math.inf)), None),
                               scorer=f"keywords + meaning ({self.embedder.name})" if self.embedder else "keywords")
 
     def _semantic_pass(self, views, asking, found, vectors: VectorCache | None):
@@ -346,7 +357,7 @@ class CoverageMatcher:
         for item, n, lift in mutual_matches(tracker.vectors, matrix[rows]):
             found[tracker.vectors.items[item].id].asked.append(
                 (round(min(1.0, lift / (2 * self.point.ask_lift)), 3), views[rows[n]], "semantic"))
-        return tracker.vectors, matrix  # for the follow-ups' second look (step 4b)
+        return tracker.vectors, matrix, tracker.debriefing_heard  # for step 4b, and where the talk ends
 
     def _prepare(self) -> None:
         if not hasattr(self, "_idf_done"):

@@ -66,6 +66,9 @@ class CoverageReport(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     scorer: str = "keywords"
     """"keywords" alone, or "keywords + meaning (MODEL)" when the semantic scorer ran."""
+    debriefing_segment: int | None = None
+    """The segment (in time order) where the debriefing was heard to begin, after the last
+    question asked: no question's talk runs past it. None where it was not heard."""
 
     def item(self, item_id: str) -> ItemCoverage:
         return next(item for item in self.items if item.id == item_id)

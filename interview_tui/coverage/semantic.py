@@ -126,6 +126,8 @@ class GuideVectors:
             if item.kind == "followup":
                 self.followups_of.setdefault(item.question_id, []).append(position)
         self.competitors = np.arange(len(self.items), len(self.items) + len(self.others))
+        self.debriefing_from = len(self.items) + len(guide.briefing)
+        """Competitors from here on are the debriefing's entries."""
         # How close talk about nothing comes to each item (fillers, line checks, small talk).
         unrelated = np.stack([self.similarity(v) for v in embedder.encode(background_talk())])
         self.unrelated_max = unrelated.max(axis=0)
@@ -177,6 +179,9 @@ class CoverageTracker:
     turns: int = 0
     unanswered_half: tuple[Segment, int] | None = None
     """The interviewer's last turn (and its index), when it found no item and nobody answered it."""
+    debriefing_heard: list[float] = field(default_factory=list)
+    """Starts of the interviewer's turns that clearly ask a debriefing entry ("How was it doing
+    this over the phone?"): where the last question's talk ends (``matcher``)."""
 
     @classmethod
     def for_guide(cls, guide: Guide, embedder: TextEmbedder, point: OperatingPoint = REPORT) -> "CoverageTracker":
@@ -234,6 +239,10 @@ class CoverageTracker:
             candidates = [c for c in candidates if c >= items or self.vectors.items[c].kind == "followup"
                           or self.vectors.items[c].id == self.current_question]
         ranked = sorted(candidates, key=lambda c: -similarity[c])
+        if ranked and ranked[0] >= self.vectors.debriefing_from and len(ranked) > 1 and \
+                similarity[ranked[0]] - baseline >= self.point.ask_lift and \
+                similarity[ranked[0]] - similarity[ranked[1]] >= self.point.ask_margin:
+            self.debriefing_heard.append(segment.start)
         if not ranked or ranked[0] >= items:
             return []
         best = ranked[0]

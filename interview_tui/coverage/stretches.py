@@ -14,8 +14,43 @@ from .statuses import EARLY_ANSWER_MIN_WORDS, EARLY_ANSWER_THRESHOLD, FOLLOWUP_A
 ANSWER_WINDOW_SECONDS = 180.0
 
 
-def question_stretches(matcher, found, asking) -> dict[str, list[tuple[float, float]]]:
-    """Each time a question is asked, its answer lies until another question is asked."""
+UNTIMED_WORDS_PER_SECOND = 2.5
+"""Talk's pace, for turns typed without a time: their order is all the check has."""
+
+
+def on_a_clock(segments: list) -> list:
+    """The segments, in order, with turns typed without a time spread out after the one before
+    (a copy each; the rest as they are). A transcript typed as 'Speaker: text' has every turn at
+    0:00, and the check's stretches of talk are spans of time: every reply fell in every
+    question's stretch, and the .qdpx coded each of them to the last question (seen in a
+    walk-through of a typed transcript). The report keeps the turns' own times."""
+    placed, clock = [], None
+    for segment in segments:
+        untimed = clock is not None and segment.end <= segment.start and segment.start <= placed[-1].start
+        if untimed:
+            start = clock + 1.0
+            segment = segment.model_copy(update={
+                "start": start, "end": start + len(segment.text.split()) / UNTIMED_WORDS_PER_SECOND})
+        placed.append(segment)
+        clock = max(clock or 0.0, segment.end, segment.start)
+    return placed
+
+
+def debriefing_start(heard: list[float], found, profiles) -> float | None:
+    """The first debriefing turn heard after the last question asked (``CoverageTracker``): a
+    typed or noScribe transcript has no session to say when the debriefing began, and "How was it
+    doing this over the phone?" and its answer were coded as the last question's talk (seen in a
+    walk-through's .qdpx). One heard mid-interview, before a question, changes nothing."""
+    asked = [view.segment.start for item_id, f in found.items() if profiles[item_id].item.kind == "question"
+             for _, view, _ in f.asked]
+    if not asked:
+        return None
+    return min((start for start in heard if start > max(asked)), default=None)
+
+
+def question_stretches(matcher, found, asking, until: float | None = None) -> dict[str, list[tuple[float, float]]]:
+    """Each time a question is asked, its answer lies until another question is asked (and never
+    past ``until``, the debriefing)."""
     events = sorted({(v.segment.start, item_id) for item_id, f in found.items()
                      if matcher.profiles[item_id].item.kind == "question" for _, v, _ in f.asked})
     # A question the researcher tagged on an interviewer's turn was asked there: it ends the
@@ -27,7 +62,8 @@ def question_stretches(matcher, found, asking) -> dict[str, list[tuple[float, fl
     windows: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for start, item_id in bounds:
         later = [time for time, other in bounds if time > start and other != item_id]
-        windows[item_id].append((start, later[0] if later else start + ANSWER_WINDOW_SECONDS))
+        end = later[0] if later else start + ANSWER_WINDOW_SECONDS
+        windows[item_id].append((start, end if until is None else min(end, until)))
     return windows
 
 
