@@ -194,6 +194,8 @@ def test_a_typed_or_noscribe_transcript_put_in_transcripts_is_an_interview_of_th
     assert [(b.name, b.transcript.name) for b in brought] == [
         ("counsellor-d", "counsellor-d.txt"), ("counsellor-e", "counsellor-e.vtt"), ("dictaphone-3", "dictaphone-3.json")]
     assert find_interview("counsellor-d", study.recordings_dir, study.transcripts_dir).transcript == typed
+    with pytest.raises(UserError, match="no recording or transcript of that name"):  # an export, by its name
+        find_interview("dictaphone-3.maxqda", study.recordings_dir, study.transcripts_dir)
     assert {source.name for source in study_inputs(study)} == {"counsellor-d", "counsellor-e", "dictaphone-3"}
     material = open_for_review("counsellor-d", study)  # by its name, as `sessions` lists it
     copy = study.transcripts_dir / "counsellor-d.json"

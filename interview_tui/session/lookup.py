@@ -109,9 +109,16 @@ def _text_transcript(transcripts_dir: Path, name: str) -> Path | None:
     without a word (seen in tmux). Where both exist — noScribe writes both — the .txt."""
     for suffix in TEXT_TRANSCRIPT_SUFFIXES:
         candidate = transcripts_dir / f"{name}{suffix}"
-        if candidate.is_file():
+        if candidate.is_file() and not _written_beside_ours(candidate):
             return candidate
     return None
+
+
+def _written_beside_ours(path: Path) -> bool:
+    """X.txt, X.vtt, X.maxqda.txt or X.nvivo.txt beside a transcript X.json: its text exports (or,
+    for a copy brought in, the file it came from), not an interview of its own."""
+    return any(path.name.endswith(suffix) and path.with_name(path.name[: -len(suffix)] + ".json").is_file()
+               for suffix in TEXT_EXPORT_SUFFIXES)
 
 
 def brought_interviews(recordings_dir: Path, transcripts_dir: Path) -> list[InterviewFiles]:
@@ -127,14 +134,12 @@ def brought_interviews(recordings_dir: Path, transcripts_dir: Path) -> list[Inte
         if recordings_dir.is_dir() else set()
     texts = sorted(p for suffix in TEXT_TRANSCRIPT_SUFFIXES for p in transcripts_dir.glob(f"*{suffix}")) \
         if transcripts_dir.is_dir() else []
-    ours = {path.stem for path in transcripts}
     for path in texts:
-        # Not one brought in already (its .json copy is the interview), nor the text exports
-        # written beside a transcript of ours (X.txt, X.vtt, X.maxqda.txt, X.nvivo.txt).
-        if path.name.startswith(".") or not path.is_file() or path.stem in sessions or path.stem in names \
-                or any(path.name == stem + suffix for stem in ours for suffix in TEXT_EXPORT_SUFFIXES):
+        if path.name.startswith(".") or path.stem in sessions or path.stem in names:
             continue
-        names[path.stem] = InterviewFiles(path.stem, "transcript", transcript=_text_transcript(transcripts_dir, path.stem))
+        found = _text_transcript(transcripts_dir, path.stem)  # the .txt where noScribe wrote both
+        if found is not None:
+            names[path.stem] = InterviewFiles(path.stem, "transcript", transcript=found)
     recordings = sorted(recordings_dir.iterdir()) if recordings_dir.is_dir() else []
     # a session's own recordings (several where a call was resumed after a crash)
     sessions_audio = {name for _, session, _ in find_sessions(recordings_dir) if session for name in session.audio_files}
