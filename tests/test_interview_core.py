@@ -205,6 +205,26 @@ def test_a_typed_or_noscribe_transcript_put_in_transcripts_is_an_interview_of_th
             if b.name == "counsellor-d"] == ["counsellor-d.json"]
 
 
+def test_a_sessions_transcript_is_known_by_its_head_or_read_whole(study):
+    """The list reads a transcript's session id from its first bytes (the start screen runs it on
+    the UI thread: twenty one-hour transcripts parsed whole took 0.6 s); a file with the id after
+    its segments (written by another program) is read whole — and is the session's still."""
+    import json
+
+    interview = new_interview(study)
+    sid = interview.session.id
+    words = [{"word": " ord", "start": i * 0.1, "end": i * 0.1 + 0.1, "probability": 0.9} for i in range(200)]
+    segments = [{"start": i, "end": i + 1, "speaker": "Informant", "text": "ord " * 200, "words": words}
+                for i in range(10)]
+    late = study.transcripts_dir / "late.json"
+    late.write_text(json.dumps({"segments": segments, "session_id": sid}), encoding="utf-8")
+    early = study.transcripts_dir / f"{sid}.json"
+    Transcript(session_id=sid, segments=[]).save(early)
+    Transcript(segments=[]).save(study.transcripts_dir / "dictaphone-3.json")
+    assert late.stat().st_size > 4096
+    assert [b.name for b in brought_interviews(study.recordings_dir, study.transcripts_dir)] == ["dictaphone-3"]
+
+
 def test_a_reviewed_transcript_is_never_overwritten(study):
     """Failure 3: re-running transcribe wiped a reviewed transcript. Refused, or a new version beside it."""
     interview = new_interview(study)
