@@ -189,6 +189,36 @@ def test_names_left_in_stop_the_export(reviewed_session, tmp_path):
     assert exported.startswith("NOT YET REWRITTEN TO BOKMÅL")
 
 
+def test_a_typed_norwegian_transcript_words_near_names_and_no_clock(study):
+    """A Norwegian walk-through with a typed transcript in transcripts/: "annen" (other) stopped
+    the export as close to "Anne" and keeping it in pseudonyms.yaml did not help; "tromsøværinger"
+    (one word, people of Tromsø) and "anne_solberg" went out as they were; and the exports printed
+    [00:00:00] before every turn and "Made with from plain text" under the title."""
+    (study.transcripts_dir / "veileder.txt").write_text(
+        "Intervjuer: Hvordan kommer du i kontakt med brukerne?\n"
+        "Informant: Jeg heter Anne Solberg (anne_solberg på Teams). En annen gang ringer jeg, "
+        "for mange tromsøværinger liker det.\n", encoding="utf-8")
+    (study.root / "pseudonyms.yaml").write_text("Anne Solberg: Informant A\nTromsø: Byen\nTeams: Teams\n")
+    root = ("--project", str(study.root))
+    listed = run_cli(*root, "names", "veileder")
+    assert listed.returncode == 0, listed.stderr
+    assert "annen: 1× (like 'Anne Solberg')" in listed.stdout and "tromsøværinger: 1× (like 'Tromsø')" in listed.stdout
+    assert "anne_solberg: 1×" in listed.stdout
+    refused = run_cli(*root, "export", "veileder", "--format", "txt")
+    assert refused.returncode == 1 and "'tromsøværinger' (like 'Tromsø')" in refused.stderr
+    with (study.root / "pseudonyms.yaml").open("a") as table:  # the researcher's three decisions
+        table.write("annen: annen\ntromsøværinger: byens folk\nanne_solberg: informant_a\n")
+    assert "every capitalised word is decided" in run_cli(*root, "names", "veileder").stdout
+    done = run_cli(*root, "export", "veileder", "--format", "txt,md,docx")
+    assert done.returncode == 0, done.stderr
+    text = (study.transcripts_dir / "exports" / "veileder.txt").read_text()
+    assert text.splitlines()[1] == "Brought in as typed text"
+    assert "Informant: Jeg heter Informant A (informant_a på Teams). En annen gang ringer jeg, for mange byens folk" in text
+    assert "[00:00:00]" not in text and "00:00" not in (study.transcripts_dir / "exports" / "veileder.md").read_text()
+    paragraphs = [p.text for p in Document(str(study.transcripts_dir / "exports" / "veileder.docx")).paragraphs]
+    assert "Intervjuer: Hvordan kommer du i kontakt med brukerne?" in paragraphs
+
+
 def test_name_suggestions(reviewed_session):
     study, store = reviewed_session
     source = resolve_input(store.session.id, study)

@@ -435,6 +435,45 @@ async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
         assert not app.is_running
 
 
+async def test_a_word_close_to_a_real_name_is_decided_in_the_review_not_forced(study):
+    """Seen in a Norwegian walk-through: with "Anne Solberg" replaced, every export stopped at
+    "annen" (Norwegian for "other"), as close to "Anne" as "Karri" to "Kari"; "annen: annen" in
+    pseudonyms.yaml did not help, and the review, which has no --force, only showed the error. And
+    "tromsøværinger" (people of Tromsø, one word) went out as it was. Now the names list opens
+    with both, "k" keeps the word, a replacement is given to the other, and the export goes on."""
+    from interview_tui.ui.dialogs.names_dialog import NamesDialog
+
+    (study.root / "pseudonyms.yaml").write_text("Anne Solberg: Informant A\nTromsø: Byen\n")
+    lines = [("Intervjuer", "Hvordan kommer du i kontakt med brukerne?"),
+             ("Informant", "Jeg heter Anne Solberg. En annen gang ringer jeg, mange tromsøværinger liker det.")]
+    transcript = Transcript(audio_file="telefon.wav", model="base", language="no", speakers=["Intervjuer", "Informant"],
+                            segments=[Segment(start=i * 5.0, end=i * 5.0 + 4, speaker=who, text=text)
+                                      for i, (who, text) in enumerate(lines)])
+    path = study.transcripts_dir / "telefon.json"
+    transcript.save(path)
+    exports = study.transcripts_dir / "exports"
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.push_screen(app.review_screen(str(path)))
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, NamesDialog) and not exports.exists()
+        assert [(word, where) for word, _, where in app.screen.words][:2] == [
+            ("annen", "like 'Anne Solberg'"), ("tromsøværinger", "like 'Tromsø'")]
+        await pilot.press("k")  # annen: a word
+        await pilot.press("enter", "ctrl+u", *"byens folk", "enter")
+        await pilot.pause()
+        assert "annen: annen" in (study.root / "pseudonyms.yaml").read_text()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        exported = (exports / "telefon.txt").read_text()
+        assert "En annen gang ringer jeg, mange byens folk liker det." in exported
+        assert "Anne" not in exported and "tromsø" not in exported.lower()
+
+
 async def test_escape_goes_back_from_the_review_to_the_interviews_summary(study):
     """Opened from the summary (the start screen's earlier interviews), the review had no way back."""
     from interview_tui.ui.screens.summary import SummaryScreen

@@ -120,9 +120,15 @@ def run_names(args) -> int:
     looked_through = words_to_decide(source)  # the call's notes too
     suggestions = [(w, n) for w, n in suggest_names(looked_through, known, 10_000) if not table.decides(w)]
     starts = [(w, n) for w, n in sentence_start_words(looked_through, known, 10_000) if not table.decides(w)]
-    if not suggestions and not starts:
+    near = table.near_names(looked_through)
+    if not suggestions and not starts and not near:
         print(f"every capitalised word is decided in {table.path.name}: replaced, or kept as not a name")
         return 0
+    if near:  # these stop the export as undecided names do
+        print(f"Words close to a name that {table.path} replaces (a misspelling, or a word made from it) — add "
+              "each as 'word: Replacement', or 'word: word' if it is no name:")
+        for word, count, real in near:
+            print(f"  {word}: {count}× (like '{real}')")
     if suggestions:
         print(f"Capitalised words in {source.name} that {table.path} does not decide yet — add each as "
               "'Real name: Replacement', or 'Word: Word' if it is not a name (in the review: n):")

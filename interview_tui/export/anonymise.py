@@ -198,9 +198,14 @@ class PseudonymTable:
 
     def leftovers(self, strings: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
         """In already anonymised strings (where, text): words still close to a real name (a
-        misspelling, an initial) and phone numbers — (where, what, the real name it resembles)."""
+        misspelling, an initial, a word made from it) and phone numbers — (where, what, the real
+        name it resembles). A word the table keeps is the researcher's decision: not one of them
+        ("annen" — Norwegian for "other" — is as close to "Anne" as "Karri" is to "Kari", and with
+        "annen: annen" in the table it still stopped every export, the review's included, where
+        there is no --force)."""
         found = []
         replacements = {fold(r) for r in self.mapping.values()}
+        kept = {fold(word) for word in self.kept}
         parts = {fold(part): real for real in self.mapping for part in re.split(r"[\s\-]+", real) if part}
         initials = {part[0] for part in parts if part}
         for where, text in strings:
@@ -211,14 +216,26 @@ class PseudonymTable:
                     found.append((where, match.group(0), "an initial"))
             for word in _WORD.findall(text):
                 folded = fold(word)
-                if len(folded) < 2 or folded in replacements or any(folded in fold(r).split() for r in self.mapping.values()):
+                if len(folded) < 2 or folded in replacements or folded in kept or any(
+                        folded in fold(r).split() for r in self.mapping.values()):
                     continue
                 for part, real in parts.items():
-                    if folded == part or folded.rstrip("s") == part or (
+                    if folded == part or folded.rstrip("s") == part or _made_from(folded, part) or (
                             len(part) >= 4 and len(folded) >= 4 and fuzz.ratio(folded, part) >= 85):
                         found.append((where, word, real))
                         break
         return found
+
+    def near_names(self, transcript: Transcript) -> list[tuple[str, int, str]]:
+        """The words an export would stop at as close to a real name, (word, times, the name): the
+        names list and the review offer them for deciding, as they do capitalised words."""
+        anonymised = self.anonymise(transcript)
+        counts, like = Counter(), {}
+        for _, word, real in self.leftovers([("", segment.text) for segment in anonymised.segments]):
+            if real not in ("a phone number", "an initial"):  # not a word to decide
+                counts[word] += 1
+                like.setdefault(word, real)
+        return [(word, count, like[word]) for word, count in counts.most_common()]
 
     def real_names_in(self, text: str, *, phones: bool = True) -> list[str]:
         """Real names (or their parts) standing in finished output: the last guard before writing.
@@ -234,6 +251,14 @@ class PseudonymTable:
         for pattern, _ in self._patterns:
             hits += [m.group(1) for m in pattern.finditer(unflagged)]
         return hits + (phone_numbers(text) if phones else [])
+
+
+def _made_from(folded: str, part: str) -> bool:
+    """A word made from a name: Norwegian writes compounds and people of a place in one lower-case
+    word ("tromsøværinger", "bodøkontoret"), and a typed transcript may join a name with "_"
+    ("kari_nordmann"); the names' patterns match whole words only, so these went out as they
+    were. Four letters of the name at least, three more after it (a genitive is not this)."""
+    return len(part) >= 4 and folded.startswith(part) and len(folded.lstrip("_")) - len(part) >= 3
 
 
 def _genitive_of(ending: str) -> str:

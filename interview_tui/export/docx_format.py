@@ -70,7 +70,8 @@ def write_docx(transcript: Transcript, path: Path, rewrite=lambda t: t, title: s
         if isinstance(entry, tuple):
             paragraph.add_run(f"[{hms(entry[0])}] Note: {entry[1]}").italic = True
             continue
-        paragraph.add_run(f"[{hms(entry.start)}] ")
+        if transcript.timed:
+            paragraph.add_run(f"[{hms(entry.start)}] ")
         paragraph.add_run(f"{entry.speaker}: ").bold = True
         # *stressed* words (the transcription convention) become italics, as in the seed's transcripts
         for part in re.split(r"(\*[^*\s][^*]*\*)", turn_text(entry, rewrite)):

@@ -38,7 +38,12 @@ NOT_ANONYMISED_FOLDER = "not-anonymised"
 
 
 class NamesLeftError(UserError):
-    pass
+    """A name may be left in. ``near``: the words close to a real name, (where, word, the name), for
+    a front end to offer them for deciding (the review has no --force)."""
+
+    def __init__(self, message: str, near: list[tuple[str, str, str]] = ()):
+        self.near = list(near)
+        super().__init__(message)
 
 
 class NamesUndecidedError(NamesLeftError):
@@ -175,10 +180,12 @@ def anonymised_input(source: CoverageInput, table: PseudonymTable, *, anonymise:
         + [("the export's name", name), ("the recording's name", transcript.audio_file),
            ("the informant's pseudonym", informant)]) if anonymise else []
     if leftovers and not force:
+        first_of_each = list({word: (where, word, real) for where, word, real in reversed(leftovers)}.values())[::-1]
         listed = "; ".join(f"{where}: '{word}' (like {real if real.startswith(('a ', 'an ')) else repr(real)})"
-                           for where, word, real in leftovers[:8])
-        raise NamesLeftError(f"possible names left after anonymising — {listed}. Add them to "
-                             f"{table.path.name}, or export with --force if they are not names")
+                           for where, word, real in first_of_each[:8])
+        raise NamesLeftError(f"possible names left after anonymising — {listed}. Add each to {table.path.name}: "
+                             f"a name as 'Word: Replacement', a word that is no name as 'Word: Word' "
+                             f"(in the review: x offers them) — or export with --force", near=leftovers)
     if anonymise and not force:  # after the near-misses: "'Karri' (like 'Kari Nordmann')" says more
         undecided = table.undecided(words_to_decide(source))
         if undecided:

@@ -42,7 +42,7 @@ def export_study_qdpx(study_root: Path, sources: list[CoverageInput], out_dir: P
             undecided.append((source.name, exc.words))
             continue
         except NamesLeftError as exc:  # which interview: the study has several
-            raise NamesLeftError(f"{source.name}: {exc}") from None
+            raise NamesLeftError(f"{source.name}: {exc}", near=exc.near) from None
         report = check(anonymised, update_session=False)
         interviews.append(QdaInterview(anonymised.name, informant, anonymised.transcript, report,
                                        coded_talk(anonymised, report), call_notes))

@@ -74,13 +74,16 @@ def turn_text(turn: Turn, rewrite: Callable[[str], str] = lambda text: text, pau
 
 
 def made_with(transcript: Transcript) -> str:
+    """Where the transcript came from, as a line under its title ("Made with from plain text" was
+    what a typed transcript's export said)."""
     if transcript.model:
-        return f"{transcript.software}, model {transcript.model}, language {transcript.language or 'auto'}"
-    return f"from {transcript.software}" if transcript.software else "interview-tui"
+        return f"Made with {transcript.software}, model {transcript.model}, language {transcript.language or 'auto'}"
+    brought = {"plain text": "typed text", "webvtt": "WebVTT subtitles"}.get(transcript.software, transcript.software)
+    return f"Brought in as {brought}" if brought else "Made with interview-tui"
 
 
 def _header(transcript: Transcript) -> list[str]:
-    return [f"Transcript of {transcript.audio_file}", f"Made with {made_with(transcript)}", ""]
+    return [f"Transcript of {transcript.audio_file}", made_with(transcript), ""]
 
 
 def _with_notes(items: list, notes: Notes, start_of) -> list:
@@ -101,7 +104,8 @@ def to_txt(transcript: Transcript, rewrite=lambda t: t, notes: Notes = ()) -> st
             if mark and entry.start - previous_end >= LONG_PAUSE:
                 lines.append(mark)
                 lines.append("")
-        lines.append(f"{entry.speaker}: [{hms(entry.start)}] {turn_text(entry, rewrite)}")
+        stamp = f"[{hms(entry.start)}] " if transcript.timed else ""
+        lines.append(f"{entry.speaker}: {stamp}{turn_text(entry, rewrite)}")
         lines.append("")
         previous_end = entry.end
     return "\n".join(lines)
@@ -114,7 +118,8 @@ def to_markdown(transcript: Transcript, rewrite=lambda t: t, notes: Notes = (), 
         if isinstance(entry, tuple):
             lines += [f"> `[{hms(entry[0])}]` *Note: {entry[1]}*", ""]
             continue
-        lines.append(f"**{entry.speaker}** `[{hms(entry.start)}]` {turn_text(entry, rewrite)}")
+        stamp = f" `[{hms(entry.start)}]`" if transcript.timed else ""
+        lines.append(f"**{entry.speaker}**{stamp} {turn_text(entry, rewrite)}")
         lines.append("")
     return "\n".join(lines)
 

@@ -112,6 +112,12 @@ class Transcript(BaseModel):
     def text(self) -> str:
         return " ".join(segment.text for segment in self.segments)
 
+    @property
+    def timed(self) -> bool:
+        """Whether any turn has a time: one typed as 'Speaker: text' has none, and its exports
+        printed [00:00:00] before every turn."""
+        return any(segment.end > segment.start or segment.start > 0 for segment in self.segments)
+
 
 def load_transcript(path: Path) -> Transcript:
     path = Path(path)

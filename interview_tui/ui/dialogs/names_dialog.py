@@ -35,8 +35,10 @@ class NamesDialog(ModalScreen[int]):
         self.transcript, self.table = transcript, table
         inside = suggest_names(transcript, limit=10_000)
         starts = sentence_start_words(transcript, limit=10_000)
-        # Undecided first: they stop the export. Sentence starts after them: maybe names, maybe not.
-        self.words = ([(w, c, "") for w, c in inside if not table.decides(w)]
+        # Words close to a real name first ("annen" by "Anne", "tromsøværinger"), then the undecided
+        # capitalised words: both stop the export. Sentence starts after them: maybe names, maybe not.
+        self.words = ([(w, c, f"like '{real}'") for w, c, real in table.near_names(transcript)]
+                      + [(w, c, "") for w, c in inside if not table.decides(w)]
                       + [(w, c, "sentence start") for w, c in starts if not table.decides(w)]
                       + [(w, c, "") for w, c in inside if table.decides(w)])
 
@@ -51,7 +53,7 @@ class NamesDialog(ModalScreen[int]):
 
         def closed(undecided: int | None) -> None:
             if undecided:
-                screen.notify(f"{undecided} capitalised word(s) still undecided: the export waits for them.")
+                screen.notify(f"{undecided} word(s) still undecided: the export waits for them.")
 
         screen.app.push_screen(cls(transcript, table), closed)
 
@@ -79,6 +81,8 @@ class NamesDialog(ModalScreen[int]):
         if self.table.decides(word):
             replaced = self.table.apply(word)
             return "kept (not a name)" if replaced == word else f"→ {replaced}"
+        if where.startswith("like "):  # holds the export back, as an undecided name does
+            return f"? {where}: a misspelt name, or a word?"
         if where:  # does not hold the export back: most words that start a sentence are words
             return "? starts a sentence: a name, or a word?"
         return "? undecided"
@@ -183,4 +187,4 @@ class NamesDialog(ModalScreen[int]):
             field.disabled = True
             self.query_one(DataTable).focus()
             return
-        self.dismiss(len(self.table.undecided(self.transcript)))
+        self.dismiss(len(self.table.undecided(self.transcript)) + len(self.table.near_names(self.transcript)))

@@ -241,7 +241,7 @@ class ReviewScreen(PlaybackKeys, Screen):
         """Anonymised exports in every format (stops, and says why, if a name seems left in)."""
         from ...coverage.check import CoverageInput
         from ...core.review import guide_for_export
-        from ...export.service import ALL_FORMATS, NamesUndecidedError, export
+        from ...export.service import ALL_FORMATS, NamesLeftError, NamesUndecidedError, export
 
         study = self.app.study
         name = self.store.session.pseudonym if self.store else self.editor.path.stem
@@ -253,9 +253,17 @@ class ReviewScreen(PlaybackKeys, Screen):
         source = CoverageInput(name, self.editor.transcript, guide, self.store)
         try:
             result = export(source, study.root, study.transcripts_dir / "exports", ALL_FORMATS)
-        except NamesUndecidedError as exc:
-            self.notify(f"Not exported: {len(exc.words)} capitalised word(s) to decide first — a real name gets a "
-                        "replacement, other words are kept. Then press x again.", severity="warning", timeout=15)
+        except NamesLeftError as exc:
+            # Undecided capitalised words, or words close to a real name ("Karri", or "annen" by
+            # "Anne"): there is no --force here, so the names list opens to decide them.
+            undecided = isinstance(exc, NamesUndecidedError)
+            if not undecided and not exc.near:  # a phone number or an initial: the message says where
+                self.notify(str(exc), severity="error", timeout=15)
+                return
+            what = (f"{len(exc.words)} capitalised word(s) to decide first — a real name gets a replacement, other "
+                    "words are kept" if undecided else ", ".join(dict.fromkeys(f"'{w}'" for _, w, _ in exc.near))
+                    + " close to a real name — a misspelt name gets its replacement, a word that is no name is kept (k)")
+            self.notify(f"Not exported: {what}. Then press x again.", severity="warning", timeout=15)
             self.action_names()
             return
         except UserError as exc:
