@@ -33,7 +33,7 @@ class StudyOverview:
         if not self.undecided:
             return ""
         shown = ", ".join(f"'{word}'" for word in self.undecided[:8]) + (" …" if len(self.undecided) > 8 else "")
-        return (f"the matrix's and the answers' quotes hold {len(self.undecided)} capitalised word(s) that "
+        return (f"the matrix's and the answers' quotes hold {len(self.undecided)} word(s) that may be names and "
                 f"{self.table_name} neither replaces nor keeps ({shown}) — decide them (in the review: n; or "
                 "`interview-tui names`) before you show them to anyone")
 
@@ -112,4 +112,5 @@ def _pseudonymise(table: PseudonymTable, named, talk, chosen: set[str]) -> list[
                 quotes.append(Segment(start=evidence.start, end=evidence.end, speaker=evidence.speaker,
                                       text=evidence.text))
                 evidence.text, evidence.speaker = table.apply(evidence.text), table.apply(evidence.speaker)
-    return [word for word, _ in table.undecided(Transcript(segments=quotes))]
+    quoted = Transcript(segments=quotes)  # and words close to a name it replaces ("tromsøværinger")
+    return [word for word, _ in table.undecided(quoted)] + [word for word, _, _ in table.near_names(quoted)]
