@@ -217,6 +217,11 @@ def test_a_typed_norwegian_transcript_words_near_names_and_no_clock(study):
     assert "[00:00:00]" not in text and "00:00" not in (study.transcripts_dir / "exports" / "veileder.md").read_text()
     paragraphs = [p.text for p in Document(str(study.transcripts_dir / "exports" / "veileder.docx")).paragraphs]
     assert "Intervjuer: Hvordan kommer du i kontakt med brukerne?" in paragraphs
+    assert run_cli(*root, "matrix").returncode == 0  # the answers by theme: no clock either
+    answers = (study.transcripts_dir / "answers-by-theme.md").read_text()
+    assert "> **Intervjuer** Hvordan kommer du i kontakt med brukerne?" in answers and "00:00" not in answers
+    paragraphs = [p.text for p in Document(str(study.transcripts_dir / "answers-by-theme.docx")).paragraphs]
+    assert "Intervjuer: Hvordan kommer du i kontakt med brukerne?" in paragraphs
 
 
 def test_name_suggestions(reviewed_session):

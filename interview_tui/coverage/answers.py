@@ -27,6 +27,11 @@ class Answer:
     status: str
     segments: list[Segment]
     unasked: bool = False
+    timed: bool = True
+    """False for a transcript typed without times: no [00:00:00] before each of its turns."""
+
+    def stamp(self, seconds: float, form: str = "[{}]") -> str:
+        return form.format(hms(seconds)) if self.timed else ""
 
 
 def in_time_order(transcript: Transcript) -> list[Segment]:
@@ -96,7 +101,7 @@ def answers_by_question(guide: Guide, interviews: list[tuple[str, Transcript, Co
         for question_id, answers in found.items():
             item = report.item(question_id)
             answers.append(Answer(name, item.status, [segments[i] for i in talk.get(question_id, [])],
-                                  item.answered_unasked))
+                                  item.answered_unasked, transcript.timed))
     return found
 
 
@@ -109,7 +114,8 @@ def intro(answers: dict[str, list[Answer]], rewrite=lambda text: text) -> str:
 
 def answer_heading(answer: Answer, rewrite=lambda text: text) -> str:
     how = STATUS_WORDS[answer.status] + (", answered without being asked" if answer.unasked else "")
-    return f"{rewrite(answer.interview)} — {how}" + (f", [{hms(answer.segments[0].start)}]" if answer.segments else "")
+    at = answer.stamp(answer.segments[0].start, ", [{}]") if answer.segments else ""
+    return f"{rewrite(answer.interview)} — {how}{at}"
 
 
 def answers_markdown(guide: Guide, answers: dict[str, list[Answer]], rewrite=lambda text: text,
@@ -127,6 +133,7 @@ def answers_markdown(guide: Guide, answers: dict[str, list[Answer]], rewrite=lam
                     lines += [f"*{answer_heading(answer, rewrite)}*", ""]
                     continue
                 lines += [f"**{answer_heading(answer, rewrite)}**", ""]
-                lines += [f"> **{rewrite(s.speaker)}** `[{hms(s.start)}]` {rewrite(s.text)}  " for s in answer.segments]
+                lines += [f"> **{rewrite(s.speaker)}**{answer.stamp(s.start, ' `[{}]`')} {rewrite(s.text)}  "
+                          for s in answer.segments]
                 lines.append("")
     return "\n".join(lines)

@@ -48,7 +48,8 @@ def write_answers_docx(guide: Guide, answers: dict[str, list[Answer]], path: Pat
                 for segment in answer.segments:
                     paragraph = document.add_paragraph()
                     paragraph.paragraph_format.left_indent = Mm(6)
-                    paragraph.add_run(f"[{hms(segment.start)}] ")
+                    if answer.timed:
+                        paragraph.add_run(f"[{hms(segment.start)}] ")
                     paragraph.add_run(f"{rewrite(segment.speaker)}: ").bold = True
                     paragraph.add_run(rewrite(segment.text))
     buffer = io.BytesIO()
