@@ -68,6 +68,16 @@ def open_private_append(path: Path):
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE), "a", encoding="utf-8")
 
 
+def file_stem(name: str) -> str:
+    """A name (an interview's, after its pseudonyms) as one file name in the folder it is written
+    to: a replacement such as "Informant 1/NAV" or "../../x" made the export write through the
+    slashes, outside the exports folder before its files were moved in (``os.path`` would resolve
+    them). Separators become "-"; leading dots, dashes and spaces, and control characters, go."""
+    cleaned = "".join("-" if ch in "/\\" or ch == os.sep else ch for ch in name if ch.isprintable())
+    cleaned = cleaned.strip().lstrip(".- ") or "interview"
+    return cleaned[:150]
+
+
 def private_folder(path: Path) -> Path:
     """The folder, made if needed, readable only by the user (also under a permissive umask)."""
     path = Path(path)

@@ -224,6 +224,23 @@ def test_a_typed_norwegian_transcript_words_near_names_and_no_clock(study):
     assert "Intervjuer: Hvordan kommer du i kontakt med brukerne?" in paragraphs
 
 
+def test_a_pseudonym_with_slashes_names_a_file_in_the_exports_folder(study, tmp_path):
+    """An interview brought in as 'anne.txt' is exported under its pseudonym; "Informant 1/NAV"
+    was written through the slash, and "../../../../victim" wrote (and then moved away) a file of
+    that name outside the study: one that was there was gone."""
+    (study.transcripts_dir / "anne.txt").write_text("Intervjuer: Hei.\nInformant: Hei, jeg heter Anne.\n")
+    victim = study.root.parent / "victim.txt"
+    victim.write_text("someone else's file")
+    root = ("--project", str(study.root))
+    for replacement, expected in (("../../../../victim", "victim.txt"), ("Informant 1/NAV", "Informant 1-NAV.txt")):
+        (study.root / "pseudonyms.yaml").write_text(f"Anne: {replacement}\n")
+        done = run_cli(*root, "export", "anne", "--format", "txt")
+        assert done.returncode == 0, done.stderr
+        assert victim.read_text() == "someone else's file"
+        assert done.stdout.strip() == str(study.transcripts_dir / "exports" / expected)
+    assert sorted(p.name for p in (study.transcripts_dir / "exports").iterdir()) == ["Informant 1-NAV.txt", "victim.txt"]
+
+
 def test_name_suggestions(reviewed_session):
     study, store = reviewed_session
     source = resolve_input(store.session.id, study)

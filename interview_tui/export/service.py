@@ -19,7 +19,7 @@ from pathlib import Path
 from ..coverage.answers import followup_talk, question_talk
 from ..coverage.check import CoverageInput, check
 from ..errors import UserError
-from ..fileio import atomic_write_text, private_folder
+from ..fileio import atomic_write_text, file_stem, private_folder
 from ..model.timefmt import hms
 from ..model.transcript import Segment, Transcript
 from ..session.model import conduct_spans
@@ -150,7 +150,7 @@ def export(source: CoverageInput, study_root: Path, out_dir: Path, formats: list
     table = PseudonymTable.load(study_root) if anonymise else PseudonymTable({})
     anonymised, informant, notes, leftovers = anonymised_input(source, table, anonymise=anonymise, force=force)
     name = anonymised.name
-    stem = source.store.session.id if source.store else name
+    stem = file_stem(source.store.session.id if source.store else name)
     notice = DIALECT_NOTICE if needs_bokmal else None
     if not anonymise:
         notice = NOT_ANONYMISED_NOTICE + (f"\n{notice}" if notice else "")
