@@ -251,6 +251,13 @@ def test_name_suggestions(reviewed_session):
     assert table.apply("Kari Nordmann og kari nordmann i Bodø") == "Informant A og Informant A i Byen"
 
 
+def test_a_pseudonym_that_is_another_persons_real_name_is_not_replaced_again():
+    """Replaced one name after another, "Ingrid: Kari" then "Kari: Mette" made both women Mette;
+    pseudonyms that are other people's real names are common practice."""
+    table = PseudonymTable({"Ingrid": "Kari", "Kari": "Mette", "Kari Nordmann": "Informant A"})
+    assert table.apply("Kari og Ingrids mor, og Kari Nordmann.") == "Mette og Kari's mor, og Informant A."
+
+
 def test_names_that_start_a_sentence_are_suggested_too():
     """Seen in a walk-through: "… was slow. Ola Hansen from the IT team helped us." — the whole
     name starts a sentence and was never suggested, so it reached the export."""

@@ -101,6 +101,11 @@ class PseudonymTable:
         ordered = sorted(entries, key=len, reverse=True)  # "Kari Nordmann" before "Kari"
         self._patterns = [(re.compile(rf"(?<!\w)({_name_pattern(name)})({_GENITIVE})(?!\w)"), entries[name])
                           for name in ordered]
+        # All names in one pass: one after another, "Ingrid: Kari" then "Kari: Mette" made both
+        # women Mette (a pseudonym that is another person's real name is common practice).
+        alternatives = "|".join(f"({_name_pattern(name)})" for name in ordered) or "(?!)"
+        self._one_pass = re.compile(rf"(?<!\w)(?:{alternatives})({_GENITIVE})(?!\w)")
+        self._replacements = [entries[name] for name in ordered]
 
     @classmethod
     def load(cls, study_root: Path) -> "PseudonymTable":
@@ -171,8 +176,12 @@ class PseudonymTable:
     def apply(self, text: str) -> str:
         """Every real name replaced (genitive endings kept), and phone numbers taken out."""
         text = unicodedata.normalize("NFC", text)
-        for pattern, replacement in self._patterns:
-            text = pattern.sub(lambda m, r=replacement: r + _genitive_of(m.group(2)), text)
+
+        def replaced(match: re.Match) -> str:
+            which = next(index for index, found in enumerate(match.groups()[:-1]) if found is not None)
+            return self._replacements[which] + _genitive_of(match.group(len(self._replacements) + 1))
+
+        text = self._one_pass.sub(replaced, text)
         for replacement in set(self._entries.values()):
             # "Kari: Name A" and "Nordmann: Name A" made "Ringer Name A Name A i morgen": one
             # person said by both names is one replacement.
