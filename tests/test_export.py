@@ -217,7 +217,11 @@ def test_a_typed_norwegian_transcript_words_near_names_and_no_clock(study):
     assert "[00:00:00]" not in text and "00:00" not in (study.transcripts_dir / "exports" / "veileder.md").read_text()
     paragraphs = [p.text for p in Document(str(study.transcripts_dir / "exports" / "veileder.docx")).paragraphs]
     assert "Intervjuer: Hvordan kommer du i kontakt med brukerne?" in paragraphs
-    assert run_cli(*root, "matrix").returncode == 0  # the answers by theme: no clock either
+    # a note to self in transcripts/ is no interview: the matrix says so (it left it out silently)
+    (study.transcripts_dir / "huskeliste.txt").write_text("Husk samtykkeskjemaet.\n", encoding="utf-8")
+    matrix = run_cli(*root, "matrix")  # the answers by theme: no clock either
+    assert matrix.returncode == 0 and "huskeliste.txt: no 'Speaker: text' turns found" in matrix.stderr
+    assert "— left out" in matrix.stderr
     answers = (study.transcripts_dir / "answers-by-theme.md").read_text()
     assert "> **Intervjuer** Hvordan kommer du i kontakt med brukerne?" in answers and "00:00" not in answers
     paragraphs = [p.text for p in Document(str(study.transcripts_dir / "answers-by-theme.docx")).paragraphs]

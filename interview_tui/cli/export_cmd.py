@@ -95,10 +95,11 @@ def _export_all(args, study) -> int:
     if refused:
         raise UserError(f"--all writes one anonymised .qdpx without recordings: {', '.join(refused)} is for one "
                         "interview's export")
-    result, notes = export_study_qdpx(study.root, study_inputs(study, args.guide),
+    left_out: list[str] = []
+    result, notes = export_study_qdpx(study.root, study_inputs(study, args.guide, left_out),
                                       output_folder(study.root, args.output, anonymise=True),
                                       guide=load_guide(args.guide) if args.guide else None, force=args.force)
-    for note in notes:
+    for note in left_out + notes:
         print(f"note: {note}", file=sys.stderr)
     for path in result.files:
         print(path)

@@ -43,12 +43,13 @@ def build_study_overview(study: Study, targets: list[str] | tuple = (), guide_fi
     """Check every transcribed interview (or the ``targets``) and write the four files; ``qdpx``:
     also every interview in one .qdpx (``export.study_qdpx``), where no name is left undecided."""
     folder_inside(study.root, output, study.transcripts_dir)  # refused before the work, not after
+    notes: list[str] = []
     inputs = ([resolve_input(ref, study, guide_file) for ref in targets] if targets
-              else study_inputs(study, guide_file))
+              else study_inputs(study, guide_file, left_out=notes))
     if not inputs:
         raise UserError(f"no transcribed interviews in {study.root} — transcribe sessions first, or name transcripts")
     guide = load_guide(guide_file) if guide_file else inputs[0].guide
-    named, interviews, notes = [], [], []
+    named, interviews = [], []
     for source in inputs:
         if source.guide.item_ids() != guide.item_ids():
             notes.append(f"{source.name}: its guide has other items than '{guide.title}'; checked against that guide")

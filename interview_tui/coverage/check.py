@@ -85,11 +85,13 @@ def record_automatic_marks(store: SessionStore, report: CoverageReport) -> int:
     return added
 
 
-def study_inputs(study: Study, guide_file: Path | None = None) -> list[CoverageInput]:
+def study_inputs(study: Study, guide_file: Path | None = None, left_out: list[str] | None = None) -> list[CoverageInput]:
     """Every interview of the study with a transcript: the sessions, oldest first, then the
     transcripts of no session (a dictaphone recording transcribed, a noScribe file brought in
     for review) — a study recorded elsewhere had an empty matrix. A session's other versions
-    (the draft beside its reviewed ``-v2``) are its own, not interviews of their own."""
+    (the draft beside its reviewed ``-v2``) are its own, not interviews of their own.
+    ``left_out`` gets a line for each file in transcripts/ that cannot be read as one: the
+    matrix left such a file out without a word, while ``sessions`` listed it as an interview."""
     inputs = []
     for path, session, _ in reversed(find_sessions(study.recordings_dir)):
         if session is not None and session.transcript_file \
@@ -100,8 +102,10 @@ def study_inputs(study: Study, guide_file: Path | None = None) -> list[CoverageI
             continue  # a recording not transcribed yet
         try:
             read_any_transcript(brought.transcript)
-        except UserError:
-            continue  # not a transcript of ours: `coverage FILE` names what is wrong with it
+        except UserError as exc:
+            if left_out is not None:
+                left_out.append(f"{exc} — left out")
+            continue
         inputs.append(resolve_input(str(brought.transcript), study, guide_file))
     return inputs
 
