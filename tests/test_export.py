@@ -482,6 +482,15 @@ def test_a_first_name_in_the_table_does_not_decide_the_surname_beside_it():
     assert table.decides("Kari Nordmann") and table.decides("Nordmann")
 
 
+def test_a_table_is_read_as_written_not_as_yaml_booleans(tmp_path):
+    """"Yes: Yes" and "No: No" (words kept: "…and she said No to…") were read as True and False,
+    "On" and "Yes" as one key, and "Null: Name A" replaced every "None" in the exports."""
+    (tmp_path / "pseudonyms.yaml").write_text("Yes: Yes\nNo: No\nOn: On\nNull: Name A\n2024: Year A\n")
+    table = PseudonymTable.load(tmp_path)
+    assert table.kept == {"Yes", "No", "On"} and table.mapping == {"Null": "Name A", "2024": "Year A"}
+    assert table.apply("None said No. Null came in 2024.") == "None said No. Name A came in Year A."
+
+
 @pytest.mark.parametrize("table, line, message", [
     ("Kari Nordmann: Name A\nOla:\nBergen: Town A\n", 2, "'Ola' has no replacement"),
     ("Kari Nordmann: Name A\nTromsø: [Town, B]\n", 2, "'Tromsø' has no replacement"),

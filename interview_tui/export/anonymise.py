@@ -129,7 +129,9 @@ class PseudonymTable:
         if not path.is_file():
             return cls({}, path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+            # Every value as written: YAML 1.1 reads "Yes: Yes" / "No: No" (words kept) as booleans,
+            # "On" and "Yes" as one key, "Null: …" as None ("None" replaced in every export).
+            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader) or {}
         except UnicodeDecodeError:
             raise UserError(f"{path}: not UTF-8 text — save it as UTF-8 (one 'Real name: Replacement' per line)")
         except yaml.YAMLError as exc:
