@@ -17,6 +17,7 @@ from .model.languages import check_language
 
 from .errors import UserError
 from .fileio import atomic_write_text
+from .yaml_text import load_hand_written
 
 
 class Settings(BaseModel):
@@ -72,7 +73,7 @@ def load_settings(study_root: Path | None = None) -> Settings:
     for path in settings_paths(study_root):
         if path.is_file():
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                data = load_hand_written(path.read_text(encoding="utf-8")) or {}
             except (yaml.YAMLError, UnicodeDecodeError) as exc:
                 raise UserError(f"{path}: cannot read the settings ({exc}) — fix or delete the file")
             if not isinstance(data, dict):

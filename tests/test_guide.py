@@ -116,6 +116,21 @@ def test_bad_guides_give_one_clear_line_per_problem(tmp_path, name):
     assert all("\n" not in p and "Traceback" not in p for p in problems)
 
 
+def test_language_no_is_norwegian_not_false(tmp_path):
+    """Whisper calls Norwegian "no", and a guide, an outline's front matter or settings.yaml with
+    "language: no" failed: YAML 1.1 reads no/yes/on/off as booleans. True and false still are."""
+    from interview_tui.settings import load_settings
+
+    text = SEED_GUIDE_NB.read_text(encoding="utf-8").replace("language: nb", "language: no")
+    guide = parse_guide_yaml(text.replace("consent: true", "consent: yes").replace("must_cover: true", "must_cover: yes"))
+    assert guide.language == "no" and guide.consent_item() is not None
+    assert [q.id for _, q in guide.questions() if q.must_cover] == ["1.1", "1.3", "1.4", "3.1", "4.1"]
+    outline = parse_markdown_outline("---\nlanguage: no\n---\n# Tema\n1. Hvordan går det?\n", source="x.md")
+    assert outline.language == "no"
+    (tmp_path / "settings.yaml").write_text("language: no\n")
+    assert load_settings(tmp_path).language == "no"
+
+
 def test_non_utf8_and_empty_files(tmp_path):
     latin = tmp_path / "latin1.yaml"
     latin.write_bytes("title: x\nthemes:\n  - title: Tilgang på kontoret\n".encode("latin-1"))

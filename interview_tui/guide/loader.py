@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import GuideError
+from ..yaml_text import HandWrittenLoader
 from .model import ChecklistItem, FollowUp, Guide, Question, Theme, duplicate_ids
 
 _FIELDS_BY_CONTAINER = {
@@ -83,7 +84,7 @@ def _compose_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
         raise GuideError([f"{source}:1: the file is {len(text) // 1000} kB — far larger than a guide; "
                           "check that this is the right file"])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=HandWrittenLoader)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise GuideError([f"{source}:{line}: an invisible control character (#x{exc.character:04x}) that YAML "

@@ -34,6 +34,7 @@ import yaml
 from ..model.languages import detect_language
 
 from ..errors import GuideError
+from ..yaml_text import load_hand_written
 from .loader import guide_from_data
 from .model import Guide, term_list
 from .word_layout import with_minutes, word_layout
@@ -113,7 +114,7 @@ def parse_markdown_outline(text: str, source: str = "<outline>", notes: list[str
             raise GuideError([f"{source}:1: the front matter opened with '---' is never closed — "
                               "add a '---' line after it"])
         try:
-            meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+            meta = load_hand_written("\n".join(lines[1:end])) or {}
         except yaml.YAMLError as exc:
             raise GuideError([f"{source}:2: front matter is not valid YAML ({exc}) — "
                               "write 'title: …' and 'language: nb'"])
