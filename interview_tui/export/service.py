@@ -185,7 +185,8 @@ def anonymised_input(source: CoverageInput, table: PseudonymTable, *, anonymise:
                            for where, word, real in first_of_each[:8])
         raise NamesLeftError(f"possible names left after anonymising — {listed}. Add each to {table.path.name}: "
                              f"a name as 'Word: Replacement', a word that is no name as 'Word: Word' "
-                             f"(in the review: x offers them) — or export with --force", near=leftovers)
+                             f"(in the review: x offers them) — or export with --force",
+                             near=[left for left in leftovers if left[2] not in ("a phone number", "an initial")])
     if anonymise and not force:  # after the near-misses: "'Karri' (like 'Kari Nordmann')" says more
         undecided = table.undecided(words_to_decide(source))
         if undecided:
