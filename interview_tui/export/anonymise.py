@@ -232,10 +232,12 @@ class PseudonymTable:
         there is no --force)."""
         found = []
         replacements = {fold(r) for r in self.mapping.values()}
+        replacement_words = {word for r in replacements for word in r.split()}
         kept = {fold(word) for word in self.kept}
         parts = {fold(part): real for real in self.mapping for part in re.split(r"[\s\-]+", real) if part}
         sounds = {sound_key(part): real for part, real in parts.items() if len(part) >= 4 and len(sound_key(part)) >= 4}
         initials = {part[0] for part in parts if part}
+        verdicts: dict[str, str | None] = {}
         for where, text in strings:
             for number in phone_numbers(text):
                 found.append((where, number, "a phone number"))
@@ -243,23 +245,26 @@ class PseudonymTable:
                 if fold(match.group(1)) in initials:
                     found.append((where, match.group(0), "an initial"))
             for word in _WORD.findall(text):
-                folded = fold(word)
-                if len(folded) < 2 or folded in replacements or folded in kept or any(
-                        folded in fold(r).split() for r in self.mapping.values()):
-                    continue
-                like = next((real for part, real in parts.items() if folded == part or folded.rstrip("s") == part or (
-                    _made_from(folded, part) or len(part) >= 4 and len(folded) >= 4 and fuzz.ratio(folded, part) >= 85)),
-                    sounds.get(sound_key(folded)) if len(folded) >= 4 else None)
-                if like:
-                    found.append((where, word, like))
+                if word not in verdicts:  # a word is judged once: the names list runs on the UI thread
+                    folded = fold(word)
+                    verdicts[word] = None if len(folded) < 2 or folded in replacements or folded in kept or \
+                        folded in replacement_words else self._resembles(folded, parts, sounds)
+                if verdicts[word]:
+                    found.append((where, word, verdicts[word]))
         return found
+
+    @staticmethod
+    def _resembles(folded: str, parts: dict[str, str], sounds: dict[str, str]) -> str | None:
+        """The real name a folded word is close to: spelt nearly so, made from it, or sounding so."""
+        return next((real for part, real in parts.items() if folded == part or folded.rstrip("s") == part or (
+            _made_from(folded, part) or len(part) >= 4 and len(folded) >= 4 and fuzz.ratio(folded, part) >= 85)),
+            sounds.get(sound_key(folded)) if len(folded) >= 4 else None)
 
     def near_names(self, transcript: Transcript) -> list[tuple[str, int, str]]:
         """The words an export would stop at as close to a real name, (word, times, the name): the
         names list and the review offer them for deciding, as they do capitalised words."""
-        anonymised = self.anonymise(transcript)
         counts, like = Counter(), {}
-        for _, word, real in self.leftovers([("", segment.text) for segment in anonymised.segments]):
+        for _, word, real in self.leftovers([("", self.apply(segment.text)) for segment in transcript.segments]):
             if real not in ("a phone number", "an initial"):  # not a word to decide
                 counts[word] += 1
                 like.setdefault(word, real)
