@@ -233,6 +233,7 @@ async def test_turn_speaker_and_export_from_the_review_screen(study):
         await pilot.pause()
         assert load_transcript(path).segments[1].speaker == "Interviewer"
         await pilot.press("x")
+        await app.workers.wait_for_complete()  # the export runs in a worker
         await pilot.pause()
     exports = study.transcripts_dir / "exports"
     assert (exports / f"{store.session.id}.qdpx").is_file() and (exports / f"{store.session.id}.docx").is_file()
@@ -403,6 +404,7 @@ async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
         app.push_screen(app.review_screen(str(path)))
         await pilot.pause()
         await pilot.press("x")
+        await app.workers.wait_for_complete()  # the export runs in a worker
         await pilot.pause()
         assert isinstance(app.screen, NamesDialog) and not exports.exists()
         assert [word for word, *_ in app.screen.words] == ["Ola Hansen", "Teams", "Cromwell"]
@@ -423,6 +425,7 @@ async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("x")
+        await app.workers.wait_for_complete()  # the export runs in a worker
         await pilot.pause()
         exported = (exports / "dictaphone.txt").read_text()
         assert "Name A asked me" in exported and "office in [by]" in exported and "on Teams" in exported
@@ -457,6 +460,7 @@ async def test_a_word_close_to_a_real_name_is_decided_in_the_review_not_forced(s
         app.push_screen(app.review_screen(str(path)))
         await pilot.pause()
         await pilot.press("x")
+        await app.workers.wait_for_complete()  # the export runs in a worker
         await pilot.pause()
         assert isinstance(app.screen, NamesDialog) and not exports.exists()
         assert [(word, where) for word, _, where in app.screen.words][:2] == [
@@ -468,6 +472,7 @@ async def test_a_word_close_to_a_real_name_is_decided_in_the_review_not_forced(s
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("x")
+        await app.workers.wait_for_complete()  # the export runs in a worker
         await pilot.pause()
         exported = (exports / "telefon.txt").read_text()
         assert "En annen gang ringer jeg, mange byens folk liker det." in exported

@@ -297,3 +297,27 @@ def test_cli_table_shows_why_and_where_you_disagree(study):
     assert "meaning" in result.stdout and "researcher's mark" in result.stdout
     assert "you and the check disagree on: 3.3 (you: covered · check: not covered)" in result.stdout
     assert vectors_path(study.transcripts_dir / f"{store.session.id}.json").is_file()
+
+
+def test_an_export_embeds_only_the_turns_its_pseudonyms_changed(study):
+    """An export checks the anonymised transcript: it embedded every turn again on every run (an
+    hour took 53 s, on the review's UI thread) instead of using the vectors kept beside it."""
+    from interview_tui.coverage.check import check, resolve_input
+    from interview_tui.export.service import export
+
+    lines = [("Interviewer", "How do you usually get in touch with the people you follow up?"),
+             ("Informant", "Mostly by phone. Kari Nordmann on my team sends messages instead."),
+             ("Interviewer", "And the activity plan, what is it for?"),
+             ("Informant", "Appointments, mostly, and reminders before a meeting.")] * 5
+    transcript = Transcript(audio_file="call.wav", model="base", language="en", speakers=["Interviewer", "Informant"],
+                            segments=[Segment(start=i * 4.0, end=i * 4.0 + 3, speaker=who, text=f"{text} ({i})")
+                                      for i, (who, text) in enumerate(lines)])
+    transcript.save(study.transcripts_dir / "call.json")
+    (study.root / "pseudonyms.yaml").write_text("Kari Nordmann: Name A\n")
+    check(resolve_input("call", study, SEED_GUIDE_EN))  # the review's check: the vectors kept beside it
+    before = set(VectorCache(vectors_path(study.transcripts_dir / "call.json")).vectors)
+    assert len(before) == len(lines)
+    export(resolve_input("call", study, SEED_GUIDE_EN), study.root, study.transcripts_dir / "exports", ["txt", "qdpx"])
+    after = set(VectorCache(vectors_path(study.transcripts_dir / "call.json")).vectors)
+    assert len(after - before) == 5  # the five turns with a name, as the export writes them
+    assert "Name A on my team" in (study.transcripts_dir / "exports" / "call.txt").read_text()

@@ -30,6 +30,9 @@ class CoverageInput:
     vectors_file: Path | None = None
     """Where the segment vectors are kept: beside a transcript inside the study, else nowhere
     (a file brought from elsewhere gets nothing written next to it)."""
+    vectors: VectorCache | None = None
+    """Vectors already in memory (the review's), shared: an export started while the review's
+    own check was still embedding an hour's turns embedded them all a second time beside it."""
 
 
 def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> CoverageInput:
@@ -61,7 +64,7 @@ def resolve_input(ref: str, study: Study, guide_file: Path | None = None) -> Cov
 
 def check(source: CoverageInput, *, update_session: bool = True) -> CoverageReport:
     report = CoverageMatcher(source.guide).match(source.transcript, source.store.session if source.store else None,
-                                                 vectors=VectorCache(source.vectors_file))
+                                                 vectors=source.vectors or VectorCache(source.vectors_file))
     report.warnings = list(source.notes) + report.warnings
     if update_session and source.store is not None:
         record_automatic_marks(source.store, report)

@@ -23,14 +23,14 @@ from ...review.editing import TranscriptEditor
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_dialog import EditDialog
 from ..dialogs.find_replace import FindReplaceDialog
-from ..dialogs.names_dialog import NamesDialog
 from ..dialogs.note_dialog import NoteDialog
 from ..widgets.coverage_panel import CoveragePanel
+from .review_export import ExportKeys
 from .review_playback import PlaybackKeys, needs_a_segment
 from ..widgets.segment_table import SegmentTable
 
 
-class ReviewScreen(PlaybackKeys, Screen):
+class ReviewScreen(PlaybackKeys, ExportKeys, Screen):
     # The footer shows what fits at 80 columns; `?` lists every key.
     BINDINGS = [
         Binding("enter,e", "edit", "Edit"), Binding("space", "play", "Play/pause"),
@@ -236,52 +236,6 @@ class ReviewScreen(PlaybackKeys, Screen):
         self._last_turn = (first, last)
         self.refresh_rows(reload=True)
         self.notify(f"Segments {first + 1}–{last + 1} now: {segments[row].speaker}.")
-
-    def action_export(self) -> None:
-        """Anonymised exports in every format (stops, and says why, if a name seems left in)."""
-        from ...coverage.check import CoverageInput
-        from ...core.review import guide_for_export
-        from ...export.service import ALL_FORMATS, NamesLeftError, NamesUndecidedError, export
-
-        study = self.app.study
-        name = self.store.session.pseudonym if self.store else self.editor.path.stem
-        try:
-            guide = self.guide or guide_for_export(study, self.editor.transcript)
-        except UserError as exc:
-            self.notify(str(exc), severity="warning", timeout=15)
-            return
-        source = CoverageInput(name, self.editor.transcript, guide, self.store)
-        try:
-            result = export(source, study.root, study.transcripts_dir / "exports", ALL_FORMATS)
-        except NamesLeftError as exc:
-            # Undecided capitalised words, or words close to a real name ("Karri", or "annen" by
-            # "Anne"): there is no --force here, so the names list opens to decide them.
-            undecided = isinstance(exc, NamesUndecidedError)
-            if not undecided and not exc.near:  # a phone number or an initial: the message says where
-                self.notify(str(exc), severity="error", timeout=15)
-                return
-            what = (f"{len(exc.words)} capitalised word(s) to decide first — a real name gets a replacement, other "
-                    "words are kept" if undecided else ", ".join(dict.fromkeys(f"'{w}'" for _, w, _ in exc.near))
-                    + " close to a real name — a misspelt name gets its replacement, a word that is no name is kept (k)")
-            self.notify(f"Not exported: {what}. Then press x again.", severity="warning", timeout=15)
-            self.action_names()
-            return
-        except UserError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
-            return
-        # Which names: an earlier export is never overwritten, so a second one is "…-2.docx", and
-        # the researcher must know which files to import (seen in tmux: nothing said so).
-        names = ", ".join(sorted({path.name.split(".")[0] + ".*" for path in result.files}))
-        self.notify(f"Exported {len(result.files)} files to {study.transcripts_dir / 'exports'}: {names}"
-                    + (" (the earlier export is kept beside them)" if result.kept_earlier else "") + ".", timeout=10)
-
-    def action_names(self) -> None:
-        """The names and places the export replaces, decided word by word (pseudonyms.yaml)."""
-        from ...coverage.check import CoverageInput
-        from ...export.service import words_to_decide
-
-        source = CoverageInput(self.editor.path.stem, self.editor.transcript, self.guide, self.store)
-        NamesDialog.open_over(self, words_to_decide(source))  # the call's notes too
 
     def action_back(self) -> None:
         """Back to the interview's summary when the review was opened from it (every edit is saved)."""
