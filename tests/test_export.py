@@ -205,7 +205,7 @@ def test_a_typed_norwegian_transcript_words_near_names_and_no_clock(study):
     assert "annen: 1× (like 'Anne Solberg')" in listed.stdout and "tromsøværinger: 1× (like 'Tromsø')" in listed.stdout
     assert "anne_solberg: 1×" in listed.stdout
     refused = run_cli(*root, "export", "veileder", "--format", "txt")
-    assert refused.returncode == 1 and "'tromsøværinger' (like 'Tromsø')" in refused.stderr
+    assert refused.returncode == 1 and "turn 2 (Informant): 'tromsøværinger' (like 'Tromsø')" in refused.stderr
     with (study.root / "pseudonyms.yaml").open("a") as table:  # the researcher's three decisions
         table.write("annen: annen\ntromsøværinger: byens folk\nanne_solberg: informant_a\n")
     assert "every capitalised word is decided" in run_cli(*root, "names", "veileder").stdout

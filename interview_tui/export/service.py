@@ -174,7 +174,8 @@ def anonymised_input(source: CoverageInput, table: PseudonymTable, *, anonymise:
     informant = table.apply(source.store.session.pseudonym) if source.store else name
     notes = [(at, table.apply(text)) for at, text in call_notes(source)]
     leftovers = table.leftovers(
-        [(f"[{hms(s.start)}] {s.speaker}", s.text) for s in transcript.segments]
+        [(f"[{hms(s.start)}] {s.speaker}" if transcript.timed else f"turn {n} ({s.speaker})", s.text)
+         for n, s in enumerate(transcript.segments, 1)]  # a typed transcript has no times to say where
         + [(f"the note at [{hms(at)}]", text) for at, text in notes]
         + [("a speaker label", label) for label in {s.speaker for s in transcript.segments}]
         + [("the export's name", name), ("the recording's name", transcript.audio_file),
