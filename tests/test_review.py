@@ -232,9 +232,7 @@ async def test_turn_speaker_and_export_from_the_review_screen(study):
         await pilot.press("K")
         await pilot.pause()
         assert load_transcript(path).segments[1].speaker == "Interviewer"
-        await pilot.press("x")
-        await app.workers.wait_for_complete()  # the export runs in a worker
-        await pilot.pause()
+        await export_from_review(app, pilot)
     exports = study.transcripts_dir / "exports"
     assert (exports / f"{store.session.id}.qdpx").is_file() and (exports / f"{store.session.id}.docx").is_file()
 
@@ -384,6 +382,25 @@ async def test_uncertain_speakers_are_shown_found_and_a_whole_speaker_relabelled
         assert [s.speaker for s in load_transcript(path).segments] == before
 
 
+def saved_turns(study, name: str, language: str, lines: list[tuple[str, str]]):
+    """A transcript of these (speaker, text) turns, five seconds apart, saved in the study."""
+    transcript = Transcript(audio_file=f"{name}.wav", model="base", language=language,
+                            speakers=list(dict.fromkeys(who for who, _ in lines)),
+                            segments=[Segment(start=i * 5.0, end=i * 5.0 + 4, speaker=who, text=text)
+                                      for i, (who, text) in enumerate(lines)])
+    path = study.transcripts_dir / f"{name}.json"
+    transcript.save(path)
+    return path
+
+
+async def export_from_review(app, pilot) -> None:
+    """x, and the export's worker done (it runs in the background)."""
+    await pilot.pause()
+    await pilot.press("x")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
     """Seen in a walk-through: a dictaphone interview exported with no pseudonyms.yaml kept
     "Ola Hansen" and the places in every file, and said nothing. Now the export stops, the review
@@ -393,19 +410,12 @@ async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
     lines = [("Interviewer", "How did you end up in the office in Cromwell?"),
              ("Informant", "I came from a youth centre. Ola Hansen asked me to apply, we met on Teams."),
              ("Interviewer", "And the chat?"), ("Informant", "We use Teams for that too, and Ola Hansen set it up.")]
-    transcript = Transcript(audio_file="dictaphone.wav", model="base", language="en", speakers=["Interviewer", "Informant"],
-                            segments=[Segment(start=i * 5.0, end=i * 5.0 + 4, speaker=who, text=text)
-                                      for i, (who, text) in enumerate(lines)])
-    path = study.transcripts_dir / "dictaphone.json"
-    transcript.save(path)
+    path = saved_turns(study, "dictaphone", "en", lines)
     exports = study.transcripts_dir / "exports"
     app = InterviewApp(study, Settings(), audio=False)
     async with app.run_test(size=(120, 36)) as pilot:
         app.push_screen(app.review_screen(str(path)))
-        await pilot.pause()
-        await pilot.press("x")
-        await app.workers.wait_for_complete()  # the export runs in a worker
-        await pilot.pause()
+        await export_from_review(app, pilot)
         assert isinstance(app.screen, NamesDialog) and not exports.exists()
         assert [word for word, *_ in app.screen.words] == ["Ola Hansen", "Teams", "Cromwell"]
         # the sentence it was said in, to tell a name from a word
@@ -424,9 +434,7 @@ async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
         assert shown.plain == "→ [by]"
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("x")
-        await app.workers.wait_for_complete()  # the export runs in a worker
-        await pilot.pause()
+        await export_from_review(app, pilot)
         exported = (exports / "dictaphone.txt").read_text()
         assert "Name A asked me" in exported and "office in [by]" in exported and "on Teams" in exported
         assert not {"Ola", "Hansen", "Cromwell"} & set(exported.replace(",", " ").replace(".", " ").split())
@@ -449,19 +457,12 @@ async def test_a_word_close_to_a_real_name_is_decided_in_the_review_not_forced(s
     (study.root / "pseudonyms.yaml").write_text("Anne Solberg: Informant A\nTromsø: Byen\n")
     lines = [("Intervjuer", "Hvordan kommer du i kontakt med brukerne?"),
              ("Informant", "Jeg heter Anne Solberg. En annen gang ringer jeg, mange tromsøværinger liker det.")]
-    transcript = Transcript(audio_file="telefon.wav", model="base", language="no", speakers=["Intervjuer", "Informant"],
-                            segments=[Segment(start=i * 5.0, end=i * 5.0 + 4, speaker=who, text=text)
-                                      for i, (who, text) in enumerate(lines)])
-    path = study.transcripts_dir / "telefon.json"
-    transcript.save(path)
+    path = saved_turns(study, "telefon", "no", lines)
     exports = study.transcripts_dir / "exports"
     app = InterviewApp(study, Settings(), audio=False)
     async with app.run_test(size=(120, 36)) as pilot:
         app.push_screen(app.review_screen(str(path)))
-        await pilot.pause()
-        await pilot.press("x")
-        await app.workers.wait_for_complete()  # the export runs in a worker
-        await pilot.pause()
+        await export_from_review(app, pilot)
         assert isinstance(app.screen, NamesDialog) and not exports.exists()
         assert [(word, where) for word, _, where in app.screen.words][:2] == [
             ("annen", "like 'Anne Solberg'"), ("tromsøværinger", "like 'Tromsø'")]
@@ -471,9 +472,7 @@ async def test_a_word_close_to_a_real_name_is_decided_in_the_review_not_forced(s
         assert "annen: annen" in (study.root / "pseudonyms.yaml").read_text()
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("x")
-        await app.workers.wait_for_complete()  # the export runs in a worker
-        await pilot.pause()
+        await export_from_review(app, pilot)
         exported = (exports / "telefon.txt").read_text()
         assert "En annen gang ringer jeg, mange byens folk liker det." in exported
         assert "Anne" not in exported and "tromsø" not in exported.lower()
