@@ -16,7 +16,7 @@ from lxml import etree
 from interview_tui.coverage.check import resolve_input
 from interview_tui.coverage.matcher import CoverageMatcher
 from interview_tui.export.anonymise import PseudonymTable, sentence_start_words, suggest_names
-from interview_tui.export.service import NamesLeftError, export
+from interview_tui.export.service import NamesLeftError, _written_text, export
 from interview_tui.guide.loader import load_guide
 from interview_tui.session.store import SessionStore
 from interview_tui.model.transcript import Segment, Transcript, Word, load_transcript
@@ -226,6 +226,31 @@ def test_a_typed_norwegian_transcript_words_near_names_and_no_clock(study):
     assert "> **Intervjuer** Hvordan kommer du i kontakt med brukerne?" in answers and "00:00" not in answers
     paragraphs = [p.text for p in Document(str(study.transcripts_dir / "answers-by-theme.docx")).paragraphs]
     assert "Intervjuer: Hvordan kommer du i kontakt med brukerne?" in paragraphs
+
+
+def test_a_place_named_in_the_guide_is_replaced_in_the_exports_too(study):
+    """A guide that asks about "the office in Tromsø", in a study whose table replaces Tromsø:
+    its questions are codes in the .qdpx, and every export stopped ("a bug worth reporting")."""
+    guide = study.root / "guides" / "tromso.nb.yaml"
+    guide.write_text(SEED_GUIDE_NB.read_text(encoding="utf-8").replace(
+        "Hva gjør du dersom du har med en slik bruker å gjøre?",
+        "Hva gjør du dersom du har med en slik bruker å gjøre på kontoret i Tromsø?"), encoding="utf-8")
+    (study.transcripts_dir / "veileder.txt").write_text(
+        "Intervjuer: Hva gjør du når en bruker ikke har pc?\nInformant: Da kommer de til oss i Tromsø.\n",
+        encoding="utf-8")
+    (study.root / "pseudonyms.yaml").write_text("Tromsø: Byen\n")
+    root = ("--project", str(study.root))
+    done = run_cli(*root, "export", "veileder", "--guide", str(guide), "--format", "txt,qdpx,report")
+    assert done.returncode == 0, done.stderr
+    assert run_cli(*root, "export", "--all", "--guide", str(guide)).returncode == 0
+    assert run_cli(*root, "matrix", "--guide", str(guide)).returncode == 0
+    written = [*(study.transcripts_dir / "exports").iterdir(), *study.transcripts_dir.glob("coverage-matrix.*"),
+               *study.transcripts_dir.glob("answers-by-theme.*")]
+    assert len(written) == 9
+    for path in written:
+        text = _written_text(path) if path.suffix in (".qdpx", ".docx") else path.read_text(encoding="utf-8")
+        assert "Tromsø" not in text, path.name
+    assert "kontoret i Byen" in (study.transcripts_dir / "answers-by-theme.md").read_text(encoding="utf-8")
 
 
 def test_a_pseudonym_with_slashes_names_a_file_in_the_exports_folder(study, tmp_path):

@@ -64,7 +64,8 @@ def build_study_overview(study: Study, targets: list[str] | tuple = (), guide_fi
     # A session's name is its pseudonym, chosen to be shown; a file's name may be a real one.
     chosen = {source.name for source in inputs if source.store is not None}
     undecided = _pseudonymise(table, named, talk, chosen)
-    matrix = build_matrix(guide, [(table.apply(name), report) for name, report in named])
+    shown = table.anonymise_guide(guide)  # its questions head the matrix and the answers
+    matrix = build_matrix(shown, [(table.apply(name), report) for name, report in named])
     folder = private_folder(folder_inside(study.root, output, study.transcripts_dir))
     files = [folder / "coverage-matrix.csv", folder / "coverage-matrix.html",
              folder / "answers-by-theme.md", folder / "answers-by-theme.docx"]
@@ -74,8 +75,8 @@ def build_study_overview(study: Study, targets: list[str] | tuple = (), guide_fi
                f"yet ({', '.join(undecided[:8])}{' …' if len(undecided) > 8 else ''}) — decide them and make "
                "this again") if undecided else ""
     atomic_write_text(files[1], to_html(matrix, warning))
-    atomic_write_text(files[2], answers_markdown(guide, answers, table.apply, warning))
-    write_answers_docx(guide, answers, files[3], table.apply, warning)
+    atomic_write_text(files[2], answers_markdown(shown, answers, table.apply, warning))
+    write_answers_docx(shown, answers, files[3], table.apply, warning)
     if qdpx:
         _add_study_qdpx(study, inputs, guide, overview)
     return overview
@@ -109,6 +110,7 @@ def _pseudonymise(table: PseudonymTable, named, talk, chosen: set[str]) -> list[
         if name not in chosen:
             quotes.append(Segment(start=0.0, end=0.0, speaker="the interview's name", text=f"name {name}"))
         for item in report.items:
+            item.text = table.apply(item.text)
             for evidence in item.evidence:
                 quotes.append(Segment(start=evidence.start, end=evidence.end, speaker=evidence.speaker,
                                       text=evidence.text))

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from ..errors import UserError
 from ..fileio import atomic_write_text
 from ..model.languages import TITLES_AND_SHORTENINGS
+from ..guide.model import Guide
 from ..model.transcript import Transcript
 
 TABLE_NAME = "pseudonyms.yaml"
@@ -221,6 +222,22 @@ class PseudonymTable:
             segment.draft_text = None
             for word in segment.words:
                 word.word = self.apply(word.word)
+        return copy
+
+    def anonymise_guide(self, guide: Guide) -> Guide:
+        """A copy of the guide with its words anonymised too: its questions are codes in a .qdpx
+        and headings in the answers, and a guide that asked about "the office in Tromsø" stopped
+        every export of a study that replaces Tromsø ("a bug worth reporting")."""
+        copy = guide.model_copy(deep=True)
+        copy.title, copy.description = self.apply(copy.title), self.apply(copy.description)
+        for item in [*copy.briefing, *copy.debriefing]:
+            item.text = self.apply(item.text)
+        for theme in copy.themes:
+            theme.title, theme.keywords = self.apply(theme.title), [self.apply(k) for k in theme.keywords]
+            for question in theme.questions:
+                question.text, question.keywords = self.apply(question.text), [self.apply(k) for k in question.keywords]
+                for followup in question.followups:
+                    followup.text, followup.keywords = self.apply(followup.text), [self.apply(k) for k in followup.keywords]
         return copy
 
     def leftovers(self, strings: list[tuple[str, str]]) -> list[tuple[str, str, str]]:

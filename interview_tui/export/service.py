@@ -194,7 +194,8 @@ def anonymised_input(source: CoverageInput, table: PseudonymTable, *, anonymise:
             raise NamesUndecidedError(undecided, table.path or Path(TABLE_NAME))
     # The segment vectors kept beside the transcript: a turn without a name is the same text, and
     # an hour's export embedded all 1,000 segments again on every run (53 s, on the UI thread).
-    return (CoverageInput(name, transcript, source.guide, source.store, source.notes, source.vectors_file,
+    guide = table.anonymise_guide(source.guide) if anonymise else source.guide
+    return (CoverageInput(name, transcript, guide, source.store, source.notes, source.vectors_file,
                           source.vectors), informant, notes, leftovers)
 
 

@@ -35,7 +35,8 @@ def export_study_qdpx(study_root: Path, sources: list[CoverageInput], out_dir: P
     for source in sources:
         if source.guide.item_ids() != guide.item_ids():
             notes.append(f"{source.name}: its guide has other items than '{guide.title}'; coded by that guide")
-            source = CoverageInput(source.name, source.transcript, guide, source.store, source.notes)
+            source = CoverageInput(source.name, source.transcript, guide, source.store, source.notes,
+                                   source.vectors_file)
         try:
             anonymised, informant, call_notes, left = anonymised_input(source, table, force=force)
         except NamesUndecidedError as exc:  # every interview's, said at once
@@ -57,7 +58,8 @@ def export_study_qdpx(study_root: Path, sources: list[CoverageInput], out_dir: P
     final_dir = private_folder(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=final_dir))
     try:
-        made = [write_study_qdpx(staging / FILE_NAME, guide, interviews, title=guide.title)]
+        shown = table.anonymise_guide(guide)
+        made = [write_study_qdpx(staging / FILE_NAME, shown, interviews, title=shown.title)]
         placed, kept_earlier = place_checked(made, final_dir, table, check=not force)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
