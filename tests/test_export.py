@@ -224,6 +224,12 @@ def test_a_typed_norwegian_transcript_words_near_names_and_no_clock(study):
     assert "— left out" in matrix.stderr
     answers = (study.transcripts_dir / "answers-by-theme.md").read_text()
     assert "> **Intervjuer** Hvordan kommer du i kontakt med brukerne?" in answers and "00:00" not in answers
+    assert "00:00" not in (study.transcripts_dir / "coverage-matrix.html").read_text()
+    coverage = run_cli(*root, "coverage", "veileder")  # the table and the report: no clock either
+    assert coverage.returncode == 0 and "00:00" not in coverage.stdout
+    report = run_cli(*root, "export", "veileder", "--format", "report")
+    assert report.returncode == 0, report.stderr
+    assert all("00:00" not in path.read_text() for path in (study.transcripts_dir / "exports").glob("*.coverage.*"))
     paragraphs = [p.text for p in Document(str(study.transcripts_dir / "answers-by-theme.docx")).paragraphs]
     assert "Intervjuer: Hvordan kommer du i kontakt med brukerne?" in paragraphs
 

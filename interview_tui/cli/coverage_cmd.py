@@ -28,7 +28,6 @@ def run_coverage(args) -> int:
 
     from ..coverage.check import check, resolve_input
     from ..coverage.report import REASON_WORDS, STATUS_SYMBOLS, STATUS_WORDS, disagreement_words
-    from ..model.timefmt import hms
     from ..study import Study
 
     study = Study.at(args.project).require()
@@ -59,7 +58,7 @@ def run_coverage(args) -> int:
             status += f"\n[magenta]≠ {disagreement_words(item)}[/]"
         why = f"{REASON_WORDS[first.reason]} {first.score:.2f}" if first else ""
         indent = {"theme": "", "question": " ", "followup": "   "}[item.kind]
-        table.add_row(f"{indent}{item.id}", status, hms(first.start) if first else "", why, quote,
+        table.add_row(f"{indent}{item.id}", status, report.at(first.start, "{}") if first else "", why, quote,
                       style="bold" if item.kind == "theme" else None)
     console.print(table)
     missed = [i.id for i in report.items if i.kind == "question" and i.status == "not_covered"]

@@ -325,7 +325,8 @@ class CoverageMatcher:
                               transcript=transcript.audio_file, interviewer=interviewer,
                               items=report_items, warnings=warnings, debriefing_segment=next(
                                   (v.index for v in all_views if v.segment.start >= (debriefing_at or math.inf)), None),
-                              scorer=f"keywords + meaning ({self.embedder.name})" if self.embedder else "keywords")
+                              scorer=f"keywords + meaning ({self.embedder.name})" if self.embedder else "keywords",
+                              timed=transcript.timed)
 
     def _semantic_pass(self, views, asking, found, vectors: VectorCache | None):
         tracker = CoverageTracker.for_guide(self.guide, self.embedder, self.point)

@@ -8,7 +8,6 @@ import html
 import io
 from dataclasses import dataclass
 
-from ..model.timefmt import hms
 from ..guide.model import Guide
 from .report import STATUS_SYMBOLS, STATUS_WORDS, CoverageReport
 
@@ -73,9 +72,9 @@ def to_html(matrix: Matrix, warning: str = "") -> str:
     rows = []
     for item, cells in matrix.rows():
         tds = []
-        for cell in cells:
+        for cell, report in zip(cells, matrix.reports):
             quotes = "".join(
-                f"<li><b>{esc(e.role)}</b> [{hms(e.start)}] <i>{esc(e.speaker)}</i>: {esc(e.text)}</li>"
+                f"<li><b>{esc(e.role)}</b> {report.at(e.start)}<i>{esc(e.speaker)}</i>: {esc(e.text)}</li>"
                 for e in cell.evidence[:6])
             body = (f"<details><summary>{STATUS_SYMBOLS[cell.status]} {STATUS_WORDS[cell.status]}"
                     f"{' (interviewer)' if cell.source == 'interviewer' else ''}</summary><ul>{quotes}</ul></details>"

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ..model.timefmt import hms
+
 CoverageStatus = Literal["covered", "partly", "not_covered"]
 STATUS_SYMBOLS = {"covered": "●", "partly": "◐", "not_covered": "○"}
 STATUS_WORDS = {"covered": "covered", "partly": "partly covered", "not_covered": "not covered"}
@@ -69,6 +71,11 @@ class CoverageReport(BaseModel):
     debriefing_segment: int | None = None
     """The segment (in time order) where the debriefing was heard to begin, after the last
     question asked: no question's talk runs past it. None where it was not heard."""
+    timed: bool = True
+    """False for a transcript typed without times: its evidence is quoted without [00:00:00]."""
+
+    def at(self, seconds: float, form: str = "[{}] ") -> str:
+        return form.format(hms(seconds)) if self.timed else ""
 
     def item(self, item_id: str) -> ItemCoverage:
         return next(item for item in self.items if item.id == item_id)

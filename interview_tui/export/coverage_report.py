@@ -28,7 +28,7 @@ def report_markdown(report: CoverageReport, name: str, rewrite=lambda t: t, note
                      + (f" — **disagreement:** {disagreement_words(item)}" if item.disagreement else ""))
         lines.append("")
         for evidence in item.evidence[:4]:
-            lines.append(f"- {evidence.role} ({REASON_WORDS[evidence.reason]}) `[{hms(evidence.start)}]` "
+            lines.append(f"- {evidence.role} ({REASON_WORDS[evidence.reason]}) {report.at(evidence.start, '`[{}]` ')}"
                          f"**{evidence.speaker}**: {rewrite(evidence.text)}")
         if item.evidence:
             lines.append("")
@@ -41,7 +41,7 @@ def report_html(report: CoverageReport, name: str, rewrite=lambda t: t, notes=()
     esc = html.escape
     rows = []
     for item in report.items:
-        quotes = "".join(f"<li>{esc(e.role)} ({esc(REASON_WORDS[e.reason])}) [{hms(e.start)}] <b>{esc(e.speaker)}</b>: "
+        quotes = "".join(f"<li>{esc(e.role)} ({esc(REASON_WORDS[e.reason])}) {report.at(e.start)}<b>{esc(e.speaker)}</b>: "
                          f"{esc(rewrite(e.text))}</li>" for e in item.evidence[:4])
         rows.append(f'<tr class="{item.kind} {item.status}"><td>{esc(item.id)}</td><td>{esc(item.text)}</td>'
                     f'<td>{STATUS_SYMBOLS[item.status]} {STATUS_WORDS[item.status]}'
