@@ -304,6 +304,15 @@ def test_a_name_written_by_its_sound_stops_the_export():
     assert [word for _, word, _ in table.leftovers([("", text)])] == ["Carrie", "Byorn"]  # a word kept is a word
 
 
+def test_the_particles_of_a_name_are_no_names_on_their_own():
+    """With "Jan van der Berg" and "Maria de la Cruz" in the table, each part was a name: "Der bor
+    han" became "Name A bor han", and every Norwegian "der" and "la" stopped the export."""
+    table = PseudonymTable({"Jan van der Berg": "Name A", "Maria de la Cruz": "Name B", "kari nordmann": "Name C"})
+    text = table.apply("Der bor han. De la det der, sa Jan van der Berg. Berg og Cruz kom. Nordmann også.")
+    assert text == "Der bor han. De la det der, sa Name A. Name A og Name B kom. Name C også."
+    assert table.leftovers([("", text)]) == []
+
+
 def test_names_that_start_a_sentence_are_suggested_too():
     """Seen in a walk-through: "… was slow. Ola Hansen from the IT team helped us." — the whole
     name starts a sentence and was never suggested, so it reached the export."""

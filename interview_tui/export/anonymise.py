@@ -111,7 +111,7 @@ class PseudonymTable:
         # its own keeps its own replacement.
         entries = dict(self.mapping)
         for real, replacement in self.mapping.items():
-            for part in re.split(r"[\s\-]+", real):
+            for part in name_parts(real):
                 if len(part) >= 2 and part not in entries and not any(fold(part) == fold(k) for k in entries):
                     entries[part] = replacement
         self._entries = entries
@@ -251,7 +251,7 @@ class PseudonymTable:
         replacements = {fold(r) for r in self.mapping.values()}
         replacement_words = {word for r in replacements for word in r.split()}
         kept = {fold(word) for word in self.kept}
-        parts = {fold(part): real for real in self.mapping for part in re.split(r"[\s\-]+", real) if part}
+        parts = {fold(part): real for real in self.mapping for part in name_parts(real) if part}
         sounds = {sound_key(part): real for part, real in parts.items() if len(part) >= 4 and len(sound_key(part)) >= 4}
         initials = {part[0] for part in parts if part}
         verdicts: dict[str, str | None] = {}
@@ -301,6 +301,21 @@ class PseudonymTable:
         for pattern, _ in self._patterns:
             hits += [m.group(1) for m in pattern.finditer(unflagged)]
         return hits + (phone_numbers(text) if phones else [])
+
+
+PARTICLES = frozenset({"van", "der", "den", "de", "la", "le", "les", "von", "zu", "di", "da", "das", "do", "dos", "du",
+                       "del", "della", "ter", "ten", "af", "av", "y", "e", "bin", "al", "el"})
+
+
+def name_parts(real: str) -> list[str]:
+    """The parts of a full name that are names on their own ("Nordmann said…"), without its
+    particles: with "Jan van der Berg" and "Maria de la Cruz" in the table, "Der bor han" became
+    "Informant A bor han" and every Norwegian "der" and "la" stopped the export as a name left in.
+    A lower-case part beside a capitalised one is a particle; in a name written all in lower case,
+    the usual particles are."""
+    parts = [part for part in re.split(r"[\s\-]+", real) if part]
+    capitalised = any(part[:1].isupper() for part in parts)
+    return [part for part in parts if not part[:1].islower() or not capitalised and part.lower() not in PARTICLES]
 
 
 def _made_from(folded: str, part: str) -> bool:
