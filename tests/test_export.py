@@ -219,9 +219,13 @@ def test_a_typed_norwegian_transcript_words_near_names_and_no_clock(study):
     assert "Intervjuer: Hvordan kommer du i kontakt med brukerne?" in paragraphs
     # a note to self in transcripts/ is no interview: the matrix says so (it left it out silently)
     (study.transcripts_dir / "huskeliste.txt").write_text("Husk samtykkeskjemaet.\n", encoding="utf-8")
+    # and a recording not transcribed yet: five interviews done, fewer columns, and why
+    import numpy as np
+    import soundfile as sf
+    sf.write(study.recordings_dir / "diktafon.wav", np.zeros(16000, np.float32), 16000)
     matrix = run_cli(*root, "matrix")  # the answers by theme: no clock either
     assert matrix.returncode == 0 and "huskeliste.txt: no 'Speaker: text' turns found" in matrix.stderr
-    assert "— left out" in matrix.stderr
+    assert "— left out" in matrix.stderr and "not transcribed yet, so left out: diktafon" in matrix.stderr
     answers = (study.transcripts_dir / "answers-by-theme.md").read_text()
     assert "> **Intervjuer** Hvordan kommer du i kontakt med brukerne?" in answers and "00:00" not in answers
     assert "00:00" not in (study.transcripts_dir / "coverage-matrix.html").read_text()
