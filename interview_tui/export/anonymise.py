@@ -118,11 +118,6 @@ class PseudonymTable:
         ordered = sorted(entries, key=len, reverse=True)  # "Kari Nordmann" before "Kari"
         self._patterns = [(re.compile(rf"(?<!\w)({_name_pattern(name)})({_GENITIVE})(?!\w)"), entries[name])
                           for name in ordered]
-        # All names in one pass: one after another, "Ingrid: Kari" then "Kari: Mette" made both
-        # women Mette (a pseudonym that is another person's real name is common practice).
-        alternatives = "|".join(f"({_name_pattern(name)})" for name in ordered) or "(?!)"
-        self._one_pass = re.compile(rf"(?<!\w)(?:{alternatives})({_GENITIVE})(?!\w)")
-        self._replacements = [entries[name] for name in ordered]
 
     @classmethod
     def load(cls, study_root: Path) -> "PseudonymTable":
@@ -194,13 +189,19 @@ class PseudonymTable:
 
     def apply(self, text: str) -> str:
         """Every real name replaced (genitive endings kept), and phone numbers taken out."""
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", text).replace("\x00", "")
+        # Each name is marked first and the marks replaced at the end: replaced one after another,
+        # "Ingrid: Kari" then "Kari: Mette" made both women Mette (a pseudonym that is another
+        # person's real name is common practice). A mark has no letters for a later name to match.
+        marks: list[str] = []
 
-        def replaced(match: re.Match) -> str:
-            which = next(index for index, found in enumerate(match.groups()[:-1]) if found is not None)
-            return self._replacements[which] + _genitive_of(match.group(len(self._replacements) + 1))
+        def mark(match: re.Match, replacement: str) -> str:
+            marks.append(replacement + _genitive_of(match.group(2)))
+            return f"\x00{len(marks) - 1}\x00"
 
-        text = self._one_pass.sub(replaced, text)
+        for pattern, replacement in self._patterns:
+            text = pattern.sub(lambda m, r=replacement: mark(m, r), text)
+        text = re.sub(r"\x00(\d+)\x00", lambda m: marks[int(m.group(1))], text)
         for replacement in set(self._entries.values()):
             # "Kari: Name A" and "Nordmann: Name A" made "Ringer Name A Name A i morgen": one
             # person said by both names is one replacement.
