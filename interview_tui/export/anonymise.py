@@ -40,6 +40,8 @@ _WORD = re.compile(r"\w+")
 _PHONE = re.compile(r"(?<![\w+-])\+?\d[\d .()-]{6,}\d(?![-.]?\w)")
 """Not inside a longer token: a session id such as 20261127-1941-e816 is not a phone number."""
 PHONE_REPLACEMENT = "[phone number]"
+_PRIVATE_USE = 0xF900 - 0xE000
+"""Characters no text has nor any name pattern matches: the marks of names found (``apply``)."""
 _SEPARATOR = r"[\s\-‐‑–.]?"
 _GENITIVE = r"(?:['’]s|['’]|s)?"
 _VARIANTS = {"a": "aåáàâäã", "e": "eéèêë", "i": "iíìîï", "o": "oøóòôöõ", "u": "uúùûü", "c": "cç",
@@ -197,11 +199,13 @@ class PseudonymTable:
 
         def mark(match: re.Match, replacement: str) -> str:
             marks.append(replacement + _genitive_of(match.group(2)))
-            return f"\x00{len(marks) - 1}\x00"
+            high, low = divmod(len(marks) - 1, _PRIVATE_USE)  # no digit or letter: a name may be "2024"
+            return f"\x00{chr(0xE000 + high)}{chr(0xE000 + low)}\x00"
 
         for pattern, replacement in self._patterns:
             text = pattern.sub(lambda m, r=replacement: mark(m, r), text)
-        text = re.sub(r"\x00(\d+)\x00", lambda m: marks[int(m.group(1))], text)
+        text = re.sub("\x00([\ue000-\uf8ff])([\ue000-\uf8ff])\x00",
+                      lambda m: marks[(ord(m.group(1)) - 0xE000) * _PRIVATE_USE + ord(m.group(2)) - 0xE000], text)
         for replacement in set(self._entries.values()):
             # "Kari: Name A" and "Nordmann: Name A" made "Ringer Name A Name A i morgen": one
             # person said by both names is one replacement.
