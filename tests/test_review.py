@@ -401,6 +401,20 @@ async def export_from_review(app, pilot) -> None:
     await pilot.pause()
 
 
+async def test_an_export_that_fails_in_its_worker_says_so(study):
+    """The export runs in the background: its failure (here the exports folder is a file) must
+    reach the researcher, with what to do, not vanish with the worker."""
+    path = saved_turns(study, "memo", "en", [("Interviewer", "How do you reach them?"), ("Informant", "By phone.")])
+    (study.transcripts_dir / "exports").write_text("not a folder")
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.push_screen(app.review_screen(str(path)))
+        await export_from_review(app, pilot)
+        shown = [n.message for n in app._notifications]
+        assert any(m.endswith("transcripts/exports: is a file, not a folder") for m in shown), shown
+        assert isinstance(app.screen, ReviewScreen)
+
+
 async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
     """Seen in a walk-through: a dictaphone interview exported with no pseudonyms.yaml kept
     "Ola Hansen" and the places in every file, and said nothing. Now the export stops, the review

@@ -47,6 +47,8 @@ WORKER_ADVICE = {
     "coverage": "the transcript is fine; the guide panel could not be filled",
     "live-compare": "the transcript is fine; run `interview-tui coverage ID` to see the coverage",
     "overview": "the interviews are safe; run `interview-tui matrix` in a terminal to see the whole message",
+    "export": "the transcript is fine and no half-written export was kept; run `interview-tui export NAME` in a "
+              "terminal to see the whole message",
 }
 
 
