@@ -393,8 +393,11 @@ def saved_turns(study, name: str, language: str, lines: list[tuple[str, str]]):
     return path
 
 
-async def export_from_review(app, pilot) -> None:
-    """x, and the export's worker done (it runs in the background)."""
+async def export_from_review(app, pilot, path=None) -> None:
+    """x (in the review of ``path``, opened first when given), and the export's worker done (it
+    runs in the background)."""
+    if path is not None:
+        app.push_screen(app.review_screen(str(path)))
     await pilot.pause()
     await pilot.press("x")
     await app.workers.wait_for_complete()
@@ -408,8 +411,7 @@ async def test_an_export_that_fails_in_its_worker_says_so(study):
     (study.transcripts_dir / "exports").write_text("not a folder")
     app = InterviewApp(study, Settings(), audio=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.push_screen(app.review_screen(str(path)))
-        await export_from_review(app, pilot)
+        await export_from_review(app, pilot, path)
         shown = [n.message for n in app._notifications]
         assert any(m.endswith("transcripts/exports: is a file, not a folder") for m in shown), shown
         assert isinstance(app.screen, ReviewScreen)
@@ -428,8 +430,7 @@ async def test_the_export_waits_until_every_capitalised_word_is_decided(study):
     exports = study.transcripts_dir / "exports"
     app = InterviewApp(study, Settings(), audio=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.push_screen(app.review_screen(str(path)))
-        await export_from_review(app, pilot)
+        await export_from_review(app, pilot, path)
         assert isinstance(app.screen, NamesDialog) and not exports.exists()
         assert [word for word, *_ in app.screen.words] == ["Ola Hansen", "Teams", "Cromwell"]
         # the sentence it was said in, to tell a name from a word
@@ -475,8 +476,7 @@ async def test_a_word_close_to_a_real_name_is_decided_in_the_review_not_forced(s
     exports = study.transcripts_dir / "exports"
     app = InterviewApp(study, Settings(), audio=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.push_screen(app.review_screen(str(path)))
-        await export_from_review(app, pilot)
+        await export_from_review(app, pilot, path)
         assert isinstance(app.screen, NamesDialog) and not exports.exists()
         assert [(word, where) for word, _, where in app.screen.words][:2] == [
             ("annen", "like 'Anne Solberg'"), ("tromsøværinger", "like 'Tromsø'")]
