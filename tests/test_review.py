@@ -601,3 +601,32 @@ def test_the_review_joins_a_word_whisper_wrote_in_pieces_as_the_exports_do():
     # words from elsewhere, without Whisper's spaces, are still told apart
     segment.words = [word.model_copy(update={"word": word.word.strip()}) for word in segment.words]
     assert segment_text(segment, 0.5).plain == "He was ill -disposed in Nord mann's° eyes."
+
+
+async def test_a_transcript_typed_without_times_shows_its_turns_by_number_not_00_00_00(study):
+    """A typist's 'Speaker: text' transcript has no times: the review's time column read 00:00:00 on
+    every row, and the editor and the tag prompt named the segment 'at 00:00:00' — no help in
+    finding it. Each turn is named by its number instead; a timed transcript keeps its times."""
+    from interview_tui.ui.dialogs.edit_dialog import EditDialog
+    from interview_tui.ui.widgets.segment_table import SegmentTable
+
+    typed = study.transcripts_dir / "typed.txt"
+    typed.write_text("Interviewer: How do you reach them?\nInformant: By phone, mostly.\n"
+                     "Interviewer: And when that fails?\nInformant: A letter.\n", encoding="utf-8")
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.push_screen(app.review_screen(str(typed)))
+        await pilot.pause()
+        table = app.screen.query_one(SegmentTable)
+        assert [table.get_row_at(row)[2].strip() for row in range(table.row_count)] == ["1", "2", "3", "4"]
+        assert str(table.columns["time"].label) == "turn"
+        await pilot.press("down", "down", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditDialog) and app.screen.title_text == "[turn 3] Interviewer"
+    timed = saved_turns(study, "timed", "en", [("Interviewer", "How do you reach them?"), ("Informant", "By phone.")])
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.push_screen(app.review_screen(str(timed)))
+        await pilot.pause()
+        table = app.screen.query_one(SegmentTable)
+        assert [table.get_row_at(row)[2] for row in range(table.row_count)] == ["00:00:00", "00:00:05"]

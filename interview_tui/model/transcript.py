@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from ..errors import UserError
 from ..fileio import atomic_write_text
+from .timefmt import hms
 
 
 TRANSCRIPT_FORMAT_VERSION = 1
@@ -116,7 +117,17 @@ class Transcript(BaseModel):
     def timed(self) -> bool:
         """Whether any turn has a time: one typed as 'Speaker: text' has none, and its exports
         printed [00:00:00] before every turn."""
-        return any(segment.end > segment.start or segment.start > 0 for segment in self.segments)
+        return any_timed(self.segments)
+
+
+def any_timed(segments: list[Segment]) -> bool:
+    return any(segment.end > segment.start or segment.start > 0 for segment in segments)
+
+
+def place(segments: list[Segment], index: int) -> str:
+    """Where a segment is, as the researcher can find it: its time, or — in a transcript typed
+    without times, where every time is 00:00:00 — its turn number."""
+    return hms(segments[index].start) if any_timed(segments) else f"turn {index + 1}"
 
 
 def load_transcript(path: Path) -> Transcript:

@@ -15,8 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from ...errors import UserError
 from ...export.anonymise import PseudonymTable, sentence_start_words, suggest_names
-from ...model.timefmt import hms
-from ...model.transcript import Transcript
+from ...model.transcript import Transcript, place
 from .confirm import ConfirmDialog
 
 HELP = ("Enter: type the replacement (Enter saves it) · k: keep, not a name · K: keep every undecided word from "
@@ -90,12 +89,14 @@ class NamesDialog(ModalScreen[int]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Where the word was said: a name or just a word is often plain only in its sentence."""
         word = self._current()
-        segment = next((s for s in self.transcript.segments if word and word in s.text), None)
+        segments = self.transcript.segments
+        index = next((i for i, s in enumerate(segments) if word and word in s.text), None)
         context = Text()
-        if segment is not None:
+        if index is not None:
+            segment = segments[index]
             text, at = segment.text, segment.text.index(word)
             end = at + len(word)
-            context = Text.assemble(f"[{hms(segment.start)}] {segment.speaker}: {'…' if at > 50 else ''}"
+            context = Text.assemble(f"[{place(segments, index)}] {segment.speaker}: {'…' if at > 50 else ''}"
                                     f"{text[max(0, at - 50): at]}", (word, "bold"),
                                     f"{text[end: end + 50]}{'…' if len(text) > end + 50 else ''}")
         self.query_one("#names-context", Static).update(context)

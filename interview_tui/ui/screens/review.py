@@ -17,8 +17,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from ...coverage.embeddings import VectorCache, vectors_path
 from ...coverage.matcher import CoverageMatcher
 from ...errors import UserError
-from ...model.timefmt import hms
-from ...model.transcript import NOT_ITEM, rejected_item
+from ...model.transcript import NOT_ITEM, place, rejected_item
 from ...review.editing import TranscriptEditor
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.edit_dialog import EditDialog
@@ -144,7 +143,7 @@ class ReviewScreen(PlaybackKeys, ExportKeys, Screen):
                 self.editor.edit_text(row, text)
                 self.refresh_rows()
 
-        self.app.push_screen(EditDialog(f"[{hms(segment.start)}] {segment.speaker}", segment.text, segment.start), done)
+        self.app.push_screen(EditDialog(f"[{place(self.editor.segments, row)}] {segment.speaker}", segment.text, segment.start), done)
 
     @needs_a_segment
     def action_split(self) -> None:
@@ -295,7 +294,7 @@ class ReviewScreen(PlaybackKeys, ExportKeys, Screen):
                 return
             self._toggle_tag(row, text)
 
-        self.app.push_screen(NoteDialog(f"Tag the segment at {hms(self.editor.segments[row].start)} with a guide "
+        self.app.push_screen(NoteDialog(f"Tag the segment at {place(self.editor.segments, row)} with a guide "
                                         "item (again to remove; or g, pick the item, t) — or 'not 4.3': it is "
                                         "not the item the check read",
                                         placeholder="an id from the guide panel, e.g. 1.2 or 3.1.a — or not 4.3"), done)
@@ -307,7 +306,7 @@ class ReviewScreen(PlaybackKeys, ExportKeys, Screen):
         # With its words: an id typed from memory is easily one off (4.1 for 4.2).
         refused = rejected_item(item_id)
         words = shorten(self.guide.item(refused or item_id).text, 70, placeholder='…')
-        at = hms(self.editor.segments[row].start)
+        at = place(self.editor.segments, row)
         if refused:
             self.notify(f"The segment at {at} is not {refused}, whatever the check read: {words}" if added
                         else f"Your 'not {refused}' at {at} is taken back: {words}")

@@ -1,6 +1,7 @@
 """The transcript as a table: cursor mark, checked mark, time, speaker, text. Words Whisper was
 unsure of are underlined and followed by "°", a repetition loop is marked "⟳", the row under the
-cursor has "▶" — everything reads without colour. Long segments wrap."""
+cursor has "▶" — everything reads without colour. Long segments wrap. A transcript typed without
+times shows each turn's number where the time would be (every time would read 00:00:00)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from ...model.timefmt import hms
-from ...model.transcript import UNCERTAIN_SPEAKER, Segment, rejected_item
+from ...model.transcript import UNCERTAIN_SPEAKER, Segment, any_timed, rejected_item
 
 FIXED_COLUMNS = 1 + 1 + 8 + 12 + 5 * 2 + 2
 """Cursor, checked, time, speaker, the five cells' padding and the scrollbar: the rest is text."""
@@ -42,6 +43,7 @@ class SegmentTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.threshold = 0.5
         self.segments: list[Segment] = []
+        self.timed = True
         self._marked: int | None = None
 
     @property
@@ -50,22 +52,23 @@ class SegmentTable(DataTable):
 
     def load(self, segments: list[Segment]) -> None:
         self.segments = segments
+        self.timed = any_timed(segments)
         self.clear(columns=True)
         self._marked = None
         self.add_column(" ", key="cursor", width=1)
         self.add_column("✓", key="checked", width=1)
-        self.add_column("time", key="time", width=8)
+        self.add_column("time" if self.timed else "turn", key="time", width=8)
         self.add_column("speaker", key="speaker", width=12)
         self.add_column("text", key="text", width=self.text_width)
-        for segment in segments:
-            cells = self._row(segment)
+        for index, segment in enumerate(segments):
+            cells = self._row(segment, index)
             self.add_row(*cells, height=self._height(cells[-1]))
         self._mark_cursor()
 
     def _height(self, text: Text) -> int:
         return max(1, len(text.wrap(self.app.console, self.text_width)))
 
-    def _row(self, segment: Segment):
+    def _row(self, segment: Segment, index: int):
         shown = [f"not {rejected_item(tag)}" if rejected_item(tag) else tag for tag in segment.tags]
         tags = f" [{' · '.join(shown)}]" if shown else ""
         text = segment_text(segment, self.threshold)
@@ -73,10 +76,11 @@ class SegmentTable(DataTable):
             text.append(tags, style="cyan")
         # "?" after the name: on a one-channel recording the voice was nearly as like another's
         speaker = segment.speaker[:11] + "?" if UNCERTAIN_SPEAKER in segment.flags else segment.speaker[:12]
-        return (" ", "✓" if segment.checked else " ", hms(segment.start), speaker, text)
+        where = hms(segment.start) if self.timed else f"{index + 1:>5}"
+        return (" ", "✓" if segment.checked else " ", where, speaker, text)
 
     def show_segment(self, index: int, segment: Segment) -> None:
-        cells = self._row(segment)
+        cells = self._row(segment, index)
         if self._height(cells[-1]) != self.rows[list(self.rows)[index]].height:
             self.load(self.segments)  # the text needs more (or fewer) lines now
             self.move_cursor(row=index)
