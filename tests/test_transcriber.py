@@ -544,6 +544,38 @@ def test_transcription_in_another_process_reports_progress(study, english, monke
     assert not result.ok and "cancelled" in result.message
 
 
+async def test_a_recording_brought_in_is_transcribed_from_the_start_screen_and_then_reviewed(study, english, monkeypatch):
+    """A dictaphone file put in recordings/ was not on the start screen until the terminal had
+    transcribed it: the app's list only had transcripts. Now it is listed, Enter transcribes it in
+    the background (a second Enter waits for it rather than dropping it), and the same line then
+    opens its review."""
+    from interview_tui.ui.app import InterviewApp
+    from interview_tui.ui.screens.review import ReviewScreen
+    from interview_tui.settings import Settings
+
+    shutil.copy(english.path, study.recordings_dir / "dictaphone-3.wav")
+    monkeypatch.setenv("INTERVIEW_TUI_MODEL", "tiny.en")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    app = InterviewApp(study, Settings(), audio=False)
+    async with app.run_test(size=(110, 36)) as pilot:
+        listed = app.screen.query_one("#earlier-list")
+        assert "dictaphone-3 — a recording brought in (dictaphone-3.wav), not transcribed yet" in \
+            str(listed.get_option_at_index(0).prompt)
+        listed.focus()
+        await pilot.press("enter")
+        app.transcribe_brought("dictaphone-3")  # pressed again while it runs
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert any("dictaphone-3 is being transcribed; dictaphone-3 can start when it is done" in m for m in shown)
+        assert any(m.startswith("dictaphone-3: dictaphone-3.json:") for m in shown), shown
+        assert (study.transcripts_dir / "dictaphone-3.json").is_file()
+        assert "dictaphone-3 — brought in without a session: review and export" in str(listed.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.editor.segments
+
+
 def test_the_app_transcribes_a_norwegian_interview_with_the_best_model_here_and_says_what_is_better(
         study, tmp_path, monkeypatch):
     """No model chosen anywhere: the app's background run takes ``base`` (auto), and the summary

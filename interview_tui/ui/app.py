@@ -125,6 +125,8 @@ class InterviewApp(RecordingControl, BackgroundTranscription, App):
             self.rec_state = self.interview.rec_state = "none"
         if worker.group == "transcribe" and isinstance(self.screen, SummaryScreen):
             self.screen.show_result(False, what)
+        if worker.group == "transcribe" and isinstance(self.screen, StartScreen):
+            self.screen.refresh_earlier()  # not left reading "transcribing… 40 %"
 
     def unfinished(self):
         return unfinished_sessions(self.study.recordings_dir)
@@ -133,9 +135,10 @@ class InterviewApp(RecordingControl, BackgroundTranscription, App):
         return finished_sessions(self.study.recordings_dir)
 
     def brought(self):
-        """Transcripts of no session (a recording brought in and transcribed, a noScribe file)."""
+        """Interviews of no session: a recording brought in (a dictaphone file), transcribed or not,
+        and a transcript made elsewhere (a noScribe file)."""
         return [found for found in brought_interviews(self.study.recordings_dir, self.study.transcripts_dir)
-                if found.transcript is not None]
+                if found.transcript is not None or found.audio is not None]
 
     def input_devices(self):
         if not self.audio_enabled:

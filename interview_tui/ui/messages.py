@@ -43,13 +43,15 @@ class SessionSaveProblem(Message):
 
 
 class TranscriptionProgress(Message):
-    def __init__(self, fraction: float, text: str = "") -> None:
+    def __init__(self, fraction: float, text: str = "", ref: str = "") -> None:
         super().__init__()
         self.fraction = fraction
         self.text = text
+        self.ref = ref
+        """The session or brought recording being transcribed."""
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, TranscriptionProgress)
+        return isinstance(message, TranscriptionProgress) and message.ref == self.ref
 
 
 class TranscriptionFinished(Message):

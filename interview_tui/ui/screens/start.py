@@ -22,6 +22,8 @@ MONO = "mono"
 SECOND_CHANNEL = "channel-2"
 BROUGHT = "brought:"
 """The earlier-list's id for an interview of no session (its name follows)."""
+TO_TRANSCRIBE = "transcribe:"
+"""The earlier-list's id for a recording brought in without a session, not transcribed yet."""
 
 
 def typed_notes(session) -> str:
@@ -70,16 +72,42 @@ class StartScreen(Screen):
                 yield Button("Start interview (Ctrl+S)", variant="primary", id="start")
                 if unfinished:
                     yield Button("Resume selected (Ctrl+R)", id="resume")
-            finished, brought = app.finished(), app.brought()
-            if finished or brought:
+            earlier = self._earlier_options()
+            if earlier:
                 # Coming back the next day: transcribe, review and export from here, not the CLI —
                 # also a dictaphone file or a noScribe transcript brought in without a session.
                 yield Label("Earlier interviews — Enter opens one to transcribe, review and export:", classes="section")
-                yield OptionList(*[Option(Text(self._describe(s)), id=str(p)) for p, s in finished],
-                                 *[Option(Text(f"{b.name} — brought in without a session: review and export"),
-                                          id=f"{BROUGHT}{b.name}") for b in brought],
-                                 id="earlier-list")  # Text: a pseudonym such as "[a]" is not markup
+                yield OptionList(*earlier, id="earlier-list")
         yield Footer()
+
+    def _earlier_options(self, transcribing: tuple[str, float] | None = None) -> list[Option]:
+        """The finished sessions, then the interviews brought in without one; ``transcribing``: the
+        brought recording being transcribed now, and how far it is. Text, not markup: a pseudonym
+        such as "[a]" is shown as written."""
+        app = self.app
+        options = [Option(Text(self._describe(s)), id=str(p)) for p, s in app.finished()]
+        for brought in app.brought():
+            if brought.transcript is not None:
+                label, option_id = f"{brought.name} — brought in without a session: review and export", BROUGHT
+            elif transcribing and transcribing[0] == brought.name:
+                label, option_id = f"{brought.name} — transcribing… {transcribing[1]:.0%}", TO_TRANSCRIBE
+            else:
+                label, option_id = (f"{brought.name} — a recording brought in ({brought.audio.name}), not transcribed "
+                                    "yet: Enter transcribes it", TO_TRANSCRIBE)
+            options.append(Option(Text(label), id=f"{option_id}{brought.name}"))
+        return options
+
+    def refresh_earlier(self, transcribing: tuple[str, float] | None = None) -> None:
+        """The earlier list again: a brought recording transcribed, or how far its transcription is."""
+        for listed in self.query("#earlier-list").results(OptionList):
+            highlighted = listed.highlighted
+            listed.clear_options()
+            listed.add_options(self._earlier_options(transcribing))
+            if highlighted is not None and listed.option_count:
+                listed.highlighted = min(highlighted, listed.option_count - 1)
+
+    def show_transcribing(self, name: str, fraction: float) -> None:
+        self.refresh_earlier((name, fraction))
 
     def _device_options(self):
         app = self.app
@@ -234,5 +262,7 @@ class StartScreen(Screen):
     def open_earlier(self, event: OptionList.OptionSelected) -> None:
         if event.option.id.startswith(BROUGHT):
             self.app.open_brought(event.option.id.removeprefix(BROUGHT))
+        elif event.option.id.startswith(TO_TRANSCRIBE):
+            self.app.transcribe_brought(event.option.id.removeprefix(TO_TRANSCRIBE))
         else:
             self.app.open_finished(event.option.id)
