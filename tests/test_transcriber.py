@@ -83,6 +83,9 @@ def test_speakers_by_channel_and_turn_times(english, english_transcript):
         assert abs(first.start - start) <= 0.5, (text, first.start, start)
     words = [w for s in segments for w in s.words]
     assert words and all(0.0 <= w.probability <= 1.0 and w.start <= w.end for w in words)
+    # each turn begins with a capital, however the prompt (the guide's terms) set Whisper's style
+    turn_starts = [s.text for before, s in zip([None] + segments, segments) if before is None or before.speaker != s.speaker]
+    assert all(not text[:1].islower() for text in turn_starts), turn_starts
 
 
 def test_known_phrases_are_there(english_transcript):
@@ -376,6 +379,32 @@ def test_a_title_or_shortening_does_not_end_a_segment():
     assert [s.text for s in english] == ["And Mr. John Dashwood left.", "He came back."]
     bokmal = split_into_segments(words(" Vi", " bruker", " f.eks.", " chat.", " Ja."), "Informant", 1)
     assert [s.text for s in bokmal] == ["Vi bruker f.eks. chat.", "Ja."]
+
+
+
+def test_a_turn_and_a_sentence_begin_with_a_capital_letter_and_nothing_else_changes():
+    """With the guide's terms in the prompt, base wrote most of a phone-band informant's turns in
+    lower case ("mostly i ring them, if they don't pick up,"): a turn, and a sentence after a full
+    stop, begins with a capital; a sentence going on after a comma, and "iPhone", stay as written."""
+    from interview_tui.model.transcript import Segment, Word
+    from interview_tui.transcribe.segments import capitalise_sentence_starts
+
+    def segment(start: float, speaker: str, *spoken: str) -> Segment:
+        return Segment(start=start, end=start + 1, speaker=speaker, text="".join(spoken).strip(),
+                       words=[Word(word=w, start=start, end=start + 0.2, probability=0.9) for w in spoken])
+
+    segments = [segment(0, "Interviewer", " How", " do", " you", " reach", " them?"),
+                segment(2, "Informant", " mostly", " by", " phone,"),
+                segment(3, "Informant", " and", " then", " a", " letter."),
+                segment(4, "Informant", " sometimes", " not."),
+                segment(5, "Interviewer", " iPhone", " or", " Android?"),
+                segment(6, "Informant", " (laughter)", " both.")]
+    capitalise_sentence_starts(segments)
+    assert [s.text for s in segments] == ["How do you reach them?", "Mostly by phone,", "and then a letter.",
+                                          "Sometimes not.", "iPhone or Android?", "(laughter) both."]
+    assert segments[1].words[0].word == " Mostly" and segments[3].words[0].word == " Sometimes"
+    assert [w.word for w in segments[2].words] == [" and", " then", " a", " letter."]
+
 
 def test_loop_detector():
     assert looks_like_a_loop("Thank you. Thank you. Thank you. Thank you. Thank you.")

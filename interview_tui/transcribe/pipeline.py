@@ -26,7 +26,8 @@ from ..model.languages import whisper_language
 from .audio_input import SAMPLE_RATE, Recording, file_sha256
 from ..model.transcript import Segment, Transcript, Word
 from ..session.roles import MIXED_LABEL
-from .segments import is_stretched, looks_like_a_loop, snap_turn_starts, split_into_segments, without_stretched_words
+from .segments import (capitalise_sentence_starts, is_stretched, looks_like_a_loop, snap_turn_starts,
+                       split_into_segments, without_stretched_words)
 from .speakers import guide_question_score, label_speakers
 from .prompt import whisper_prompt
 from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
@@ -232,6 +233,7 @@ class TranscriptionJob:
             found = label_speakers(lambda start, end: recording.read(0, start, end), recording.seconds,
                                    base.segments, tuple(labels), guide_question_score(self.options.vocabulary))
             base.segments, base.speakers = found.segments, found.speakers
+        capitalise_sentence_starts(base.segments)
         # Where the recording was read from: one brought from a dictaphone stays where it is, and
         # the review plays it from there (exports drop the settings: no path leaves the machine).
         base.settings = {**self.options.as_settings(), "recording_path": str(self.audio_path.resolve())}

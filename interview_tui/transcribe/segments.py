@@ -124,3 +124,39 @@ def without_stretched_words(found: list[Segment], decoded_again: list[Segment]) 
             kept.append(segment.model_copy(update={"words": words, "start": words[0].start, "end": words[-1].end,
                                                    "text": "".join(w.word for w in words).strip()}))
     return kept
+
+
+_SENTENCE_END = (".", "?", "!", "…", ":")
+
+
+def capitalise_sentence_starts(segments: list[Segment]) -> None:
+    """A turn, and a sentence after a full stop, begins with a capital letter. Whisper conditions
+    on the text before it — the guide's terms in the prompt, the talk of a telephone-band channel
+    — and then writes some turns in lower case ("mostly i ring them, if they don't pick up…": 6 of
+    8 of an informant's turns in a walk-through, base). Only the first letter changes (in the
+    text and in its first word); a word written with a capital inside it ("iPhone") is left as it
+    is. ``segments`` in time order."""
+    last_of: dict[str, Segment] = {}
+    previous: Segment | None = None
+    for segment in segments:
+        before = last_of.get(segment.speaker)
+        starts = (before is None or previous is None or previous.speaker != segment.speaker
+                  or before.text.rstrip().endswith(_SENTENCE_END))
+        if starts:
+            _capitalise(segment)
+        last_of[segment.speaker] = previous = segment
+
+
+def _capitalise(segment: Segment) -> None:
+    text = segment.text
+    stripped = text.lstrip()
+    first_word = stripped.split(" ", 1)[0]
+    if not first_word[:1].islower() or any(ch.isupper() for ch in first_word[1:]):
+        return
+    at = len(text) - len(stripped)
+    segment.text = text[:at] + stripped[0].upper() + stripped[1:]
+    if segment.words:
+        word = segment.words[0].word
+        inner = len(word) - len(word.lstrip())
+        if word[inner:inner + 1] == stripped[0]:
+            segment.words[0] = segment.words[0].model_copy(update={"word": word[:inner] + word[inner].upper() + word[inner + 1:]})
