@@ -27,7 +27,7 @@ from interview_tui.session.store import SessionStore, load_session
 from interview_tui.settings import Settings
 
 from .audio_helpers import needs_pulse, wait_for_file_audio
-from .conftest import REPO, SEED_GUIDE_NB, run_cli
+from .conftest import REPO, SEED_GUIDE_EN, SEED_GUIDE_NB, run_cli
 from .robustness_cases import CLASSES, run_class
 
 
@@ -60,6 +60,32 @@ def test_a_second_writer_is_refused_and_a_dead_ones_lock_is_taken_over(study):
         taken.close()
     finally:
         holder.kill()
+
+
+def test_what_a_command_wrote_meanwhile_is_kept_when_the_app_changes_the_session_after_the_call(study):
+    """After the call the app holds the session without claiming it: `interview-tui coverage` run
+    meanwhile (in a terminal) added its marks, and the app's older copy overwrote them when the
+    review next saved its progress (seen in a tmux walk-through: six marks gone)."""
+    from interview_tui.model.transcript import Segment, Transcript
+
+    store = SessionStore.create(study.recordings_dir, load_guide(SEED_GUIDE_EN), pseudonym="A")
+    transcript = Transcript(audio_file=f"{store.session.id}.wav", session_id=store.session.id, language="en",
+                            speakers=["Interviewer", "Informant"], segments=[
+        Segment(start=1, end=5, speaker="Interviewer",
+                text="Can you tell me how you go about getting in contact with clients who use drugs?"),
+        Segment(start=6, end=12, speaker="Informant", text="Mostly by phone, and by letter when the phone is off.")])
+    transcript.save(study.transcripts_dir / f"{store.session.id}.json")
+    store.set_transcript(f"{store.session.id}.json")
+    store.end()
+    app_copy = SessionStore.open(store.path)  # what the app's summary and review hold
+    done = cli(study, "coverage", store.session.id)
+    assert done.returncode == 0, done.stderr
+    assert load_session(store.path).items["1.1"].latest("coverage").state == "covered"
+    app_copy.set_review_progress({"checked": 1, "total": 2})
+    app_copy.set_transcript(f"{store.session.id}.json")
+    saved = load_session(store.path)
+    assert saved.review == {"checked": 1, "total": 2}
+    assert saved.items["1.1"].latest("coverage").state == "covered"  # the command's marks are kept
 
 
 @pytest.mark.audio

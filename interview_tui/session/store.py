@@ -60,11 +60,21 @@ def load_session(path: Path) -> Session:
 
 
 def _locked(method):
-    # The recorder's thread and the UI both change the session; one at a time.
+    # The recorder's thread and the UI both change the session; one at a time. A store that is not
+    # the session's claimed writer (the app after the call, a command) changes what is on disk now:
+    # a command run meanwhile (`coverage` adding its marks) was overwritten by the app's older copy
+    # when the review next saved its progress.
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         with self._lock:
-            return method(self, *args, **kwargs)
+            if self._claimed or method.__name__ == "save":
+                return method(self, *args, **kwargs)
+            session_lock.acquire(self.path)  # another writer holding it: SessionLocked, nothing changed
+            try:
+                self._reload_if_changed()
+                return method(self, *args, **kwargs)
+            finally:
+                session_lock.release(self.path)
 
     return wrapper
 
@@ -80,6 +90,8 @@ class SessionStore:
         self.clock: Callable[[], float] | None = None
         """While recording: the recorder's position, so notes line up with the audio."""
         self._claimed = False
+        self._seen: tuple[int, int, int] | None = None
+        """The file as this copy last read or wrote it (see _on_disk)."""
         self.on_save_failed: Callable[[str], None] | None = None
         """During a call (set by the interview core): a save that fails (disk full, a folder gone
         read-only) is reported here and the change kept in memory, instead of raising; the next
@@ -99,7 +111,29 @@ class SessionStore:
 
     @classmethod
     def open(cls, path: Path) -> "SessionStore":
-        return cls(load_session(path), path)
+        store = cls(load_session(path), path)
+        store._seen = store._on_disk()
+        return store
+
+    def _on_disk(self) -> tuple[int, int, int] | None:
+        """Which version of the file is there: every save replaces it (a new inode)."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+    def _reload_if_changed(self) -> None:
+        """Another process saved the session since this copy was read or written: read it again
+        before changing it. (An unreadable file is left to this copy, which the change then saves.)"""
+        seen = self._on_disk()
+        if seen is None or seen == self._seen:
+            return
+        try:
+            self.session = load_session(self.path)
+        except UserError:
+            return
+        self._seen = seen
 
     def claim(self) -> str:
         """Become the session's one writer until ``close`` (see ``session.lock``); returns a note
@@ -118,6 +152,8 @@ class SessionStore:
         if self._claimed:
             session_lock.release(self.path)
             self._claimed = False
+        self._seen: tuple[int, int, int] | None = None
+        """The file as this copy last read or wrote it (see _on_disk)."""
         self.on_save_failed: Callable[[str], None] | None = None
         """During a call (set by the interview core): a save that fails (disk full, a folder gone
         read-only) is reported here and the change kept in memory, instead of raising; the next
@@ -136,6 +172,7 @@ class SessionStore:
                     atomic_write_text(self.path, self.session.model_dump_json(indent=2))
                 finally:
                     session_lock.release(self.path)
+            self._seen = self._on_disk()
         except OSError as exc:
             reason = (f"{self.path.name} could not be saved ({exc.strerror or exc}) — everything is kept in "
                       "memory and saved again with the next change; free disk space")
@@ -282,6 +319,11 @@ class SessionStore:
     @_locked
     def set_transcript(self, name: str) -> None:
         self.session.transcript_file = name
+        self.save()
+
+    @_locked
+    def set_review_progress(self, progress: dict[str, int]) -> None:
+        self.session.review = progress
         self.save()
 
 

@@ -105,9 +105,8 @@ class ReviewScreen(PlaybackKeys, ExportKeys, Screen):
                  "° = word Whisper was unsure of  ·  ✎ = corrected"))
         progress = {"checked": checked, "total": total}
         if self.store is not None and self.store.session.review != progress:
-            self.store.session.review = progress  # saved only when it changed: no disk write per key
-            try:
-                self.store.save()
+            try:  # saved only when it changed: no disk write per key
+                self.store.set_review_progress(progress)
             except (UserError, OSError) as exc:  # the transcript itself is saved; only the progress is not
                 self.notify(f"Review progress not saved in the session: {exc}", severity="warning", timeout=10)
 
