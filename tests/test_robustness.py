@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -86,6 +87,45 @@ def test_what_a_command_wrote_meanwhile_is_kept_when_the_app_changes_the_session
     saved = load_session(store.path)
     assert saved.review == {"checked": 1, "total": 2}
     assert saved.items["1.1"].latest("coverage").state == "covered"  # the command's marks are kept
+
+
+def test_a_transcript_open_in_a_review_is_not_reviewed_twice_nor_transcribed_over(study, tmp_path):
+    """Two reviews of one transcript (the app's, and `interview-tui review` in another terminal)
+    each saved their copy over the other's corrections; a transcription run meanwhile was put
+    back by the review's next save. The second review is refused, naming the first; the
+    transcription is refused, or written beside it with --new-version."""
+    from interview_tui.core.review import open_for_review
+    from interview_tui.session.lock import TranscriptLocked
+    from interview_tui.ui.app import InterviewApp
+
+    from .speech_fixtures import ENGLISH_INTERVIEW, speak_interview
+
+    spoken = speak_interview(ENGLISH_INTERVIEW[:2], tmp_path)
+    shutil.copy(spoken.path, study.recordings_dir / "dictaphone.wav")
+    env = {"INTERVIEW_TUI_MODEL": "tiny.en", "HF_HUB_OFFLINE": "1"}
+    assert run_cli("--project", str(study.root), "transcribe", "dictaphone", env=env).returncode == 0
+    reviewer = subprocess.Popen([sys.executable, "-c", (
+        "import time; from interview_tui.core.review import open_for_review; from interview_tui.study import Study; "
+        f"m = open_for_review('dictaphone', Study.at({str(study.root)!r})); m.editor.claim(); "
+        "print('reviewing', flush=True); time.sleep(60)")], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reviewer.stdout.readline().strip() == "reviewing"
+        with pytest.raises(TranscriptLocked, match=rf"open in another review \(process {reviewer.pid}\)"):
+            open_for_review("dictaphone", study).editor.claim()
+        app = InterviewApp(study, Settings(), audio=False)
+        with pytest.raises(UserError, match="open in another review"):
+            app.review_screen("dictaphone")
+        refused = run_cli("--project", str(study.root), "transcribe", "dictaphone", env=env)
+        assert refused.returncode == 1 and f"open in a review (process {reviewer.pid})" in refused.stderr
+        beside = run_cli("--project", str(study.root), "transcribe", "dictaphone", "--new-version", env=env)
+        assert beside.returncode == 0 and (study.transcripts_dir / "dictaphone-v2.json").is_file()
+        reviewer.kill()
+        reviewer.wait()
+        material = open_for_review("dictaphone", study)
+        material.editor.claim()  # the first review gone (however it ended), the transcript is free
+        material.editor.close()
+    finally:
+        reviewer.kill()
 
 
 @pytest.mark.audio

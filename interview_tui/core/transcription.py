@@ -22,6 +22,7 @@ from ..errors import UserError
 from ..export.transcript_formats import write_exports
 from ..guide.model import Guide
 from ..model.transcript import load_transcript
+from ..session.lock import review_holder
 from ..settings import Settings
 from ..transcribe.pipeline import TranscribeOptions, TranscriptionJob, whisper_language
 from ..transcribe.targets import TranscriptionTarget
@@ -70,9 +71,17 @@ def next_version(path: Path) -> Path:
 
 
 def guard_reviewed(target: TranscriptionTarget, *, new_version: bool) -> None:
-    """A reviewed transcript is hours of work: never overwritten. ``new_version`` writes beside it."""
+    """A reviewed transcript is hours of work: never overwritten. ``new_version`` writes beside it.
+    One open in a review is not written over either: the review's next save would put its copy back."""
     worked = review_work(target.output)
     if not worked:
+        reviewing = review_holder(target.output)
+        if reviewing and not new_version:
+            raise UserError(f"{target.output}: open in a review (process {reviewing}) — close the review first, "
+                            "or add --new-version to write a new version beside it")
+        if reviewing:
+            target.output = next_version(target.output)
+            target.keeps_session_transcript = True
         return
     if not new_version:
         raise UserError(f"{target.output}: already reviewed ({worked} segment(s) corrected, checked or tagged) "

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..model.timefmt import hms
 from ..model.transcript import NOT_ITEM, UNCERTAIN_SPEAKER, Segment, Transcript, Word, load_transcript, rejected_item
+from ..session.lock import acquire_review, release_review
 
 UNSURE_PROBABILITY = 0.5
 
@@ -38,6 +39,7 @@ class TranscriptEditor:
         self.path = Path(path)
         self.transcript.segments.sort(key=lambda s: (s.start, s.channel))
         self._undo: list[tuple[str, list[Segment]]] = []
+        self._claimed = False
 
     def _checkpoint(self, what: str) -> None:
         """Remember the segments before a change; undo puts them back."""
@@ -56,6 +58,17 @@ class TranscriptEditor:
     @classmethod
     def open(cls, path: Path) -> "TranscriptEditor":
         return cls(load_transcript(path), path)
+
+    def claim(self) -> None:
+        """Be the transcript's one review until ``close`` (TranscriptLocked names the other)."""
+        if not self._claimed:
+            acquire_review(self.path)
+            self._claimed = True
+
+    def close(self) -> None:
+        if self._claimed:
+            release_review(self.path)
+            self._claimed = False
 
     @property
     def segments(self) -> list[Segment]:

@@ -1,4 +1,4 @@
-"""One writer per session, across processes.
+"""One writer per session, and one review per transcript, across processes.
 
 Two apps resuming one interview, or two ``record --session`` runs, each kept their own copy and
 overwrote the other's marks and audio. The writer holds an ``flock`` on ``<id>.session.lock``:
@@ -17,9 +17,14 @@ from pathlib import Path
 from ..errors import UserError
 
 LOCK_SUFFIX = ".session.lock"
+REVIEW_LOCK_SUFFIX = ".review.lock"
 
 
 class SessionLocked(UserError):
+    pass
+
+
+class TranscriptLocked(UserError):
     pass
 
 
@@ -48,7 +53,56 @@ def _pid_alive(pid: int) -> bool:
 def acquire(session_file: Path) -> str:
     """Take the session for writing; returns a note when a dead process's lock was taken over.
     Raises SessionLocked, naming the other process, when a live one has it."""
-    lock_path = Path(str(session_file).removesuffix(".session.json") + LOCK_SUFFIX)
+    return _acquire(_session_lock(session_file), lambda holder: SessionLocked(
+        f"{session_file.name}: this interview is open in another interview-tui (process {holder or 'unknown'}) "
+        "— close it there first; two writers would overwrite each other's marks and audio"),
+        f"took over {session_file.name} from process {{pid}}, which ended without closing it (a crash); "
+        "nothing was lost")
+
+
+def acquire_review(transcript: Path) -> None:
+    """Take a transcript for the review: two reviews of one transcript (the app's and one in
+    another terminal) each saved their own copy over the other's corrections."""
+    _acquire(_review_lock(transcript), lambda holder: TranscriptLocked(
+        f"{transcript.name}: this transcript is open in another review (process {holder or 'unknown'}) — close "
+        "it there first; two reviews would overwrite each other's corrections"), "")
+
+
+def release_review(transcript: Path) -> None:
+    _release(_review_lock(transcript))
+
+
+def review_holder(transcript: Path) -> int | None:
+    """The live process reviewing this transcript, if another one is."""
+    lock_path = _review_lock(transcript)
+    with _held_guard:
+        if lock_path.resolve() in _held:
+            return None  # this process: it knows what it is doing
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+            return int(holder) if holder.isdigit() else -1
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def _session_lock(session_file: Path) -> Path:
+    return Path(str(session_file).removesuffix(".session.json") + LOCK_SUFFIX)
+
+
+def _review_lock(transcript: Path) -> Path:
+    return transcript.with_name(f".{transcript.stem}{REVIEW_LOCK_SUFFIX}")
+
+
+def _acquire(lock_path: Path, busy, took_over: str) -> str:
     key = lock_path.resolve()
     with _held_guard:
         if key in _held:
@@ -64,21 +118,21 @@ def acquire(session_file: Path) -> str:
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
             os.close(fd)
-            raise SessionLocked(f"{session_file.name}: this interview is open in another interview-tui "
-                                f"(process {holder or 'unknown'}) — close it there first; two writers would "
-                                "overwrite each other's marks and audio")
+            raise busy(holder)
         previous = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         _held[key] = _Held(fd)
-    if previous.isdigit() and int(previous) != os.getpid() and not _pid_alive(int(previous)):
-        return (f"took over {session_file.name} from process {previous}, which ended without closing it "
-                "(a crash); nothing was lost")
+    if took_over and previous.isdigit() and int(previous) != os.getpid() and not _pid_alive(int(previous)):
+        return took_over.format(pid=previous)
     return ""
 
 
 def release(session_file: Path) -> None:
-    lock_path = Path(str(session_file).removesuffix(".session.json") + LOCK_SUFFIX)
+    _release(_session_lock(session_file))
+
+
+def _release(lock_path: Path) -> None:
     key = lock_path.resolve()
     with _held_guard:
         held = _held.get(key)

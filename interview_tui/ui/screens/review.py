@@ -80,6 +80,7 @@ class ReviewScreen(PlaybackKeys, ExportKeys, Screen):
     def on_unmount(self) -> None:
         if self.player is not None:
             self.player.stop()  # an open stream at exit crashes PortAudio's teardown
+        self.editor.close()  # another review, or a transcription, may have the transcript now
 
     # --- helpers -----------------------------------------------------------------------------
     @property
@@ -336,6 +337,7 @@ def build_review_screen(app, ref: str, store=None, guide_path=None) -> tuple[Rev
     from ...review.playback import Player
 
     material = open_for_review(ref, app.study, store, guide_path)
+    material.editor.claim()  # before the player: nothing to undo if another review has it
     player, error = None, material.audio_problem
     if material.audio is not None:
         if not app.audio_enabled:
