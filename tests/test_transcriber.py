@@ -593,6 +593,12 @@ async def test_a_recording_brought_in_is_transcribed_from_the_start_screen_and_t
         listed.focus()
         await pilot.press("enter")
         app.transcribe_brought("dictaphone-3")  # pressed again while it runs
+        for _ in range(100):  # its progress, on its line
+            await pilot.pause(0.1)
+            if "dictaphone-3 — transcribing…" in str(listed.get_option_at_index(0).prompt):
+                break
+        else:
+            raise AssertionError(f"no progress shown: {listed.get_option_at_index(0).prompt}")
         await app.workers.wait_for_complete()
         await pilot.pause()
         shown = [n.message for n in app._notifications]

@@ -127,8 +127,8 @@ class SessionStore:
         """Another process saved the session since this copy was read or written: read it again
         before changing it. (An unreadable file is left to this copy, which the change then saves.)"""
         seen = self._on_disk()
-        if seen is None or seen == self._seen:
-            return
+        if seen is None or seen == self._seen or self.unsaved is not None:
+            return  # (changes only in memory, the disk having been full: this copy is the newer)
         try:
             self.session = load_session(self.path)
         except UserError:
@@ -152,8 +152,6 @@ class SessionStore:
         if self._claimed:
             session_lock.release(self.path)
             self._claimed = False
-        self._seen: tuple[int, int, int] | None = None
-        """The file as this copy last read or wrote it (see _on_disk)."""
         self.on_save_failed: Callable[[str], None] | None = None
         """During a call (set by the interview core): a save that fails (disk full, a folder gone
         read-only) is reported here and the change kept in memory, instead of raising; the next

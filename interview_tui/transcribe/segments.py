@@ -159,4 +159,5 @@ def _capitalise(segment: Segment) -> None:
         word = segment.words[0].word
         inner = len(word) - len(word.lstrip())
         if word[inner:inner + 1] == stripped[0]:
-            segment.words[0] = segment.words[0].model_copy(update={"word": word[:inner] + word[inner].upper() + word[inner + 1:]})
+            capitalised = word[:inner] + word[inner].upper() + word[inner + 1:]
+            segment.words[0] = segment.words[0].model_copy(update={"word": capitalised})

@@ -143,7 +143,8 @@ class ReviewScreen(PlaybackKeys, ExportKeys, Screen):
                 self.editor.edit_text(row, text)
                 self.refresh_rows()
 
-        self.app.push_screen(EditDialog(f"[{place(self.editor.segments, row)}] {segment.speaker}", segment.text, segment.start), done)
+        self.app.push_screen(EditDialog(f"[{place(self.editor.segments, row)}] {segment.speaker}", segment.text,
+                                        segment.start), done)
 
     @needs_a_segment
     def action_split(self) -> None:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...errors import UserError
 from ...core.last_setup import LastSetup, load_last_setup
@@ -80,34 +80,36 @@ class StartScreen(Screen):
                 yield OptionList(*earlier, id="earlier-list")
         yield Footer()
 
-    def _earlier_options(self, transcribing: tuple[str, float] | None = None) -> list[Option]:
-        """The finished sessions, then the interviews brought in without one; ``transcribing``: the
-        brought recording being transcribed now, and how far it is. Text, not markup: a pseudonym
-        such as "[a]" is shown as written."""
+    def _earlier_options(self) -> list[Option]:
+        """The finished sessions, then the interviews brought in without one. Text, not markup: a
+        pseudonym such as "[a]" is shown as written."""
         app = self.app
         options = [Option(Text(self._describe(s)), id=str(p)) for p, s in app.finished()]
         for brought in app.brought():
             if brought.transcript is not None:
                 label, option_id = f"{brought.name} — brought in without a session: review and export", BROUGHT
-            elif transcribing and transcribing[0] == brought.name:
-                label, option_id = f"{brought.name} — transcribing… {transcribing[1]:.0%}", TO_TRANSCRIBE
             else:
                 label, option_id = (f"{brought.name} — a recording brought in ({brought.audio.name}), not transcribed "
                                     "yet: Enter transcribes it", TO_TRANSCRIBE)
             options.append(Option(Text(label), id=f"{option_id}{brought.name}"))
         return options
 
-    def refresh_earlier(self, transcribing: tuple[str, float] | None = None) -> None:
-        """The earlier list again: a brought recording transcribed, or how far its transcription is."""
+    def refresh_earlier(self) -> None:
+        """The earlier list again: a brought recording transcribed (or its transcription failed)."""
         for listed in self.query("#earlier-list").results(OptionList):
             highlighted = listed.highlighted
             listed.clear_options()
-            listed.add_options(self._earlier_options(transcribing))
+            listed.add_options(self._earlier_options())
             if highlighted is not None and listed.option_count:
                 listed.highlighted = min(highlighted, listed.option_count - 1)
 
     def show_transcribing(self, name: str, fraction: float) -> None:
-        self.refresh_earlier((name, fraction))
+        """How far a brought recording's transcription is, on its line (the list is not read again)."""
+        for listed in self.query("#earlier-list").results(OptionList):
+            try:
+                listed.replace_option_prompt(f"{TO_TRANSCRIBE}{name}", Text(f"{name} — transcribing… {fraction:.0%}"))
+            except OptionDoesNotExist:
+                pass  # the list was built before the recording came
 
     def _device_options(self):
         app = self.app
