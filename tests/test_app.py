@@ -780,6 +780,11 @@ async def test_after_transcription_the_summary_says_what_the_transcript_covers_w
                     text="Det er mest SMS og telefon, og noen bruker chatten i aktivitetsplanen.")]).save(
             study.transcripts_dir / name)
         text = await summary_after_transcription(app, pilot, name, "transcript's check")
+        await pilot.pause()
+        # the check's marks are kept in the session, as `interview-tui coverage` keeps them: the
+        # start screen's list said "0 covered" for this interview
+        assert load_session(session_file(study)).items["1.2"].latest("coverage").state == "covered"
+        assert "your marks, else the transcript's check" in rendered(app.screen.summary_text())
     questions = sum(1 for _ in guide.questions())
     # 1.1 marked, 1.2 asked and answered, 1.3 (the chat) answered before it was asked
     assert f"The transcript's check, with your marks: 3 of {questions} questions covered." in text, text

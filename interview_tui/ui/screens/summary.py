@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
 from ...core import rules
+from ...errors import UserError
 from ...model.timefmt import hms
 from ..dialogs.confirm import ConfirmDialog
 
@@ -131,11 +132,11 @@ class SummaryScreen(Screen):
         comparison.update("Checking the transcript against the guide…" if not self.app.store.session.suggestions
                           else "Checking the transcript against the guide and the live suggestions…")
         comparison.add_class("shown")
-        self._check_after_call(self.app.store.session.model_copy(deep=True))
+        self._check_after_call(self.app.store, self.app.store.session.model_copy(deep=True))
 
     @work(thread=True, exclusive=True, group="live-compare", exit_on_error=False,
           description="Checking the transcript against the guide")
-    def _check_after_call(self, session) -> None:
+    def _check_after_call(self, store, session) -> None:
         """The transcript's coverage beside the marks and what the interviewer was shown."""
         from ...coverage.check import check_after_call
 
@@ -149,6 +150,20 @@ class SummaryScreen(Screen):
             raise
         if after is not None:
             self.app.call_from_thread(self._show_after_call, after)
+            self.app.call_from_thread(self._keep_automatic_marks, store, after.report)
+
+    def _keep_automatic_marks(self, store, report) -> None:
+        """The check's marks go into the session beside yours, as `interview-tui coverage` puts
+        them: the start screen's list read "0 covered" for an interview whose summary said 3."""
+        from ...coverage.check import record_automatic_marks
+
+        try:
+            added = record_automatic_marks(store, report)
+        except UserError as exc:  # another program has the session (a transcription): next time
+            self.notify(f"The check's marks are not kept in the session yet: {exc}", severity="warning", timeout=10)
+            return
+        if added and self.is_mounted and store is self.app.store:
+            self.query_one("#summary-text", Static).update(self.summary_text())
 
     def _show_after_call(self, after) -> None:
         text = Text()
