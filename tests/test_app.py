@@ -509,6 +509,30 @@ async def test_an_interview_without_recording_does_not_make_the_next_one_silent(
 
 @pytest.mark.audio
 @needs_pulse
+async def test_channel_2_of_a_one_channel_device_is_refused_before_the_call_not_during_it(study):
+    """The phone line as "channel 2 of the same device" is offered for any device; taken with a
+    one-channel one (seen in tmux: phone.monitor), the call began with nothing recorded. The start
+    screen says so, under the meters and when Ctrl+S is pressed, and starts nothing."""
+    from interview_tui.ui.screens.start import SECOND_CHANNEL
+
+    app = make_app(study, audio=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#mic").value = "phone.monitor"
+        app.screen.query_one("#line").value = SECOND_CHANNEL
+        await pilot.pause()
+        said = "phone.monitor has one channel, so no channel 2 for the phone line"
+        assert said in str(app.screen.query_one("#audio-note").render())
+        await start_interview(pilot)
+        assert isinstance(app.screen, StartScreen) and app.interview is None
+        assert any(said in n.message for n in app._notifications)
+        app.screen.query_one("#mic").value = "adapter.monitor"  # two channels: the set-up of a phone adapter
+        await pilot.pause()
+        assert said not in str(app.screen.query_one("#audio-note").render())
+
+
+@pytest.mark.audio
+@needs_pulse
 async def test_resuming_without_the_sessions_device_offers_the_closest(study):
     """Failure 2, the other half: the device the session recorded with is gone — the app names it
     and offers the closest one, recording into the same file."""

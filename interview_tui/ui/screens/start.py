@@ -38,6 +38,8 @@ class StartScreen(Screen):
                 ("question_mark", "app.help", "Keys")]
     covered = False
     """Another screen (a review opened from the earlier list) lies over this one."""
+    channels: dict[str, int] = {}
+    """Each input device's number of channels, by name."""
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -123,6 +125,7 @@ class StartScreen(Screen):
                 "No audio input device found. You can go on without recording (notes and marks only)."
         # By name, not index: indices change when devices come and go; names are what the session keeps.
         ordered = sorted(devices, key=lambda d: (not d.is_default, d.pulse_source is not None))
+        self.channels = {d.name: d.channels for d in ordered}
         mic = [(f"{d.name} ({d.channels} ch){' – default' if d.is_default else ''}", d.name) for d in ordered]
         mic.append(("No recording (notes and marks only)", NO_RECORDING))
         line = [("— one source: mic near a phone on speaker", MONO),
@@ -176,9 +179,23 @@ class StartScreen(Screen):
             self.covered = False
             self.restart_preview()
 
+    def no_second_channel(self) -> str:
+        """Why the chosen set-up cannot record the phone line, or "": channel 2 of a one-channel
+        device was offered and taken, and the call then began with nothing recorded."""
+        mic, line = self.query_one("#mic", Select).value, self.query_one("#line", Select).value
+        if line == SECOND_CHANNEL and self.channels.get(mic, 2) < 2:
+            return (f"{mic} has one channel, so no channel 2 for the phone line: choose \"one source\" (a phone "
+                    "on speaker) or the phone line's own device.")
+        return ""
+
     @on(Select.Changed, "#mic")
     @on(Select.Changed, "#line")
     def restart_preview(self) -> None:
+        problem = self.no_second_channel()
+        if problem:
+            self.query_one("#audio-note", Static).update(problem)
+            self.app.start_preview(None)  # the meters stop: there is nothing to show on channel 2
+            return
         choice = self.audio_choice()
         if choice is not None and self.audio_note.startswith("Speak"):  # what to check depends on the set-up
             self.query_one("#audio-note", Static).update(
@@ -208,6 +225,9 @@ class StartScreen(Screen):
         guide = self.query_one("#guide", Select).value
         if guide is Select.BLANK:
             self.notify("Add a guide to guides/ first (copy guides/template.yaml).", severity="error")
+            return
+        if self.no_second_channel():
+            self.notify(self.no_second_channel(), severity="error")
             return
         pseudonym = self.query_one("#pseudonym", Input).value.strip()
         if not pseudonym:
