@@ -74,7 +74,7 @@ def check(source: CoverageInput, *, update_session: bool = True) -> CoverageRepo
 def record_automatic_marks(store: SessionStore, report: CoverageReport) -> int:
     """Add the automatic marks to the session, beside (never over) the interviewer's; only
     changes are added, so running the check again does not grow the history."""
-    added = 0
+    marks = []
     for item in report.items:
         if item.kind == "theme":
             continue
@@ -83,9 +83,9 @@ def record_automatic_marks(store: SessionStore, report: CoverageReport) -> int:
         previous = record.latest("coverage") if record else None
         if (previous is None and state == "not_yet") or (previous is not None and previous.state == state):
             continue
-        store.mark(item.id, state, source="coverage", call_time=item.first_time, score=item.score)
-        added += 1
-    return added
+        marks.append((item.id, state, item.first_time, item.score))
+    store.add_automatic_marks(marks)
+    return len(marks)
 
 
 def study_inputs(study: Study, guide_file: Path | None = None, left_out: list[str] | None = None) -> list[CoverageInput]:

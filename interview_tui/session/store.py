@@ -231,6 +231,17 @@ class SessionStore:
         self.save()
 
     @_locked
+    def add_automatic_marks(self, marks: list[tuple[str, ItemState, float | None, float | None]]) -> None:
+        """The coverage check's marks (item, state, call time, score), saved once: a save each kept
+        the app's screen waiting for a 40-item guide."""
+        for item_id, state, call_time, score in marks:
+            self.session.guide.item(item_id)
+            self.session.items.setdefault(item_id, ItemRecord()).history.append(
+                Mark(state=state, source="coverage", call_time=call_time, score=score))
+        if marks:
+            self.save()
+
+    @_locked
     def add_suggestion(self, suggestion: LiveSuggestion) -> int:
         self.session.suggestions.append(suggestion)
         self.save()

@@ -154,7 +154,8 @@ class SummaryScreen(Screen):
 
     def _keep_automatic_marks(self, store, report) -> None:
         """The check's marks go into the session beside yours, as `interview-tui coverage` puts
-        them: the start screen's list read "0 covered" for an interview whose summary said 3."""
+        them (one save): the start screen's list read "0 covered" for an interview whose summary
+        said 3. On the UI thread, which reads the same session."""
         from ...coverage.check import record_automatic_marks
 
         try:
