@@ -593,6 +593,7 @@ async def test_a_recording_brought_in_is_transcribed_from_the_start_screen_and_t
         listed.focus()
         await pilot.press("enter")
         app.transcribe_brought("dictaphone-3")  # pressed again while it runs
+        app.transcribe_brought("dictaphone-4")  # another one meanwhile
         for _ in range(100):  # its progress, on its line
             await pilot.pause(0.1)
             if "dictaphone-3 — transcribing…" in str(listed.get_option_at_index(0).prompt):
@@ -602,7 +603,8 @@ async def test_a_recording_brought_in_is_transcribed_from_the_start_screen_and_t
         await app.workers.wait_for_complete()
         await pilot.pause()
         shown = [n.message for n in app._notifications]
-        assert any("dictaphone-3 is being transcribed; dictaphone-3 can start when it is done" in m for m in shown)
+        assert any("dictaphone-3 is being transcribed: its progress is on its line" in m for m in shown), shown
+        assert any("dictaphone-3 is being transcribed; dictaphone-4 can start when it is done" in m for m in shown)
         assert any(m.startswith("dictaphone-3: dictaphone-3.json:") for m in shown), shown
         assert (study.transcripts_dir / "dictaphone-3.json").is_file()
         assert "dictaphone-3 — brought in without a session: review and export" in str(listed.get_option_at_index(0).prompt)

@@ -26,6 +26,9 @@ class BackgroundTranscription:
         """A recording of no session, from the start screen. One at a time: a second would only wait
         for the first's lock, and starting it would drop the first's worker."""
         running = self.transcribing()
+        if running == name:
+            self.notify(f"{name} is being transcribed: its progress is on its line.")
+            return
         if running:
             self.notify(f"{running} is being transcribed; {name} can start when it is done.", severity="warning")
             return

@@ -226,8 +226,9 @@ class StartScreen(Screen):
         if guide is Select.BLANK:
             self.notify("Add a guide to guides/ first (copy guides/template.yaml).", severity="error")
             return
-        if self.no_second_channel():
-            self.notify(self.no_second_channel(), severity="error")
+        problem = self.no_second_channel()
+        if problem:
+            self.notify(problem, severity="error")
             return
         pseudonym = self.query_one("#pseudonym", Input).value.strip()
         if not pseudonym:
