@@ -576,8 +576,8 @@ def test_transcription_in_another_process_reports_progress(study, english, monke
 async def test_a_recording_brought_in_is_transcribed_from_the_start_screen_and_then_reviewed(study, english, monkeypatch):
     """A dictaphone file put in recordings/ was not on the start screen until the terminal had
     transcribed it: the app's list only had transcripts. Now it is listed, Enter transcribes it in
-    the background (a second Enter waits for it rather than dropping it), and the same line then
-    opens its review."""
+    the background (a second Enter waits for it rather than dropping it; Ctrl+Q asks, as quitting
+    stops it), and the same line then opens its review."""
     from interview_tui.ui.app import InterviewApp
     from interview_tui.ui.screens.review import ReviewScreen
     from interview_tui.settings import Settings
@@ -600,6 +600,10 @@ async def test_a_recording_brought_in_is_transcribed_from_the_start_screen_and_t
                 break
         else:
             raise AssertionError(f"no progress shown: {listed.get_option_at_index(0).prompt}")
+        await pilot.press("ctrl+q")  # quitting would stop it: asked first
+        await pilot.pause()
+        assert app.screen.question.startswith("dictaphone-3 is being transcribed. Quit now?")
+        await pilot.press("n")
         await app.workers.wait_for_complete()
         await pilot.pause()
         shown = [n.message for n in app._notifications]

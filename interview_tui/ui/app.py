@@ -349,8 +349,11 @@ class InterviewApp(RecordingControl, BackgroundTranscription, App):
 
     async def action_quit(self) -> None:
         """Ctrl+Q during an interview asks first: quitting stops the recording (it is kept, and the
-        interview can be resumed), which nobody should do by a slip of the finger."""
-        if self.interview is None or self.interview.session.ended:
+        interview can be resumed), which nobody should do by a slip of the finger. So it does while
+        a transcription runs: quitting stopped it without a word (seen in tmux)."""
+        calling = self.interview is not None and not self.interview.session.ended
+        running = self.transcribing()
+        if not calling and not running:
             self.exit()
             return
 
@@ -358,9 +361,15 @@ class InterviewApp(RecordingControl, BackgroundTranscription, App):
             if yes:
                 self.exit()
 
-        self.push_screen(ConfirmDialog("The interview is still going on. Quit now?\nThe recording stops and "
-                                       "is kept; resume the interview later with Ctrl+R on the start screen.",
-                                       yes="Quit", no="Go on with the interview"), answered)
+        stops = (f"\nThe transcription of {running} stops too; it goes on from its checkpoint the next time "
+                 "you transcribe it.") if running else ""
+        if calling:
+            self.push_screen(ConfirmDialog("The interview is still going on. Quit now?\nThe recording stops and "
+                                           "is kept; resume the interview later with Ctrl+R on the start screen."
+                                           + stops, yes="Quit", no="Go on with the interview"), answered)
+        else:
+            self.push_screen(ConfirmDialog(f"{running} is being transcribed. Quit now?" + stops, yes="Quit",
+                                           no="Wait for it"), answered)
 
     # --- help --------------------------------------------------------------------------------
     def action_help(self) -> None:
