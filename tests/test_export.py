@@ -18,6 +18,7 @@ from interview_tui.coverage.matcher import CoverageMatcher
 from interview_tui.export.anonymise import PseudonymTable, sentence_start_words, suggest_names
 from interview_tui.export.service import NamesLeftError, _written_text, export
 from interview_tui.guide.loader import load_guide
+from interview_tui.session.model import AudioSetup
 from interview_tui.session.store import SessionStore
 from interview_tui.model.transcript import Segment, Transcript, Word, load_transcript
 
@@ -630,3 +631,24 @@ def test_a_second_export_keeps_the_first_and_its_files_share_one_number(reviewed
     assert second.kept_earlier
     assert {path.name.split(".")[0] for path in second.files} == {first.files[0].name.split(".")[0] + "-2"}
     assert first.files[0].exists() and first.files[2].exists()
+
+
+def test_an_interview_with_no_recording_is_not_sent_to_be_transcribed(study):
+    """The matrix's reason for leaving out a consent-refused call (its recording deleted) and a
+    notes-only one was "not transcribed yet … transcribe them": there is nothing to transcribe."""
+    from interview_tui.coverage.check import study_inputs
+
+    guide = load_guide(SEED_GUIDE_NB)
+    refused = SessionStore.create(study.recordings_dir, guide, pseudonym="Veileder R")
+    refused.refuse_consent()
+    refused.end()
+    SessionStore.create(study.recordings_dir, guide, pseudonym="Veileder N").end()  # notes and marks only
+    recorded = SessionStore.create(study.recordings_dir, guide, pseudonym="Veileder T")
+    recorded.set_audio(f"{recorded.session.id}.wav", ["interviewer", "informant"], AudioSetup(mic="pulse:1", line="pulse:2"))
+    recorded.end()
+    left_out: list[str] = []
+    assert study_inputs(study, left_out=left_out) == []
+    assert "not transcribed yet, so left out: Veileder T — transcribe them" in " ".join(left_out)
+    silent = next(line for line in left_out if line.startswith("no recording, so left out: "))
+    assert sorted(silent.removeprefix("no recording, so left out: ").split(", ")) == \
+        ["Veileder N (notes and marks only)", "Veileder R (consent refused)"]

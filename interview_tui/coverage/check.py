@@ -95,11 +95,15 @@ def study_inputs(study: Study, guide_file: Path | None = None, left_out: list[st
     (the draft beside its reviewed ``-v2``) are its own, not interviews of their own.
     ``left_out`` gets a line for each file in transcripts/ that cannot be read as one: the
     matrix left such a file out without a word, while ``sessions`` listed it as an interview."""
-    inputs, waiting = [], []
+    inputs, waiting, silent = [], [], []
     for path, session, _ in reversed(find_sessions(study.recordings_dir)):
         if session is not None and session.transcript_file \
                 and (study.transcripts_dir / session.transcript_file).is_file():
             inputs.append(resolve_input(str(path), study, guide_file))
+        elif session is not None and not session.setup_check and not session.audio_files:
+            # nothing to transcribe: "transcribe them" was the advice for a refused consent
+            why = "consent refused" if session.consent == "refused" else "notes and marks only"
+            silent.append(f"{session.pseudonym or session.id} ({why})")
         elif session is not None and not session.setup_check:
             waiting.append(session.pseudonym or session.id)
     for brought in brought_interviews(study.recordings_dir, study.transcripts_dir):
@@ -116,6 +120,8 @@ def study_inputs(study: Study, guide_file: Path | None = None, left_out: list[st
     if waiting and left_out is not None:  # five interviews done, three columns: say why
         left_out.append(f"not transcribed yet, so left out: {', '.join(waiting)} — transcribe them "
                         "(`interview-tui transcribe NAME`, or t in the interview's summary)")
+    if silent and left_out is not None:
+        left_out.append(f"no recording, so left out: {', '.join(silent)}")
     return inputs
 
 
