@@ -817,6 +817,31 @@ async def test_after_transcription_the_summary_says_what_the_transcript_covers_w
     assert "During the call" not in text
 
 
+async def test_one_transcription_at_a_time_from_the_summary_too(study):
+    """A dictaphone file transcribing from the start screen, then t on an interview's summary:
+    the second run dropped the first's worker, whose process nothing could stop any more."""
+    import threading
+
+    from interview_tui.session.model import AudioSetup
+
+    app = make_app(study)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await to_the_guide(pilot)
+        app.interview.store.set_audio(f"{app.interview.session.id}.wav", ["mixed"], AudioSetup(mic="pulse"))
+        app.end_session()
+        await pilot.pause()
+        release = threading.Event()
+        app.run_worker(lambda: release.wait(10), name="dictaphone", group="transcribe", thread=True)
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert any("dictaphone is being transcribed; this interview can start when it is done" in n.message
+                   for n in app._notifications)
+        assert [w.name for w in app.workers if w.group == "transcribe"] == ["dictaphone"]
+        release.set()
+        await app.workers.wait_for_complete()
+
+
 async def test_a_pseudonym_in_brackets_is_shown_as_written(study):
     """Pseudonyms are typed by the researcher; "[a] Veileder" is text, not a markup tag."""
     from interview_tui.guide.loader import load_guide

@@ -221,23 +221,25 @@ class SessionStore:
     @_locked
     def mark(self, item_id: str, state: ItemState, *, source: MarkSource = "interviewer",
              call_time: float | None = None, score: float | None = None) -> None:
-        self.session.guide.item(item_id)  # KeyError for an id the guide does not have
-        record = self.session.items.setdefault(item_id, ItemRecord())
         if call_time is None and source == "interviewer":
             call_time = self.call_time()
-        record.history.append(Mark(state=state, source=source, call_time=call_time, score=score))
+        record = self._add_mark(item_id, Mark(state=state, source=source, call_time=call_time, score=score))
         if source == "interviewer":
             self._undo.append((item_id, len(record.history) - 1))
         self.save()
+
+    def _add_mark(self, item_id: str, mark: Mark) -> ItemRecord:
+        self.session.guide.item(item_id)  # KeyError for an id the guide does not have
+        record = self.session.items.setdefault(item_id, ItemRecord())
+        record.history.append(mark)
+        return record
 
     @_locked
     def add_automatic_marks(self, marks: list[tuple[str, ItemState, float | None, float | None]]) -> None:
         """The coverage check's marks (item, state, call time, score), saved once: a save each kept
         the app's screen waiting for a 40-item guide."""
         for item_id, state, call_time, score in marks:
-            self.session.guide.item(item_id)
-            self.session.items.setdefault(item_id, ItemRecord()).history.append(
-                Mark(state=state, source="coverage", call_time=call_time, score=score))
+            self._add_mark(item_id, Mark(state=state, source="coverage", call_time=call_time, score=score))
         if marks:
             self.save()
 

@@ -92,6 +92,11 @@ class SummaryScreen(Screen):
         session = self.app.store.session
         if not session.audio_files:
             return
+        running = self.app.transcribing()
+        if running:  # one at a time: starting this one dropped the other's worker, which nothing could stop
+            self.notify(f"{running} is being transcribed; this interview can start when it is done."
+                        if running != session.id else "This interview is being transcribed (progress above).")
+            return
         worked = review_work(self.app.study.transcripts_dir / (session.transcript_file or f"{session.id}.json"))
         if not worked:
             self._start_transcription(False)
