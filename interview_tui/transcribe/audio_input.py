@@ -105,8 +105,10 @@ class Recording:
         return heard > 0
 
     def read(self, channel: int, start: float, end: float) -> np.ndarray:
-        first = max(0, int(start * SAMPLE_RATE))
-        last = min(self.frames, int(end * SAMPLE_RATE))
+        return self.read_samples(channel, int(start * SAMPLE_RATE), int(end * SAMPLE_RATE))
+
+    def read_samples(self, channel: int, first: int, last: int) -> np.ndarray:
+        first, last = max(0, first), min(self.frames, last)
         if last <= first:
             return np.zeros(0, dtype=np.float32)
         out = np.empty(last - first, dtype=np.float32)
@@ -132,6 +134,34 @@ class Recording:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class WindowAudio:
+    """One channel of a stretch of the recording, read from the file a slice at a time:
+    ``audio[lo:hi]`` (samples from the stretch's start) reads just those samples.
+
+    Why: a decoder holding its whole five-minute window (19 MB of floats, and the allocator's
+    leftovers of it) while it decodes was ~40 MB of the transcriber's peak for each of the two
+    decoders; what the decoder needs at once is the speech, laid end to end, and a few seconds
+    around a word now and then."""
+
+    def __init__(self, recording: Recording, channel: int, start: float, end: float):
+        self._recording, self._channel = recording, channel
+        self._first = max(0, int(start * SAMPLE_RATE))
+        self._length = max(0, min(recording.frames, int(end * SAMPLE_RATE)) - self._first)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, where: slice) -> np.ndarray:
+        if not isinstance(where, slice) or where.step not in (None, 1):
+            raise TypeError("WindowAudio is read by slices of samples: audio[lo:hi]")
+        lo, hi, _ = where.indices(self._length)
+        return self._recording.read_samples(self._channel, self._first + lo, self._first + max(lo, hi))
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        whole = self[:]
+        return whole if dtype is None else whole.astype(dtype)
 
 
 def _check_readable(path: Path) -> None:

@@ -18,12 +18,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-import numpy as np
 
 from .. import __version__
 from ..fileio import atomic_write_text, one_run_at_a_time
 from ..model.languages import whisper_language
-from .audio_input import SAMPLE_RATE, Recording, file_sha256
+from .audio_input import SAMPLE_RATE, Recording, WindowAudio, file_sha256
 from ..model.transcript import Segment, Transcript, Word
 from ..session.roles import MIXED_LABEL
 from .segments import (capitalise_sentence_starts, is_stretched, looks_like_a_loop, snap_turn_starts,
@@ -31,6 +30,7 @@ from .segments import (capitalise_sentence_starts, is_stretched, looks_like_a_lo
 from .speakers import guide_question_score, label_speakers
 from .prompt import whisper_prompt
 from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
+from .windows import WINDOW_SECONDS, Window, plan_of, plan_windows
 
 # Phone voices score lower in Silero than studio voices; a low threshold and generous padding
 # keep quiet, band-limited speech (dropped words are lost data), while silence still scores ~0.
@@ -38,11 +38,11 @@ VAD_THRESHOLD = 0.25
 VAD_MIN_SILENCE_MS = 600
 VAD_SPEECH_PAD_MS = 300
 CHUNK_MAX_SECONDS = 28.0
-WINDOW_SECONDS = 300.0
 MONO_WINDOW_MIN_SECONDS = 60.0
-BATCH_SIZE = 4
-"""Measured on 2 cores (tiny.en, a 3-minute interview, median of 3): 4 took 8.6 s where 2 took
-10.7 s; each chunk in a batch holds ~80 MB while it is decoded (peak ~550 MB against ~460 MB)."""
+GPU_BATCH_SIZE = 4
+"""On a CPU a decoder takes a chunk per thread it has (``_batch_size``): on 2 cores (a thread each,
+tiny.en) a batch of 1 took the time of 4 (9 minutes of espeak 4.9 s against 5.0, the readers 7.2–7.4
+against 7.0–7.6, 20 minutes 26.9 against 27.4–27.7) with the same words, and 60–110 MiB less."""
 CUT_SHORT_SECONDS, CUT_SHORT_WORDS_PER_SECOND = 8.0, 0.8
 """A chunk of at least this much speech with fewer words a second than this was cut short by the
 decoder (talk runs at 2–3 words a second; the dev case: 11 words for 27 s)."""
@@ -59,13 +59,13 @@ class TranscribeOptions:
     compute_type: str = "default"
     speakers: tuple[str, ...] = ("Interviewer", "Informant")
     vocabulary: str | None = None
+    """The guide's keywords, Whisper's prompt (measured: better than ``hotwords``, which made
+    tiny.en drop words of a phone voice); on one channel they also tell who asked."""
     terms: str | None = None
-    """The guide's ``terms`` (names of services and places), for the prompt only: the keywords in
-    ``vocabulary`` also tell who asked on a one-channel recording, and a name says nothing of that."""
-    """The guide's terms, given to Whisper as its prompt (measured: better than ``hotwords``,
-    which made tiny.en drop words of a phone voice)."""
+    """The guide's ``terms`` (names of services and places), for the prompt only."""
     beam_size: int = 5
-    batch_size: int = BATCH_SIZE
+    batch_size: int = 0
+    """Chunks a decoder takes at once; 0: a chunk per thread on a CPU, GPU_BATCH_SIZE on a GPU."""
     cpu_threads: int = 0
     window_seconds: float = WINDOW_SECONDS
 
@@ -74,17 +74,6 @@ class TranscribeOptions:
                 **({"terms": self.terms} if self.terms else {}),
                 "beam_size": self.beam_size, "vad_threshold": VAD_THRESHOLD,
                 "condition_on_previous_text": False, "word_timestamps": True}
-
-
-@dataclass(frozen=True)
-class Window:
-    """A stretch of one channel (at most WINDOW_SECONDS, cut in a silence): the unit of
-    decoding, of checkpoints and of cancelling."""
-
-    channel: int
-    start: float
-    end: float
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -103,26 +92,6 @@ def vad_options():
                       speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=CHUNK_MAX_SECONDS)
 
 
-def plan_windows(recording: Recording, channel: int, window_seconds: float = WINDOW_SECONDS) -> list[Window]:
-    """Windows of about ``window_seconds``, each cut at the quietest moment near its boundary so
-    no word is split. Only the stretches around the cuts are read."""
-    total = recording.seconds
-    windows: list[Window] = []
-    start = 0.0
-    hop = int(0.05 * SAMPLE_RATE)
-    reach = min(15.0, window_seconds / 4)
-    while total - start > window_seconds * 1.2:
-        search_from = start + window_seconds - reach
-        search = recording.read(channel, search_from, search_from + 2 * reach)
-        frames = search[: len(search) // hop * hop].reshape(-1, hop)
-        quietest = int(np.argmin((frames.astype(np.float64) ** 2).mean(axis=1)))
-        cut = round(search_from + (quietest * hop + hop // 2) / SAMPLE_RATE, 3)
-        windows.append(Window(channel, start, cut, cut - start))
-        start = cut
-    windows.append(Window(channel, start, total, total - start))
-    return windows
-
-
 def _no_speech(result) -> bool:
     """Whisper's own test for a window that held no speech (it decodes noise into words)."""
     return result.no_speech_prob > 0.6 and result.avg_logprob < -1.0
@@ -134,10 +103,6 @@ def _cut_short(result, speech: SpeechOnly) -> bool:
     chunk = speech.chunk_at((result.start + result.end) / 2)  # one result per chunk, timed by its words
     seconds = chunk["end"] - chunk["start"]
     return seconds >= CUT_SHORT_SECONDS and len(result.words or []) < CUT_SHORT_WORDS_PER_SECOND * seconds
-
-
-def _plan_of(windows: list[Window]) -> list[list[float]]:
-    return [[w.channel, w.start, w.end] for w in windows]
 
 
 class TranscriptionJob:
@@ -176,7 +141,7 @@ class TranscriptionJob:
         except Exception:
             return set(), []  # a damaged checkpoint only costs time: start over
         if saved.audio_sha256 != audio_hash or saved.settings.get("options") != self._settings() \
-                or saved.settings.get("windows") != _plan_of(windows):
+                or saved.settings.get("windows") != plan_of(windows):
             return set(), []  # done windows count by their place in the plan: only the same plan continues
         return set(saved.settings.get("done_windows", [])), saved.segments
 
@@ -185,7 +150,7 @@ class TranscriptionJob:
 
     def _write_checkpoint(self, base: Transcript, done: set[int], windows: list[Window]) -> None:
         partial = base.model_copy(update={"settings": {"options": self._settings(), "done_windows": sorted(done),
-                                                       "windows": _plan_of(windows)}})
+                                                       "windows": plan_of(windows)}})
         atomic_write_text(self.checkpoint_path, partial.model_dump_json())
 
     def run(self) -> Iterator[Progress]:
@@ -296,14 +261,14 @@ class TranscriptionJob:
         cancelled. What it needs comes as arguments; it writes only ``reached[index]``."""
         from faster_whisper import BatchedInferencePipeline
 
-        audio = recording.read(window.channel, window.start, window.end)
+        audio = WindowAudio(recording, window.channel, window.start, window.end)  # read as needed, not held
         speech = lay_end_to_end(audio, speech_regions(audio, vad_options()))
         if not speech.chunks:
             return [], None
         batched = BatchedInferencePipeline(self.model)  # its own: the pipeline keeps state between calls
         decoded, info = batched.transcribe(
             speech.audio, language=language, clip_timestamps=speech.chunks, word_timestamps=True,
-            beam_size=self.options.beam_size, batch_size=self.options.batch_size, initial_prompt=self._prompt(language))
+            beam_size=self.options.beam_size, batch_size=self._batch_size(), initial_prompt=self._prompt(language))
         language = language or info.language
         found: list[Segment] = []
         for result in decoded:
@@ -317,7 +282,7 @@ class TranscriptionJob:
         found.extend(self._missed_speech(batched, audio, speech.regions, found, window, speaker, language))
         return None if self.cancel.is_set() else (found, language)
 
-    def _segments_of(self, result, speech: SpeechOnly, audio: np.ndarray, window: Window, speaker: str,
+    def _segments_of(self, result, speech: SpeechOnly, audio: WindowAudio, window: Window, speaker: str,
                      language: str | None) -> list[Segment]:
         """The segments of one decoded chunk, in channel time (a loop decoded again, flagged if it stays)."""
         words = [Word(word=w.word, start=start, end=end, probability=round(w.probability, 4))
@@ -332,7 +297,7 @@ class TranscriptionJob:
         snap_turn_starts(new, audio, window.start)
         return new
 
-    def _region_by_region(self, batched, audio: np.ndarray, speech: SpeechOnly, result, window: Window,
+    def _region_by_region(self, batched, audio: WindowAudio, speech: SpeechOnly, result, window: Window,
                           speaker: str, language: str | None) -> list[Segment]:
         """A chunk Whisper cut short, decoded again one speech region at a time (what it wrote of the
         whole chunk is dropped: its words were aligned to the wrong place, dev)."""
@@ -341,10 +306,10 @@ class TranscriptionJob:
         retry = lay_end_to_end(audio, speech.regions[first: last + 1], chunk_max=0.0)
         decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
                                         word_timestamps=True, beam_size=self.options.beam_size,
-                                        batch_size=self.options.batch_size, initial_prompt=self._prompt(language))
+                                        batch_size=self._batch_size(), initial_prompt=self._prompt(language))
         return [seg for again in decoded for seg in self._segments_of(again, retry, audio, window, speaker, language)]
 
-    def _missed_speech(self, batched, audio: np.ndarray, regions: list[Region], found: list[Segment],
+    def _missed_speech(self, batched, audio: WindowAudio, regions: list[Region], found: list[Segment],
                        window: Window, speaker: str, language: str | None) -> list[Segment]:
         """Speech the decoder passed over, decoded on its own. Given a chunk, Whisper sometimes
         writes one sentence and stops, or starts late: on a one-channel mix of three voices,
@@ -361,13 +326,22 @@ class TranscriptionJob:
             retry = lay_end_to_end(audio, missed)
             decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
                                             word_timestamps=True, beam_size=self.options.beam_size,
-                                            batch_size=self.options.batch_size)
+                                            batch_size=self._batch_size())
             more = [seg for result in decoded for seg in self._segments_of(result, retry, audio, window, speaker, language)]
             if not more:
                 break
             found[:] = without_stretched_words(found, more)
             new.extend(more)
         return new
+
+    def _batch_size(self) -> int:
+        if self.options.batch_size:
+            return self.options.batch_size
+        if getattr(self.model.model, "device", "cpu") != "cpu":
+            return GPU_BATCH_SIZE
+        from .models import cpu_workers
+
+        return cpu_workers(self.options.cpu_threads)[1]
 
     def _prompt(self, language: str | None) -> str | None:
         """The guide's terms, then its keywords, as one sentence (``whisper_prompt``)."""
@@ -380,7 +354,7 @@ class TranscriptionJob:
         return (round(window.start + speech.original_time(start, region), 3),
                 round(window.start + speech.original_time(end, region), 3))
 
-    def _redecode(self, audio: np.ndarray, start: float, end: float, window: Window, speaker: str,
+    def _redecode(self, audio: WindowAudio, start: float, end: float, window: Window, speaker: str,
                   language: str | None) -> list[Segment]:
         """Decode a looping stretch again with sampling; flag it if the loop survives."""
         piece = audio[int(start * SAMPLE_RATE): int(end * SAMPLE_RATE)]

@@ -28,6 +28,9 @@ MIN_SPEECH_SECONDS = 0.2
 JOIN_GAP_SECONDS = 0.6
 PAD_SECONDS = 0.3
 CHUNK_MAX_SECONDS = 28.0
+SILERO_PIECE_SECONDS = 30.0
+"""faster-whisper runs Silero over all of its input at once, and its memory grows with it
+(+146 MB for a five-minute window): pieces of this length, overlapping by a second, keep it flat."""
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,21 @@ class Region:
     end: float
 
 
-def frame_levels_db(audio: np.ndarray) -> np.ndarray:
+def frame_levels_db(audio) -> np.ndarray:
+    """The level of each 30-ms frame. ``audio``: an array, or a ``WindowAudio`` read from the file
+    as it goes — 30 s at a time (a whole number of frames), so the window is never held whole."""
     hop = int(FRAME_SECONDS * SAMPLE_RATE)
+    piece = int(SILERO_PIECE_SECONDS * SAMPLE_RATE) // hop * hop
     usable = len(audio) // hop * hop
-    if usable == 0:
-        return np.zeros(0)
-    frames = np.asarray(audio[:usable], dtype=np.float32).reshape(-1, hop)
-    # einsum squares and sums frame by frame: no copy of the window (five minutes in float64
-    # and its squares held 77 MB at once, beside the decoder's own memory)
+    levels = [_levels(np.asarray(audio[start: min(start + piece, usable)], dtype=np.float32), hop)
+              for start in range(0, usable, piece)]
+    return np.concatenate(levels) if levels else np.zeros(0)
+
+
+def _levels(samples: np.ndarray, hop: int) -> np.ndarray:
+    frames = samples.reshape(-1, hop)
+    # einsum squares and sums frame by frame: no copy (five minutes in float64 and its squares
+    # held 77 MB at once, beside the decoder's own memory)
     power = np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / hop
     return 10 * np.log10(power + 1e-18)
 
@@ -62,11 +72,6 @@ def energy_regions(audio: np.ndarray) -> list[Region]:
             regions.append(Region(start * FRAME_SECONDS, index * FRAME_SECONDS))
             start = None
     return [r for r in _join(regions, JOIN_GAP_SECONDS) if r.end - r.start >= MIN_SPEECH_SECONDS]
-
-
-SILERO_PIECE_SECONDS = 30.0
-"""faster-whisper runs Silero over all of its input at once, and its memory grows with it
-(+146 MB for a five-minute window): pieces of this length, overlapping by a second, keep it flat."""
 
 
 def silero_regions(audio: np.ndarray, vad_options) -> list[Region]:
