@@ -3,10 +3,11 @@
 Why it is faster than plain faster-whisper on a phone interview: each channel is cut to its
 speech (``speech_regions``: Silero VAD or the channel's own loudness) and decoded by
 faster-whisper's batched pipeline; the other speaker's time and the silences cost nothing. The
-channel is the speaker, so no diarization model is needed. Each channel is read and worked
-through in windows of a few minutes, cut in silences: a window is the unit of memory, of
-checkpoints and of cancelling, so memory stays flat and an interrupted run continues. On a CPU
-two windows are decoded side by side, one thread each (``_decode_windows`` says why).
+channel is the speaker, so no diarization model is needed. Each channel is worked through in
+windows of a few minutes, cut in silences (``windows``): a window is the unit of checkpoints and
+of cancelling, so an interrupted run continues; its audio is read from the file as it is needed
+(``WindowAudio``), so memory stays flat. On a CPU two windows are decoded side by side, one
+thread each (``_decode_windows`` says why).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
-
 
 from .. import __version__
 from ..fileio import atomic_write_text, one_run_at_a_time

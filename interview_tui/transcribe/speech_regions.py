@@ -9,6 +9,8 @@ test), not by guessing here.
 
 The speech is decoded the way faster-whisper's batched pipeline does it — the regions laid end to
 end in chunks of up to ``CHUNK_MAX_SECONDS`` — but with these regions, and the times mapped back.
+``audio`` here is an array or a ``WindowAudio`` (read from the file by slices): only slices of it
+are ever taken, so a window is never held whole.
 """
 
 from __future__ import annotations
