@@ -168,6 +168,21 @@ def test_cli_sessions_lists_unfinished(study):
     assert store.session.id in result.stdout and "unfinished" in result.stdout
 
 
+def test_cli_sessions_says_why_an_interview_has_no_recording(study):
+    """A consent-refused call (its recording deleted) was listed as "ended" with audio "—", like a
+    file gone missing; each says why it has none."""
+    guide = load_guide(SEED_GUIDE_NB)
+    refused = SessionStore.create(study.recordings_dir, guide, pseudonym="Veileder R")
+    refused.refuse_consent()
+    refused.end()
+    SessionStore.create(study.recordings_dir, guide, pseudonym="Veileder N").end()
+    result = run_cli("--project", str(study.root), "sessions", env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    rows = {line.split("│")[2].strip(): line for line in result.stdout.splitlines() if "Veileder" in line}
+    assert "ended" in rows["Veileder R"] and "none (consent refused)" in rows["Veileder R"]
+    assert "none (notes and marks only)" in rows["Veileder N"] and "consent" not in rows["Veileder N"]
+
+
 def test_accepting_a_suggestion_for_an_item_the_guide_lacks_is_refused_with_the_reason(study):
     from interview_tui.errors import UserError
     from interview_tui.session.model import LiveSuggestion

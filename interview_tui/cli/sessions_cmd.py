@@ -35,8 +35,10 @@ def run(args) -> int:
         state = "ended" if session.ended else "unfinished"
         if session.setup_check:
             state = f"set-up check, {state}"
+        # an interview without a recording says why, so nobody goes looking for a lost file
+        audio = ", ".join(session.audio_files) or f"none ({session.no_recording_reason})"
         table.add_row(session.id, session.pseudonym, state, f"{counts['covered']}/{total}",
-                      ", ".join(session.audio_files) or "—", session.transcript_file or "—")
+                      audio, session.transcript_file or "—")
     console = Console()
     brought = brought_interviews(study.recordings_dir, study.transcripts_dir)
     if found:

@@ -102,8 +102,7 @@ def study_inputs(study: Study, guide_file: Path | None = None, left_out: list[st
             inputs.append(resolve_input(str(path), study, guide_file))
         elif session is not None and not session.setup_check and not session.audio_files:
             # nothing to transcribe: "transcribe them" was the advice for a refused consent
-            why = "consent refused" if session.consent == "refused" else "notes and marks only"
-            silent.append(f"{session.pseudonym or session.id} ({why})")
+            silent.append(f"{session.pseudonym or session.id} ({session.no_recording_reason})")
         elif session is not None and not session.setup_check:
             waiting.append(session.pseudonym or session.id)
     for brought in brought_interviews(study.recordings_dir, study.transcripts_dir):

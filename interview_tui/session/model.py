@@ -210,6 +210,14 @@ class Session(_Model):
     def ended(self) -> bool:
         return self.ended_at is not None
 
+    @property
+    def no_recording_reason(self) -> str | None:
+        """Why an interview has no recording (None when it has one): its recording was deleted
+        when consent was refused, or it was conducted with notes and marks only."""
+        if self.audio_files:
+            return None
+        return "consent refused" if self.consent == "refused" else "notes and marks only"
+
     def item_state(self, item_id: str) -> ItemState:
         record = self.items.get(item_id)
         return record.state if record else "not_yet"
