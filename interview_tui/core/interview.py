@@ -20,7 +20,8 @@ from ..record.recorder import Recorder
 from ..record.wavfile import WavError, read_wav_info, repair_wav
 from ..session.lookup import find_interview
 from ..session.model import AudioSetup, ItemState, LiveSuggestion, Note, Session
-from ..session.store import SessionStore
+from ..session.lock import LOCK_SUFFIX
+from ..session.store import SESSION_SUFFIX, SessionStore
 from ..settings import Settings
 from ..study import Study
 from .audio import build_sources, reopen_sources, setup_of
@@ -324,3 +325,29 @@ class Interview:
             self.stop_live()
         finally:
             self.store.close()
+
+
+def discard_false_start(session_path: Path) -> str:
+    """Delete an unfinished interview that holds nothing — started by mistake, or on the wrong
+    guide, and left: it stayed on the start screen's resume list for good. One that holds
+    anything (a recording, a mark, a note, a suggestion) is refused with what to do instead:
+    a researcher's data is never deleted by a key. Returns the line that says what was done."""
+    store = SessionStore.open(Path(session_path))
+    session = store.session
+    held = [what for what, there in (
+        ("a recording", session.audio_files or (store.folder / f"{session.id}.wav").exists()),
+        ("marks", session.items), ("notes", any(note.kind == "note" for note in session.notes)),
+        ("live suggestions", session.suggestions)) if there]
+    name = f"{session.pseudonym} ({session.id})"
+    if session.ended:
+        raise UserError(f"{name} was ended, not a false start — nothing was deleted")
+    if held:
+        raise UserError(f"{name} holds {' and '.join(held)}, so it is not discarded — resume it (Ctrl+R) "
+                        "and end it; nothing was deleted")
+    store.claim()  # open in another window of the app: SessionLocked names that process
+    try:
+        store.path.unlink(missing_ok=True)
+    finally:
+        store.close()
+    Path(str(store.path).removesuffix(SESSION_SUFFIX) + LOCK_SUFFIX).unlink(missing_ok=True)
+    return f"Discarded {name}: it held no recording, mark or note."

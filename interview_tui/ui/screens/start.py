@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -13,6 +14,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...errors import UserError
+from ...core.interview import discard_false_start
 from ...core.last_setup import LastSetup, load_last_setup
 from ...session.model import AudioSetup
 from ..widgets.level_meter import LevelMeters
@@ -34,6 +36,7 @@ def typed_notes(session) -> str:
 
 class StartScreen(Screen):
     BINDINGS = [("ctrl+s", "start", "Start interview"), ("ctrl+r", "resume", "Resume selected"),
+                ("delete", "discard", "Discard false start"),
                 ("ctrl+o", "overview", "Matrix, answers, .qdpx"),
                 ("question_mark", "app.help", "Keys")]
     covered = False
@@ -47,8 +50,8 @@ class StartScreen(Screen):
         with VerticalScroll(id="start-form"):
             unfinished = app.unfinished()
             if unfinished:
-                yield Label("Unfinished interviews (the app or laptop stopped mid-call) — select and Ctrl+R to resume:",
-                            classes="section")
+                yield Label("Unfinished interviews — Ctrl+R resumes, Delete discards a false start:",
+                            classes="section", id="resume-heading")
                 yield OptionList(*[Option(Text(f"{s.id}  {s.pseudonym}  ({s.phase}, {s.counts()['covered']} covered, "
                                                f"{typed_notes(s)})"), id=str(p))
                                    for p, s in unfinished], id="resume-list")
@@ -167,6 +170,7 @@ class StartScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#pseudonym", Input).focus()
         self.restart_preview()
+        self.refresh_bindings()  # Delete is offered once the resume list is there
 
     def on_screen_suspend(self) -> None:
         self.covered = True
@@ -248,6 +252,31 @@ class StartScreen(Screen):
             self.notify("Select the interview to resume first.")
             return
         self.app.resume_session(chosen.get_option_at_index(chosen.highlighted).id, self.audio_choice())
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "discard":  # offered only where there is an unfinished interview to discard
+            return bool(self.query("#resume-list"))
+        return True
+
+    def action_discard(self) -> None:
+        """An unfinished interview that holds nothing (a false start) deleted; one that holds
+        anything is refused, with what to do (the core decides)."""
+        listed = self.query("#resume-list").results(OptionList)
+        chosen = next(listed, None)
+        if chosen is None or chosen.highlighted is None:
+            self.notify("Select the unfinished interview to discard first.")
+            return
+        try:
+            done = discard_false_start(Path(chosen.get_option_at_index(chosen.highlighted).id))
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", timeout=15)
+            return
+        chosen.remove_option_at_index(chosen.highlighted)
+        if not chosen.option_count:  # nothing left to resume: the list, its heading and button go
+            for widget in (*self.query("#resume-heading"), chosen, *self.query("#resume")):
+                widget.remove()
+            self.refresh_bindings()
+        self.notify(done, timeout=10)
 
     def action_overview(self) -> None:
         """The matrix and every answer sorted by theme, from the app (it was a terminal command only)."""
