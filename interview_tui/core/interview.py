@@ -21,7 +21,7 @@ from ..record.wavfile import WavError, read_wav_info, repair_wav
 from ..session.lookup import find_interview
 from ..session.model import AudioSetup, ItemState, LiveSuggestion, Note, Session
 from ..session.lock import LOCK_SUFFIX
-from ..session.store import SESSION_SUFFIX, SessionStore
+from ..session.store import SESSION_SUFFIX, SessionStore, load_session
 from ..settings import Settings
 from ..study import Study
 from .audio import build_sources, reopen_sources, setup_of
@@ -333,19 +333,19 @@ def discard_false_start(session_path: Path) -> str:
     anything (a recording, a mark, a note, a suggestion) is refused with what to do instead:
     a researcher's data is never deleted by a key. Returns the line that says what was done."""
     store = SessionStore.open(Path(session_path))
-    session = store.session
-    held = [what for what, there in (
-        ("a recording", session.audio_files or (store.folder / f"{session.id}.wav").exists()),
-        ("marks", session.items), ("notes", any(note.kind == "note" for note in session.notes)),
-        ("live suggestions", session.suggestions)) if there]
-    name = f"{session.pseudonym} ({session.id})"
-    if session.ended:
-        raise UserError(f"{name} was ended, not a false start — nothing was deleted")
-    if held:
-        raise UserError(f"{name} holds {' and '.join(held)}, so it is not discarded — resume it (Ctrl+R) "
-                        "and end it; nothing was deleted")
     store.claim()  # open in another window of the app: SessionLocked names that process
     try:
+        session = store.session = load_session(store.path)  # as it is now that nobody else can write it
+        held = [what for what, there in (
+            ("a recording", session.audio_files or (store.folder / f"{session.id}.wav").exists()),
+            ("marks", session.items), ("notes", any(note.kind == "note" for note in session.notes)),
+            ("live suggestions", session.suggestions)) if there]
+        name = f"{session.pseudonym} ({session.id})"
+        if session.ended:
+            raise UserError(f"{name} was ended, not a false start — nothing was deleted")
+        if held:
+            raise UserError(f"{name} holds {' and '.join(held)}, so it is not discarded — resume it (Ctrl+R) "
+                            "and end it; nothing was deleted")
         store.path.unlink(missing_ok=True)
     finally:
         store.close()
