@@ -41,7 +41,7 @@ CHUNK_MAX_SECONDS = 28.0
 MONO_WINDOW_MIN_SECONDS = 60.0
 GPU_BATCH_SIZE = 4
 """On a CPU a decoder takes a chunk per thread it has (``_batch_size``): on 2 cores (a thread each,
-tiny.en) a batch of 1 took the time of 4 (9 minutes of espeak 4.9 s against 5.0, the readers 7.2–7.4
+tiny.en) a batch of 1 took the time of 4 (3 minutes of espeak 4.9 s against 5.0, the readers 7.2–7.4
 against 7.0–7.6, 20 minutes 26.9 against 27.4–27.7) with the same words, and 60–110 MiB less."""
 CUT_SHORT_SECONDS, CUT_SHORT_WORDS_PER_SECOND = 8.0, 0.8
 """A chunk of at least this much speech with fewer words a second than this was cut short by the
