@@ -20,8 +20,8 @@ from ..record.recorder import Recorder
 from ..record.wavfile import WavError, read_wav_info, repair_wav
 from ..session.lookup import find_interview
 from ..session.model import AudioSetup, ItemState, LiveSuggestion, Note, Session
-from ..session.lock import LOCK_SUFFIX
-from ..session.store import SESSION_SUFFIX, SessionStore, load_session
+from ..session.lock import remove_lock_file
+from ..session.store import SessionStore, load_session
 from ..settings import Settings
 from ..study import Study
 from .audio import build_sources, reopen_sources, setup_of
@@ -349,5 +349,5 @@ def discard_false_start(session_path: Path) -> str:
         store.path.unlink(missing_ok=True)
     finally:
         store.close()
-    Path(str(store.path).removesuffix(SESSION_SUFFIX) + LOCK_SUFFIX).unlink(missing_ok=True)
+    remove_lock_file(store.path)
     return f"Discarded {name}: it held no recording, mark or note."

@@ -94,6 +94,11 @@ def review_holder(transcript: Path) -> int | None:
         os.close(fd)
 
 
+def remove_lock_file(session_file: Path) -> None:
+    """A session deleted (a false start discarded): its lock file goes with it."""
+    _session_lock(session_file).unlink(missing_ok=True)
+
+
 def _session_lock(session_file: Path) -> Path:
     return Path(str(session_file).removesuffix(".session.json") + LOCK_SUFFIX)
 
