@@ -159,10 +159,6 @@ class WindowAudio:
         lo, hi, _ = where.indices(self._length)
         return self._recording.read_samples(self._channel, self._first + lo, self._first + max(lo, hi))
 
-    def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        whole = self[:]
-        return whole if dtype is None else whole.astype(dtype)
-
 
 def _check_readable(path: Path) -> None:
     if not path.is_file():
