@@ -14,9 +14,11 @@ process given the same file, process start and model load included:
 Inserted words are counted for both. ``--load`` repeats the timing with one core kept busy (the
 app and recorder run beside a transcription during a call).
 
-Invented words: the guide's vocabulary given as the prompt, on a minute of silence, of white
-noise, mains hum, line noise through a phone band and breathing-like bursts, and on a phone-band
-channel whose speaker never uses a guide word: the guide words in the output (none should be).
+Invented words: on each voice, the guide's terms written where nobody said them (ours with the
+guide as its prompt, against plain given the same words as ``initial_prompt``); and with the
+guide's terms as the prompt, a minute of silence, of white noise, mains hum, line noise through a
+phone band and breathing-like bursts, and a phone-band channel whose speaker never uses a guide
+word: the guide words in the output (none should be).
 
 Memory: ``--memory-minutes N`` transcribes an N-minute stereo interview (the natural one,
 repeated) and prints the peak RSS against the model's own (a process that only loads it) and
@@ -29,6 +31,7 @@ against the same transcriber on 3 minutes (what grows with the length).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -76,6 +79,20 @@ def errors(reference: str, hypothesis: str) -> tuple[int, int, int]:
     return out.substitutions + out.deletions + out.insertions, len(ref.split()), out.insertions
 
 
+@functools.cache
+def guide_terms() -> tuple[str, ...]:
+    """The guide's terms and keywords: what ``--guide`` gives Whisper as the prompt."""
+    guide = load_guide(GUIDE)
+    return (*guide.terms, *guide.vocabulary())
+
+
+def invented_terms(reference: str, hypothesis: str, terms: tuple[str, ...]) -> int:
+    """Guide terms the hypothesis holds more often than the reference: the prompt's words written
+    where nobody said them (a term said and written counts nothing; said and dropped, nothing either)."""
+    ref, hyp = f" {normalise(reference)} ", f" {normalise(hypothesis)} "
+    return sum(max(0, hyp.count(f" {normalise(term)} ") - ref.count(f" {normalise(term)} ")) for term in terms)
+
+
 def timed_child(command: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MiB, the child's own rusage) and stdout of a child process."""
     started = time.perf_counter()
@@ -116,13 +133,15 @@ def render(voice: str, work: Path, args):
     return speak_interview(script * args.rounds, work, voice=voice, gap=0.4)
 
 
-def speaker_errors(turns, transcript: dict) -> tuple[int, int, int]:
-    """Each speaker's words against what we give that speaker, summed: (errors, words, inserted)."""
-    totals = [0, 0, 0]
+def speaker_errors(turns, transcript: dict) -> tuple[int, int, int, int]:
+    """Each speaker's words against what we give that speaker, summed: (errors, words, inserted,
+    guide terms invented — one said by the other speaker counts too: it is not this speaker's)."""
+    totals = [0, 0, 0, 0]
     for channel, speaker in enumerate(("Interviewer", "Informant")):
         said = " ".join(text for who, text, *_ in turns if who == speaker)
         given = " ".join(s["text"] for s in transcript["segments"] if s["channel"] == channel)
-        totals = [a + b for a, b in zip(totals, errors(said, given))]
+        found = (*errors(said, given), invented_terms(said, given, guide_terms()))
+        totals = [a + b for a, b in zip(totals, found)]
     return tuple(totals)
 
 
@@ -132,7 +151,8 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
     moves by a point or two with it."""
     audio = study / "recordings" / f"{voice}.wav"
     plain_times, our_times = [], []
-    counts = {"plain": [0, 0, 0], "ours": [0, 0, 0], "prompted": [0, 0, 0]}
+    counts = {"plain": [0, 0, 0, 0], "ours": [0, 0, 0, 0], "prompted": [0, 0, 0, 0], "plain prompted": [0, 0, 0, 0]}
+    prompt = ", ".join(guide_terms())
     for rendering in range(args.renderings):
         spoken = render(voice, work / f"{voice}-{rendering}", args)
         shutil.copy(spoken.path, audio)
@@ -144,12 +164,17 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
             our_times += [seconds] if rendering == 0 else []
         # The app gives the session's guide as the prompt: measured too (a prompt can drop words).
         prompted = ours(audio, study, args.model, "en", GUIDE)[2]
-        for name, found in (("plain", errors(" ".join(text for _, text, *_ in turns), plain_text)),
+        # And plain given the same words as its initial_prompt: which of the two writes them unsaid.
+        plain_prompted = plain(audio, args.model, "en", prompt)[2]
+        said = " ".join(text for _, text, *_ in turns)
+        for name, found in (("plain", (*errors(said, plain_text), invented_terms(said, plain_text, guide_terms()))),
+                            ("plain prompted", (*errors(said, plain_prompted),
+                                                invented_terms(said, plain_prompted, guide_terms()))),
                             ("ours", speaker_errors(turns, transcript)), ("prompted", speaker_errors(turns, prompted))):
             counts[name] = [a + b for a, b in zip(counts[name], found)]
         if rendering == 0:
             duration, turn_count = turns[-1][3], len(turns)
-    (wrong, words, plain_inserted), (our_wrong, _, our_inserted), (prompted_wrong, _, prompted_inserted) = (
+    (wrong, words, plain_inserted, _), (our_wrong, _, our_inserted, _), (prompted_wrong, _, prompted_inserted, _) = (
         counts["plain"], counts["ours"], counts["prompted"])
     plain_wer, sa_wer = wrong / words, our_wrong / words
     p, o = statistics.median(plain_times), statistics.median(our_times)
@@ -162,6 +187,10 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
     print(f"  interview-tui         {o:6.1f} s  SA-WER {sa_wer:.3f}  inserted {our_inserted:3d}  peak {our_rss:5.0f} MiB")
     print(f"  interview-tui, with the guide's words as the prompt (as the app):  SA-WER {prompted_wrong / words:.3f}  "
           f"inserted {prompted_inserted:3d}")
+    print(f"  guide terms written where nobody said them (the guide's {len(guide_terms())} terms, all renderings): "
+          f"ours {counts['ours'][3]}, with the guide as the prompt {counts['prompted'][3]}; plain "
+          f"{counts['plain'][3]}, with the same words as its prompt {counts['plain prompted'][3]} "
+          f"(WER {counts['plain prompted'][0] / words:.3f})")
     print(f"  time ratio {o / p:.2f} (goal <= 0.60)   accuracy {100 * (sa_wer - plain_wer):+.1f} points, with the guide "
           f"{100 * (prompted_wrong / words - plain_wer):+.1f} (goal <= +1.0)")
     if args.load:
@@ -188,8 +217,8 @@ def noise_cases(work: Path) -> dict[str, np.ndarray]:
 
 
 def invented_words(work: Path, study: Path, args) -> None:
-    terms = [term.lower() for term in load_guide(GUIDE).vocabulary()]
-    prompt = ", ".join(load_guide(GUIDE).vocabulary())
+    terms = [term.lower() for term in guide_terms()]
+    prompt = ", ".join(guide_terms())
 
     def guide_words(text: str) -> list[str]:
         return [term for term in terms if re.search(r"\b" + re.escape(term) + r"\b", text.lower())]
