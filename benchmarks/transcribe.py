@@ -223,7 +223,7 @@ def invented_words(work: Path, study: Path, args) -> None:
     def guide_words(text: str) -> list[str]:
         return [term for term in terms if re.search(r"\b" + re.escape(term) + r"\b", text.lower())]
 
-    print("\ninvented words, the guide's vocabulary as the prompt (ours: --guide; plain: initial_prompt)")
+    print("\ninvented words, the guide's terms and keywords as the prompt (ours: --guide; plain: initial_prompt)")
     for name, samples in noise_cases(work).items():
         path = study / "recordings" / f"{name.replace(' ', '-').replace(',', '')}.wav"
         sf.write(path, np.stack([samples, samples / 2], axis=1), 16000, subtype="PCM_16")
