@@ -15,7 +15,7 @@ Inserted words are counted for both. ``--load`` repeats the timing with one core
 app and recorder run beside a transcription during a call).
 
 Invented words: on each voice, the guide's terms written where nobody said them (ours with the
-guide as its prompt, against plain given the same words as ``initial_prompt``); and with the
+guide as its prompt, against plain given the same prompt as ``initial_prompt``); and with the
 guide's terms as the prompt, a minute of silence, of white noise, mains hum, line noise through a
 phone band and breathing-like bursts, and a phone-band channel whose speaker never uses a guide
 word: the guide words in the output (none should be).
@@ -52,6 +52,7 @@ import soundfile as sf  # noqa: E402
 
 from interview_tui.guide.loader import load_guide  # noqa: E402
 from interview_tui.transcribe.models import resolve_model  # noqa: E402
+from interview_tui.transcribe.prompt import whisper_prompt  # noqa: E402
 from tests.recorded_speech import recorded_interview  # noqa: E402
 from tests.speech_fixtures import NATURAL_ENGLISH, NATURAL_ENGLISH_HELD_OUT, _phone, piper_voice, speak_interview  # noqa: E402
 
@@ -152,7 +153,7 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
     audio = study / "recordings" / f"{voice}.wav"
     plain_times, our_times = [], []
     counts = {"plain": [0, 0, 0, 0], "ours": [0, 0, 0, 0], "prompted": [0, 0, 0, 0], "plain prompted": [0, 0, 0, 0]}
-    prompt = ", ".join(guide_terms())
+    prompt = whisper_prompt(", ".join(guide_terms()), "en")  # the very prompt ours gives Whisper
     for rendering in range(args.renderings):
         spoken = render(voice, work / f"{voice}-{rendering}", args)
         shutil.copy(spoken.path, audio)
@@ -164,7 +165,7 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
             our_times += [seconds] if rendering == 0 else []
         # The app gives the session's guide as the prompt: measured too (a prompt can drop words).
         prompted = ours(audio, study, args.model, "en", GUIDE)[2]
-        # And plain given the same words as its initial_prompt: which of the two writes them unsaid.
+        # And plain given the same prompt as its initial_prompt: which of the two writes its words unsaid.
         plain_prompted = plain(audio, args.model, "en", prompt)[2]
         said = " ".join(text for _, text, *_ in turns)
         for name, found in (("plain", (*errors(said, plain_text), invented_terms(said, plain_text, guide_terms()))),
@@ -189,7 +190,7 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
           f"inserted {prompted_inserted:3d}")
     print(f"  guide terms written where nobody said them (the guide's {len(guide_terms())} terms, all renderings): "
           f"ours {counts['ours'][3]}, with the guide as the prompt {counts['prompted'][3]}; plain "
-          f"{counts['plain'][3]}, with the same words as its prompt {counts['plain prompted'][3]} "
+          f"{counts['plain'][3]}, with the same prompt {counts['plain prompted'][3]} "
           f"(WER {counts['plain prompted'][0] / words:.3f})")
     print(f"  time ratio {o / p:.2f} (goal <= 0.60)   accuracy {100 * (sa_wer - plain_wer):+.1f} points, with the guide "
           f"{100 * (prompted_wrong / words - plain_wer):+.1f} (goal <= +1.0)")
@@ -218,7 +219,7 @@ def noise_cases(work: Path) -> dict[str, np.ndarray]:
 
 def invented_words(work: Path, study: Path, args) -> None:
     terms = [term.lower() for term in guide_terms()]
-    prompt = ", ".join(guide_terms())
+    prompt = whisper_prompt(", ".join(guide_terms()), "en")
 
     def guide_words(text: str) -> list[str]:
         return [term for term in terms if re.search(r"\b" + re.escape(term) + r"\b", text.lower())]
