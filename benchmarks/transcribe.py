@@ -11,7 +11,9 @@ process given the same file, process start and model load included:
     against what we give that speaker);
   - plain: ``benchmarks/plain_whisper.py`` (faster-whisper's defaults; its whole text against the
     whole reference, as it has no speakers).
-Inserted words are counted for both. ``--load`` repeats the timing with one core kept busy (the
+Inserted words are counted for both. ``--script guide-talk`` (and its held-out twins) is talk in
+the guide's own words, what its prompt is for: each program's guide words written right is printed
+too. ``--load`` repeats the timing with one core kept busy (the
 app and recorder run beside a transcription during a call).
 
 Invented words: on each voice, the guide's terms written where nobody said them (ours with the
@@ -25,7 +27,8 @@ repeated) and prints the peak RSS against the model's own (a process that only l
 against the same transcriber on 3 minutes (what grows with the length).
 
     python benchmarks/transcribe.py [--model tiny.en] [--repeat 3] [--load] [--memory-minutes 120]
-        [--voices espeak,piper,recorded] [--renderings 3]
+        [--voices espeak,piper,recorded] [--renderings 3] [--script dev|held-out|guide-talk|…]
+Figures, and what was tried: benchmarks/transcription.md.
 """
 
 from __future__ import annotations
@@ -52,7 +55,8 @@ import soundfile as sf  # noqa: E402
 
 from interview_tui.guide.loader import load_guide  # noqa: E402
 from interview_tui.transcribe.models import resolve_model  # noqa: E402
-from interview_tui.transcribe.prompt import whisper_prompt  # noqa: E402
+from interview_tui.transcribe.prompt import guide_prompt  # noqa: E402
+from tests.guide_talk import GUIDE_TALK, GUIDE_TALK_HELD_OUT, GUIDE_TALK_HELD_OUT_2  # noqa: E402
 from tests.recorded_speech import recorded_interview  # noqa: E402
 from tests.speech_fixtures import NATURAL_ENGLISH, NATURAL_ENGLISH_HELD_OUT, _phone, piper_voice, speak_interview  # noqa: E402
 
@@ -82,9 +86,20 @@ def errors(reference: str, hypothesis: str) -> tuple[int, int, int]:
 
 @functools.cache
 def guide_terms() -> tuple[str, ...]:
-    """The guide's terms and keywords: what ``--guide`` gives Whisper as the prompt."""
+    """The guide's terms and keywords, each counted where it was written unsaid (the prompt carries
+    the terms and some of the keywords: ``app_prompt``)."""
     guide = load_guide(GUIDE)
     return (*guide.terms, *guide.vocabulary())
+
+
+def app_prompt(model: str) -> str | None:
+    """The prompt ours gives this model for the guide (its terms, and the keywords it needs help to
+    spell): plain faster-whisper is given the same, as its ``initial_prompt``."""
+    import tokenizers
+
+    guide = load_guide(GUIDE)
+    tokenizer = tokenizers.Tokenizer.from_file(str(Path(resolve_model(model)) / "tokenizer.json"))
+    return guide_prompt(", ".join(guide.terms), ", ".join(guide.vocabulary()), "en", tokenizer)
 
 
 def invented_terms(reference: str, hypothesis: str, terms: tuple[str, ...]) -> int:
@@ -92,6 +107,15 @@ def invented_terms(reference: str, hypothesis: str, terms: tuple[str, ...]) -> i
     where nobody said them (a term said and written counts nothing; said and dropped, nothing either)."""
     ref, hyp = f" {normalise(reference)} ", f" {normalise(hypothesis)} "
     return sum(max(0, hyp.count(f" {normalise(term)} ") - ref.count(f" {normalise(term)} ")) for term in terms)
+
+
+def terms_written(reference: str, hypothesis: str, terms: tuple[str, ...]) -> tuple[int, int]:
+    """(guide terms written as said, guide terms said): each said term counts once for each time
+    it was said, and is written right when the hypothesis holds it as often (case and punctuation
+    aside: "nav.no" is "nav no", "Nav" is "NAV"). What the prompt is there for."""
+    ref, hyp = f" {normalise(reference)} ", f" {normalise(hypothesis)} "
+    said = [ref.count(f" {normalise(term)} ") for term in terms]
+    return (sum(min(n, hyp.count(f" {normalise(term)} ")) for n, term in zip(said, terms)), sum(said))
 
 
 def timed_child(command: list[str]) -> tuple[float, float, str]:
@@ -129,21 +153,30 @@ def plain(audio: Path, model: str, language: str, prompt: str | None = None) -> 
 def render(voice: str, work: Path, args):
     if voice == "recorded":  # real readers: the same recording whatever --script says
         return recorded_interview(work, rounds=args.rounds)
-    # dev: the interview the speech regions were designed on; held-out: written afterwards
-    script = NATURAL_ENGLISH if args.script == "dev" else NATURAL_ENGLISH_HELD_OUT
+    # dev: the interview the speech regions were designed on; held-out: written afterwards;
+    # guide-talk: talk in the guide's own words (what its prompt is for), and its held-out twin
+    script = {"dev": NATURAL_ENGLISH, "held-out": NATURAL_ENGLISH_HELD_OUT, "guide-talk": GUIDE_TALK,
+              "guide-talk-held-out": GUIDE_TALK_HELD_OUT, "guide-talk-held-out-2": GUIDE_TALK_HELD_OUT_2}[args.script]
     return speak_interview(script * args.rounds, work, voice=voice, gap=0.4)
 
 
-def speaker_errors(turns, transcript: dict) -> tuple[int, int, int, int]:
+def speaker_errors(turns, transcript: dict) -> tuple[int, ...]:
     """Each speaker's words against what we give that speaker, summed: (errors, words, inserted,
-    guide terms invented — one said by the other speaker counts too: it is not this speaker's)."""
-    totals = [0, 0, 0, 0]
+    guide terms invented — one said by the other speaker counts too: it is not this speaker's —,
+    guide terms written right, guide terms said)."""
+    totals = [0] * 6
     for channel, speaker in enumerate(("Interviewer", "Informant")):
         said = " ".join(text for who, text, *_ in turns if who == speaker)
         given = " ".join(s["text"] for s in transcript["segments"] if s["channel"] == channel)
-        found = (*errors(said, given), invented_terms(said, given, guide_terms()))
+        found = (*errors(said, given), invented_terms(said, given, guide_terms()),
+                 *terms_written(said, given, guide_terms()))
         totals = [a + b for a, b in zip(totals, found)]
     return tuple(totals)
+
+
+def whole_text_errors(said: str, text: str) -> tuple[int, ...]:
+    """Plain's counts, as ``speaker_errors`` gives ours: its whole text against the whole reference."""
+    return (*errors(said, text), invented_terms(said, text, guide_terms()), *terms_written(said, text, guide_terms()))
 
 
 def accuracy(voice: str, work: Path, study: Path, args) -> None:
@@ -152,8 +185,8 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
     moves by a point or two with it."""
     audio = study / "recordings" / f"{voice}.wav"
     plain_times, our_times = [], []
-    counts = {"plain": [0, 0, 0, 0], "ours": [0, 0, 0, 0], "prompted": [0, 0, 0, 0], "plain prompted": [0, 0, 0, 0]}
-    prompt = whisper_prompt(", ".join(guide_terms()), "en")  # the very prompt ours gives Whisper
+    counts = {name: [0] * 6 for name in ("plain", "ours", "prompted", "plain prompted")}
+    prompt = app_prompt(args.model)  # the very prompt ours gives Whisper
     for rendering in range(args.renderings):
         spoken = render(voice, work / f"{voice}-{rendering}", args)
         shutil.copy(spoken.path, audio)
@@ -168,18 +201,18 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
         # And plain given the same prompt as its initial_prompt: which of the two writes its words unsaid.
         plain_prompted = plain(audio, args.model, "en", prompt)[2]
         said = " ".join(text for _, text, *_ in turns)
-        for name, found in (("plain", (*errors(said, plain_text), invented_terms(said, plain_text, guide_terms()))),
-                            ("plain prompted", (*errors(said, plain_prompted),
-                                                invented_terms(said, plain_prompted, guide_terms()))),
+        for name, found in (("plain", whole_text_errors(said, plain_text)),
+                            ("plain prompted", whole_text_errors(said, plain_prompted)),
                             ("ours", speaker_errors(turns, transcript)), ("prompted", speaker_errors(turns, prompted))):
             counts[name] = [a + b for a, b in zip(counts[name], found)]
         if rendering == 0:
             duration, turn_count = turns[-1][3], len(turns)
-    (wrong, words, plain_inserted, _), (our_wrong, _, our_inserted, _), (prompted_wrong, _, prompted_inserted, _) = (
+    (wrong, words, plain_inserted, *_), (our_wrong, _, our_inserted, *_), (prompted_wrong, _, prompted_inserted, *_) = (
         counts["plain"], counts["ours"], counts["prompted"])
     plain_wer, sa_wer = wrong / words, our_wrong / words
     p, o = statistics.median(plain_times), statistics.median(our_times)
     kind = "LibriVox readers" if voice == "recorded" else f"{args.script} interview"
+    said_terms = counts["ours"][5]
     taking = "an overlap a round, no back-channels" if voice == "recorded" else "back-channels and overlaps"
     print(f"\n{voice}, {kind}: {duration / 60:.1f} min, {turn_count} turns ({taking}), "
           f"{words // args.renderings} words, model {args.model}; time: median of {args.repeat}, "
@@ -192,6 +225,10 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
           f"ours {counts['ours'][3]}, with the guide as the prompt {counts['prompted'][3]}; plain "
           f"{counts['plain'][3]}, with the same prompt {counts['plain prompted'][3]} "
           f"(WER {counts['plain prompted'][0] / words:.3f})")
+    if said_terms:  # what the prompt is for: the guide's words spelled as the guide spells them
+        print(f"  guide terms said {said_terms}, written right: ours {counts['ours'][4]}, with the guide as the "
+              f"prompt {counts['prompted'][4]}; plain {counts['plain'][4]}, with the same prompt "
+              f"{counts['plain prompted'][4]}")
     print(f"  time ratio {o / p:.2f} (goal <= 0.60)   accuracy {100 * (sa_wer - plain_wer):+.1f} points, with the guide "
           f"{100 * (prompted_wrong / words - plain_wer):+.1f} (goal <= +1.0)")
     if args.load:
@@ -219,7 +256,7 @@ def noise_cases(work: Path) -> dict[str, np.ndarray]:
 
 def invented_words(work: Path, study: Path, args) -> None:
     terms = [term.lower() for term in guide_terms()]
-    prompt = whisper_prompt(", ".join(guide_terms()), "en")
+    prompt = app_prompt(args.model)
 
     def guide_words(text: str) -> list[str]:
         return [term for term in terms if re.search(r"\b" + re.escape(term) + r"\b", text.lower())]
@@ -277,8 +314,10 @@ def main() -> None:
     parser.add_argument("--renderings", type=int, default=1,
                         help="fresh renderings of each interview whose errors are summed (one moves by a point or two)")
     parser.add_argument("--load", action="store_true", help="also time with one core busy")
-    parser.add_argument("--script", choices=["dev", "held-out"], default="dev",
-                        help="which natural interview (held-out: not used while designing)")
+    parser.add_argument("--script", choices=["dev", "held-out", "guide-talk", "guide-talk-held-out",
+                                                 "guide-talk-held-out-2"], default="dev",
+                        help="which natural interview (held-out: not used while designing; guide-talk: in the "
+                             "guide's own words)")
     parser.add_argument("--memory-minutes", type=float, default=0, help="e.g. 120; 0 skips it")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--voices", default="espeak,piper,recorded",

@@ -28,7 +28,7 @@ from ..session.roles import MIXED_LABEL
 from .segments import (capitalise_sentence_starts, is_stretched, looks_like_a_loop, snap_turn_starts,
                        split_into_segments, without_stretched_words)
 from .speakers import guide_question_score, label_speakers
-from .prompt import whisper_prompt
+from .prompt import guide_prompt
 from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
 from .windows import WINDOW_SECONDS, Window, plan_of, plan_windows
 
@@ -344,9 +344,9 @@ class TranscriptionJob:
         return cpu_workers(self.options.cpu_threads)[1]
 
     def _prompt(self, language: str | None) -> str | None:
-        """The guide's terms, then its keywords, as one sentence (``whisper_prompt``)."""
-        words = ", ".join(part for part in (self.options.terms, self.options.vocabulary) if part)
-        return whisper_prompt(words or None, language)
+        """The guide's terms, then the keywords Whisper needs help to spell (``words_to_spell``),
+        as one sentence (``whisper_prompt``)."""
+        return guide_prompt(self.options.terms, self.options.vocabulary, language, self.model.hf_tokenizer)
 
     @staticmethod
     def _to_channel_time(speech: SpeechOnly, start: float, end: float, window: Window) -> tuple[float, float]:
