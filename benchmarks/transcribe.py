@@ -18,7 +18,7 @@ app and recorder run beside a transcription during a call).
 
 Invented words: on each voice, the guide's terms written where nobody said them (ours with the
 guide as its prompt, against plain given the same prompt as ``initial_prompt``); and with the
-guide's terms as the prompt, a minute of silence, of white noise, mains hum, line noise through a
+guide's prompt, a minute of silence, of white noise, mains hum, line noise through a
 phone band and breathing-like bursts, and a phone-band channel whose speaker never uses a guide
 word: the guide words in the output (none should be).
 
@@ -92,30 +92,37 @@ def guide_terms() -> tuple[str, ...]:
     return (*guide.terms, *guide.vocabulary())
 
 
+@functools.cache
 def app_prompt(model: str) -> str | None:
     """The prompt ours gives this model for the guide (its terms, and the keywords it needs help to
-    spell): plain faster-whisper is given the same, as its ``initial_prompt``."""
-    import tokenizers
+    spell, judged by the model's own tokenizer as the app loads it): plain faster-whisper is given
+    the same, as its ``initial_prompt``."""
+    from interview_tui.transcribe.models import load_whisper
 
     guide = load_guide(GUIDE)
-    tokenizer = tokenizers.Tokenizer.from_file(str(Path(resolve_model(model)) / "tokenizer.json"))
-    return guide_prompt(", ".join(guide.terms), ", ".join(guide.vocabulary()), "en", tokenizer)
+    return guide_prompt(", ".join(guide.terms), ", ".join(guide.vocabulary()), "en",
+                        load_whisper(model, "cpu").hf_tokenizer)
+
+
+def term_counts(reference: str, hypothesis: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """For each term, (times said, times written), case and punctuation aside: "nav.no" is "nav no",
+    "Nav" is "NAV"."""
+    ref, hyp = f" {normalise(reference)} ", f" {normalise(hypothesis)} "
+    return [(ref.count(f" {normalise(term)} "), hyp.count(f" {normalise(term)} ")) for term in terms]
 
 
 def invented_terms(reference: str, hypothesis: str, terms: tuple[str, ...]) -> int:
     """Guide terms the hypothesis holds more often than the reference: the prompt's words written
     where nobody said them (a term said and written counts nothing; said and dropped, nothing either)."""
-    ref, hyp = f" {normalise(reference)} ", f" {normalise(hypothesis)} "
-    return sum(max(0, hyp.count(f" {normalise(term)} ") - ref.count(f" {normalise(term)} ")) for term in terms)
+    return sum(max(0, written - said) for said, written in term_counts(reference, hypothesis, terms))
 
 
 def terms_written(reference: str, hypothesis: str, terms: tuple[str, ...]) -> tuple[int, int]:
     """(guide terms written as said, guide terms said): each said term counts once for each time
-    it was said, and is written right when the hypothesis holds it as often (case and punctuation
-    aside: "nav.no" is "nav no", "Nav" is "NAV"). What the prompt is there for."""
-    ref, hyp = f" {normalise(reference)} ", f" {normalise(hypothesis)} "
-    said = [ref.count(f" {normalise(term)} ") for term in terms]
-    return (sum(min(n, hyp.count(f" {normalise(term)} ")) for n, term in zip(said, terms)), sum(said))
+    it was said, and is written right when the hypothesis holds it as often. What the prompt is
+    there for."""
+    counts = term_counts(reference, hypothesis, terms)
+    return sum(min(said, written) for said, written in counts), sum(said for said, _ in counts)
 
 
 def timed_child(command: list[str]) -> tuple[float, float, str]:
@@ -154,7 +161,7 @@ def render(voice: str, work: Path, args):
     if voice == "recorded":  # real readers: the same recording whatever --script says
         return recorded_interview(work, rounds=args.rounds)
     # dev: the interview the speech regions were designed on; held-out: written afterwards;
-    # guide-talk: talk in the guide's own words (what its prompt is for), and its held-out twin
+    # guide-talk: talk in the guide's own words (what its prompt is for), and its two held-out twins
     script = {"dev": NATURAL_ENGLISH, "held-out": NATURAL_ENGLISH_HELD_OUT, "guide-talk": GUIDE_TALK,
               "guide-talk-held-out": GUIDE_TALK_HELD_OUT, "guide-talk-held-out-2": GUIDE_TALK_HELD_OUT_2}[args.script]
     return speak_interview(script * args.rounds, work, voice=voice, gap=0.4)
@@ -261,7 +268,8 @@ def invented_words(work: Path, study: Path, args) -> None:
     def guide_words(text: str) -> list[str]:
         return [term for term in terms if re.search(r"\b" + re.escape(term) + r"\b", text.lower())]
 
-    print("\ninvented words, the guide's terms and keywords as the prompt (ours: --guide; plain: initial_prompt)")
+    print("\ninvented words, the guide's prompt: its terms and the keywords it needs help to spell (ours: --guide; "
+          "plain: the same as initial_prompt)")
     for name, samples in noise_cases(work).items():
         path = study / "recordings" / f"{name.replace(' ', '-').replace(',', '')}.wav"
         sf.write(path, np.stack([samples, samples / 2], axis=1), 16000, subtype="PCM_16")
