@@ -48,10 +48,16 @@ def words_to_spell(keywords: str | None, token_count: Callable[[str], int]) -> s
     return ", ".join(kept) or None
 
 
+def token_count(tokenizer) -> Callable[[str], int]:
+    """How many tokens the model's own tokenizer (``WhisperModel.hf_tokenizer``) holds a word in,
+    as it comes in running text (after a space)."""
+    return lambda word: len(tokenizer.encode(" " + word, add_special_tokens=False).ids)
+
+
 def guide_prompt(terms: str | None, keywords: str | None, language: str | None, tokenizer) -> str | None:
     """What Whisper is given for a guide: its terms, then the keywords it needs help to spell, as
-    one sentence. ``tokenizer``: the model's own (``WhisperModel.hf_tokenizer``), which decides
-    which words are whole tokens for this model."""
-    spelled = words_to_spell(keywords, lambda word: len(tokenizer.encode(" " + word, add_special_tokens=False).ids))
+    one sentence. ``tokenizer``: the model's own, which decides which words are whole tokens for
+    this model (``token_count``)."""
+    spelled = words_to_spell(keywords, token_count(tokenizer))
     words = ", ".join(part for part in (terms, spelled) if part)
     return whisper_prompt(words or None, language)
