@@ -1,6 +1,6 @@
 """Review screen on an hour-long transcript: time to open 1,000 segments, time per scroll step,
-and playback start latency (key to first sound block; goal < 0.3 s). Needs the PulseAudio server
-of scripts/pulse.sh for the playback figure.
+and playback start latency (key to first sound out of the device's buffer; goal < 0.3 s). Needs
+the PulseAudio server of scripts/pulse.sh for the playback figure.
 
     python benchmarks/review.py
 """

@@ -15,9 +15,9 @@ from ..model.timefmt import parse_hms
 from ..model.transcript import Segment, Transcript
 
 _STAMP = r"\[?(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]?"
-_TURN = re.compile(rf"^\s*(?:\[(?P<t1>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)\]\s*)?"
-                   rf"(?P<speaker>[^\s:\[\]][^:\[\]]{{0,39}}?)\s*:\s*"
-                   rf"(?:\[(?P<t2>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?)\]\s*)?(?P<text>.*)$")
+_TURN = re.compile(r"^\s*(?:\[(?P<t1>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]\s*)?"
+                   r"(?P<speaker>[^\s:\[\]][^:\[\]]{0,39}?)\s*:\s*"
+                   r"(?:\[(?P<t2>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]\s*)?(?P<text>.*)$")
 NOT_TEXT_SUFFIXES = {".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".docx", ".odt", ".pdf"}
 _INLINE_STAMP = re.compile(r"\[(\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)\]")
 _OVERLAP_PIECE = re.compile(r"^\s*([^:/\s][^:/]{0,39}):\s*(.*?)\s*$", re.DOTALL)

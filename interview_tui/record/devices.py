@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 
 from ..errors import UserError
+from .alsa_messages import keep_alsa_messages
 
 
 class AudioUnavailable(UserError):
@@ -22,6 +23,7 @@ close goes through this lock (the audio callbacks do not: they never call PortAu
 
 def sounddevice_module():
     """Import sounddevice, turning a missing PortAudio into advice instead of a traceback."""
+    keep_alsa_messages()  # before PortAudio starts: its search for devices is the noisiest part
     try:
         import sounddevice
     except OSError as exc:

@@ -22,6 +22,7 @@ from typing import Callable
 
 import numpy as np
 
+from .alsa_messages import alsa_message_count, alsa_reason
 from .devices import PORTAUDIO_LOCK, AudioUnavailable, pulse_source_selected, sounddevice_module, supported_rate
 from .events import LevelEvent, RecorderEvent, RecorderStopped, RecorderWarning
 from .levels import ChannelWatch
@@ -131,6 +132,7 @@ class Recorder:
         for source in self.sources:
             self._states.append(SourceState(source=source, offset=offset))
             offset += len(source.channels)
+        alsa_mark = alsa_message_count()
         try:
             with PORTAUDIO_LOCK:
                 self._thread = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
@@ -152,8 +154,9 @@ class Recorder:
                 self._thread.join()
             else:
                 self._writer.close()
-            raise AudioUnavailable(f"cannot open the input device ({exc}) — check it is plugged in and "
-                                   "not used by another program; `interview-tui devices` lists devices")
+            raise AudioUnavailable(f"cannot open the input device ({exc}{alsa_reason(alsa_mark)}) — check it "
+                                   "is plugged in and not used by another program; "
+                                   "`interview-tui devices` lists devices")
 
     def _make_callback(self, index: int):
         picks = [channel - 1 for channel in self.sources[index].channels]

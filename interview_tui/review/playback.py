@@ -16,9 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UserError
+from ..record.alsa_messages import alsa_message_count, alsa_reason
 
 READ_SECONDS = 0.1
 AHEAD_BLOCKS = 20
+# The sound card's buffer. PortAudio's "low" (9 ms on PulseAudio) stuttered on a busy two-core
+# machine (28 gaps in a four-second replay); 100 ms rides out a stall of the Python thread that
+# feeds it and is still heard as immediate when a key is pressed.
+DEVICE_BUFFER_SECONDS = 0.1
 
 
 class PlaybackUnavailable(UserError):
@@ -37,6 +42,8 @@ class _Run:
         self.pending = np.zeros(0, dtype=np.float32)
         self.finished = False
         self.played = 0  # output samples handed to the device
+        self.stutters = 0  # times the device ran dry: a gap the listener heard
+        self.stutters_told = 0
 
 
 class Player:
@@ -60,6 +67,7 @@ class Player:
         self.started_event = threading.Event()
         self.requested_at = 0.0
         self.first_audio_at: float | None = None
+        self.device_latency = 0.0
 
     @property
     def seconds(self) -> float:
@@ -69,8 +77,22 @@ class Player:
 
     @property
     def start_latency(self) -> float | None:
-        """Seconds from the request to the first block of sound handed to the device."""
-        return None if self.first_audio_at is None else self.first_audio_at - self.requested_at
+        """Seconds from the request until the first sound leaves the device: handed over, then
+        through the device's buffer."""
+        if self.first_audio_at is None:
+            return None
+        return self.first_audio_at - self.requested_at + self.device_latency
+
+    @property
+    def stutters(self) -> int:
+        """Gaps in what the current (or last) play request sounded like."""
+        return self._run.stutters
+
+    def untold_stutters(self) -> int:
+        """Gaps heard since the last call, so the screen says so once, not every tick."""
+        run = self._run
+        news, run.stutters_told = run.stutters - run.stutters_told, run.stutters
+        return news
 
     @property
     def playing(self) -> bool:
@@ -88,16 +110,19 @@ class Player:
         self.requested_at = time.perf_counter()
         self.first_audio_at = None
         threading.Thread(target=self._read, args=(run, stop_at), name="playback-reader", daemon=True).start()
+        alsa_mark = alsa_message_count()
         try:
             with PORTAUDIO_LOCK:
                 self._stream = sd.OutputStream(samplerate=self.rate, channels=1, dtype="float32",
                                                device=self.device, callback=self._make_callback(run, sd),
-                                               latency="low")
+                                               latency=DEVICE_BUFFER_SECONDS)
                 self._stream.start()
+                self.device_latency = float(self._stream.latency)
         except Exception as exc:
             run.stop_reading.set()
             self._stream = None
-            raise PlaybackUnavailable(f"no sound: the output device cannot be opened ({exc}) — "
+            raise PlaybackUnavailable(f"no sound: the output device cannot be opened "
+                                      f"({exc}{alsa_reason(alsa_mark)}) — "
                                       "editing works without it")
 
     def _read(self, run: _Run, stop_at: float) -> None:
@@ -130,6 +155,8 @@ class Player:
     def _make_callback(self, run: _Run, sd):
         def callback(outdata, frames, time_info, status):
             # Audio thread: copy what this run's reader prepared, nothing else.
+            if status.output_underflow:
+                run.stutters += 1
             filled = 0
             out = outdata[:, 0]
             while filled < frames:

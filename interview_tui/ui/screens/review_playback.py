@@ -23,6 +23,8 @@ def needs_a_segment(action):
 
 
 class PlaybackKeys:
+    _shown_playing = False  # what the status line says, so it changes when the sound ends
+
     @needs_a_segment
     def action_play(self) -> None:
         if self.player is None:
@@ -47,6 +49,7 @@ class PlaybackKeys:
             self.player.play(segment.start, segment.end)
         except UserError as exc:
             self.notify(str(exc), severity="warning")
+        self.update_status()
 
     def action_slower(self) -> None:
         if self.player:
@@ -59,8 +62,19 @@ class PlaybackKeys:
             self.update_status()
 
     def follow_playback(self) -> None:
-        """The playing segment follows the audio."""
-        if self.player is None or not self.player.playing:
+        """The playing segment follows the audio, and gaps in the sound are not passed over."""
+        if self.player is None:
+            return
+        gaps = self.player.untold_stutters()
+        if gaps:
+            self.notify(f"Playback stuttered ({gaps} gap{'s' * (gaps > 1)}): the computer is too busy to "
+                        "feed the sound card, e.g. while a transcription runs. The recording itself is "
+                        "whole — press r to hear the segment again.", severity="warning")
+        playing = self.player.playing
+        if playing != self._shown_playing:
+            self._shown_playing = playing
+            self.update_status()
+        if not playing:
             return
         index = self.editor.index_at(self.player.seconds)
         if index is not None and index != self.row:
