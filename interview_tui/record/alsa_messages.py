@@ -11,6 +11,7 @@ counted and reported by the review screen.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import re
@@ -66,4 +67,7 @@ def keep_alsa_messages() -> bool:
 
     _handler = handler_type(keep)
     library.snd_lib_error_set_handler(_handler)
+    # ALSA's own printing back at exit: registered before sounddevice's own exit handler (imported
+    # after this), so it runs after PortAudio has stopped and before Python is gone.
+    atexit.register(library.snd_lib_error_set_handler, None)
     return True

@@ -255,10 +255,9 @@ def _one_at_a_time_encoder():
     it encodes at once (~54 MB per chunk for tiny, more for larger models), so a batch of 4
     raised peak memory by ~220 MB. The encoder's matrices are already large, so batching it gains
     little; the decoder, where batching pays, still gets the whole batch. The two decoder threads
-    take turns at the encoder for the same reason (while one encodes, the other decodes): a
-    20-minute stereo interview peaked at 526–538 MiB against 566–587 with base, in 58.1–58.8 s
-    against 54.7–60.3 (tiny.en 419–441 against 457–475 MiB, 30.0–38.4 s against 29.2–41.7; 2
-    cores, runs alternated)."""
+    take turns at the encoder for the same reason (while one encodes, the other decodes): two
+    hours of stereo peaked at 563 MiB with base against 609, in about 4 % more time (the same
+    processor time); measured in benchmarks/transcription.md."""
     import threading
 
     import ctranslate2
