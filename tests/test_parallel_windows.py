@@ -69,10 +69,17 @@ def test_two_workers_decode_two_windows_at_once_with_the_same_words(interview, t
 
 
 class FailingJob(TranscriptionJob):
-    def _transcribe_window(self, recording, window, *args, **kwargs):
+    def _transcribe_window(self, decoders, recording, window, *args, **kwargs):
         if window.channel == 1 and window.start > 0:
             raise OSError("the disk went away")
-        return super()._transcribe_window(recording, window, *args, **kwargs)
+        return super()._transcribe_window(decoders, recording, window, *args, **kwargs)
+
+
+class FailingDecoder(TranscriptionJob):
+    def _decode_part(self, speech, chunks, audio, window, *args, **kwargs):
+        if window.channel == 1:
+            raise OSError("the model's file went away")
+        return super()._decode_part(speech, chunks, audio, window, *args, **kwargs)
 
 
 def test_an_error_in_a_worker_reaches_the_caller_and_stops_the_others(interview, two_workers, tmp_path):
@@ -81,8 +88,55 @@ def test_an_error_in_a_worker_reaches_the_caller_and_stops_the_others(interview,
     with pytest.raises(OSError, match="the disk went away"):
         list(job.run())
     assert job.cancel.is_set()
-    assert not [t for t in threading.enumerate() if t.name.startswith("transcribe-window")]
+    assert not [t for t in threading.enumerate() if t.name.startswith("transcribe-")]
     assert not (tmp_path / "fails.json").exists()
+
+
+def test_an_error_in_a_decoder_reaches_the_caller_and_stops_the_others(interview, two_workers, tmp_path):
+    job = FailingDecoder(interview.path, tmp_path / "fails.json",
+                         TranscribeOptions(model="tiny.en", language="en"), model=two_workers)
+    with pytest.raises(OSError, match="the model's file went away"):
+        list(job.run())
+    assert job.cancel.is_set()
+    assert not [t for t in threading.enumerate() if t.name.startswith("transcribe-")]
+    assert not (tmp_path / "fails.json").exists()
+
+
+class PartsJob(TranscriptionJob):
+    """The real job, noting which decoder thread decoded each part of each window, and when."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parts: list[tuple[int, str, float, float]] = []
+
+    def _decode_part(self, speech, chunks, audio, window, *args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return super()._decode_part(speech, chunks, audio, window, *args, **kwargs)
+        finally:
+            self.parts.append((window.channel, threading.current_thread().name, began, time.perf_counter()))
+
+
+def test_the_channel_with_more_speech_is_shared_by_both_decoders(tmp_path, two_workers):
+    """An informant talks more than the interviewer: with a decoder to a window, the one that
+    finished the interviewer's channel sat idle while the other decoded the informant's. The
+    chunks of a window are shared out, so both decoders work on the longer channel."""
+    said = [("Interviewer", "How do you reach your clients?")] + [
+        ("Informant", line) for line in (
+            "Mostly I call them on the phone, and if they do not answer I send a message through the "
+            "activity plan, and then I wait a day or two before I try again.",
+            "Some of them never pick up, so we meet at the office instead, which takes longer but works "
+            "better for the ones who are struggling.",
+            "The digital services help the young ones, but the older clients still want a person they "
+            "can talk to, so we keep both ways open for them.")] * 3
+    interview = speak_interview(said, tmp_path, repeatable=True)
+    job = PartsJob(interview.path, tmp_path / "shared.json", TranscribeOptions(model="tiny.en", language="en"),
+                   model=two_workers)
+    list(job.run())
+    informant = [part for part in job.parts if part[0] == 1]
+    assert len(informant) >= 3
+    assert len({name for _, name, *_ in informant}) == 2
+    assert "activity plan" in job.transcript.text.lower()
 
 
 def test_stopping_part_way_keeps_what_was_done_and_leaves_no_thread(interview, two_workers, tmp_path):

@@ -6,8 +6,8 @@ faster-whisper's batched pipeline; the other speaker's time and the silences cos
 channel is the speaker, so no diarization model is needed. Each channel is worked through in
 windows of a few minutes, cut in silences (``windows``): a window is the unit of checkpoints and
 of cancelling, so an interrupted run continues; its audio is read from the file as it is needed
-(``WindowAudio``), so memory stays flat. On a CPU two windows are decoded side by side, one
-thread each (``_decode_windows`` says why).
+(``WindowAudio``), so memory stays flat. On a CPU two decoders of a thread each share out the
+chunks of the windows in flight (``_decode_windows`` says why).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -30,19 +30,10 @@ from .segments import (capitalise_sentence_starts, is_stretched, looks_like_a_lo
 from .speakers import guide_question_score, label_speakers
 from .prompt import guide_prompt
 from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
-from .windows import WINDOW_SECONDS, Window, plan_of, plan_windows
+from .options import GPU_BATCH_SIZE, Progress, TranscribeOptions, vad_options
+from .windows import Window, plan_of, plan_windows
 
-# Phone voices score lower in Silero than studio voices; a low threshold and generous padding
-# keep quiet, band-limited speech (dropped words are lost data), while silence still scores ~0.
-VAD_THRESHOLD = 0.25
-VAD_MIN_SILENCE_MS = 600
-VAD_SPEECH_PAD_MS = 300
-CHUNK_MAX_SECONDS = 28.0
 MONO_WINDOW_MIN_SECONDS = 60.0
-GPU_BATCH_SIZE = 4
-"""On a CPU a decoder takes a chunk per thread it has (``_batch_size``): on 2 cores (a thread each,
-tiny.en) a batch of 1 took the time of 4 (3 minutes of espeak 4.9 s against 5.0, the readers 7.2–7.4
-against 7.0–7.6, 20 minutes 26.9 against 27.4–27.7) with the same words, and 60–110 MiB less."""
 CUT_SHORT_SECONDS, CUT_SHORT_WORDS_PER_SECOND = 8.0, 0.8
 """A chunk of at least this much speech with fewer words a second than this was cut short by the
 decoder (talk runs at 2–3 words a second; the dev case: 11 words for 27 s)."""
@@ -50,46 +41,6 @@ MISSED_SPEECH_SECONDS = 2.0
 """A stretch of a speech region this long with no decoded word in it is decoded again (regions
 come padded by 0.3 s, and the words' ends are Whisper's: shorter gaps are the padding)."""
 MISSED_SPEECH_PASSES = 2
-@dataclass(frozen=True)
-class TranscribeOptions:
-    model: str = "auto"
-    """A model name or folder; ``auto``: the best on this computer (``models.auto_model``)."""
-    language: str | None = "no"
-    device: str = "auto"
-    compute_type: str = "default"
-    speakers: tuple[str, ...] = ("Interviewer", "Informant")
-    vocabulary: str | None = None
-    """The guide's keywords, Whisper's prompt (measured: better than ``hotwords``, which made
-    tiny.en drop words of a phone voice); on one channel they also tell who asked."""
-    terms: str | None = None
-    """The guide's ``terms`` (names of services and places), for the prompt only."""
-    beam_size: int = 5
-    batch_size: int = 0
-    """Chunks a decoder takes at once; 0: a chunk per thread on a CPU, GPU_BATCH_SIZE on a GPU."""
-    cpu_threads: int = 0
-    window_seconds: float = WINDOW_SECONDS
-
-    def as_settings(self) -> dict:
-        return {"language": self.language, "speakers": list(self.speakers), "vocabulary": self.vocabulary,
-                **({"terms": self.terms} if self.terms else {}),
-                "beam_size": self.beam_size, "vad_threshold": VAD_THRESHOLD,
-                "condition_on_previous_text": False, "word_timestamps": True}
-
-
-@dataclass(frozen=True)
-class Progress:
-    fraction: float
-    done_seconds: float
-    total_seconds: float
-    segments: int
-    message: str = ""
-
-
-def vad_options():
-    from faster_whisper.vad import VadOptions
-
-    return VadOptions(threshold=VAD_THRESHOLD, min_silence_duration_ms=VAD_MIN_SILENCE_MS,
-                      speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=CHUNK_MAX_SECONDS)
 
 
 def _no_speech(result) -> bool:
@@ -211,24 +162,29 @@ class TranscriptionJob:
 
     def _decode_windows(self, recording: Recording, windows: list[Window], pending: list[int], speakers: list[str],
                         base: Transcript, segments: list[Segment], done: set[int], done_seconds: float, total: float):
-        """The pending windows, decoded side by side: as many at a time as the model has workers.
+        """The pending windows, decoded side by side; this generator collects them in whatever
+        order they finish, checkpoints each and reports progress. Returns False when cancelled (or
+        closed).
 
-        Why: CTranslate2 runs calls from different threads in parallel, and one thread each on two
-        windows does far more than two threads on one (Whisper tiny's matrices are too small to
-        share out well): the two channels of a 3-minute interview took 2.4 s against 3.6 s (2 cores,
-        dev). Each window is read, cut to its speech and decoded in its worker; this generator
-        collects them in whatever order they finish, checkpoints each and reports progress.
-        Returns False when cancelled (or closed)."""
-        reached = {index: 0.0 for index in pending}  # seconds of each window decoded; a worker updates its own
+        Why side by side: CTranslate2 runs calls from different threads in parallel, and one thread
+        each on two chunks does far more than two threads on one (Whisper tiny's matrices are too
+        small to share out well): the two channels of a 3-minute interview took 2.4 s against 3.6 s
+        (2 cores, dev). A window is read and cut to its speech in a worker of its own (``pool``);
+        its chunks go to the decoders (``decoders``), a batch at a time, shared by every window in
+        flight. Why shared: the two channels never hold the same amount of speech (an informant
+        talks more), and with a decoder to a window the one that finished first sat idle while the
+        other decoded the informant's last window — on the 4-minute readers, 8.6 of 15.8 s (base)."""
+        reached: dict[int, list[float]] = {index: [0.0] for index in pending}  # a window's parts write their own
         queued, futures = list(pending), {}
         workers = max(1, getattr(self.model.model, "num_workers", 1))
-        with ThreadPoolExecutor(workers, thread_name_prefix="transcribe-window") as pool:
+        with ThreadPoolExecutor(workers, thread_name_prefix="transcribe-decoder") as decoders, \
+                ThreadPoolExecutor(workers, thread_name_prefix="transcribe-window") as pool:
             try:
                 while queued or futures:
                     # Without a language given, one window at a time until Whisper has heard which.
                     while queued and len(futures) < (workers if base.language else 1):
                         index = queued.pop(0)
-                        futures[pool.submit(self._transcribe_window, recording, windows[index],
+                        futures[pool.submit(self._transcribe_window, decoders, recording, windows[index],
                                             speakers[windows[index].channel], base.language, reached, index)] = index
                     finished, _ = wait(futures, timeout=0.25, return_when=FIRST_COMPLETED)
                     for future in sorted(finished, key=futures.get):
@@ -242,11 +198,12 @@ class TranscriptionJob:
                         base.segments = segments
                         done.add(index)
                         done_seconds += windows[index].seconds
-                        reached[index] = 0.0
+                        reached[index] = [0.0]
                         self._write_checkpoint(base, done, windows)
                     if self.cancel.is_set():
                         return False
-                    decoded = done_seconds + sum(reached.values())
+                    decoded = done_seconds + sum(min(sum(parts), windows[index].seconds)
+                                                 for index, parts in list(reached.items()))
                     yield Progress(min(decoded / total, 1.0) if total else 1.0, decoded, total, len(segments))
             finally:
                 if futures:  # an error, a cancel or the caller stopped iterating: the others stop too
@@ -255,32 +212,64 @@ class TranscriptionJob:
                         future.cancel()
         return True
 
-    def _transcribe_window(self, recording: Recording, window: Window, speaker: str, language: str | None,
-                           reached: dict[int, float], index: int) -> tuple[list[Segment], str | None] | None:
+    def _transcribe_window(self, decoders: ThreadPoolExecutor, recording: Recording, window: Window, speaker: str,
+                           language: str | None, reached: dict[int, list[float]],
+                           index: int) -> tuple[list[Segment], str | None] | None:
         """One window, in a worker thread: its segments and the language Whisper heard, or None when
-        cancelled. What it needs comes as arguments; it writes only ``reached[index]``."""
-        from faster_whisper import BatchedInferencePipeline
-
+        cancelled. Its chunks are decoded by ``decoders`` in parts of a batch each. What it needs
+        comes as arguments; it writes only ``reached[index]`` (its parts, a slot each)."""
         audio = WindowAudio(recording, window.channel, window.start, window.end)  # read as needed, not held
         speech = lay_end_to_end(audio, speech_regions(audio, vad_options()))
         if not speech.chunks:
             return [], None
-        batched = BatchedInferencePipeline(self.model)  # its own: the pipeline keeps state between calls
-        decoded, info = batched.transcribe(
-            speech.audio, language=language, clip_timestamps=speech.chunks, word_timestamps=True,
+        size = self._batch_size()
+        parts = [speech.chunks[first: first + size] for first in range(0, len(speech.chunks), size)]
+        progress = reached[index] = [0.0] * len(parts)
+        found: list[Segment] = []
+        first = 0
+        if language is None:  # the first part hears which language; the others are told
+            heard = self._decode_part(speech, parts[0], audio, window, speaker, None, progress, 0)
+            if heard is None:
+                return None
+            (found, language), first = heard, 1
+        futures = [decoders.submit(self._decode_part, speech, parts[slot], audio, window, speaker, language,
+                                   progress, slot) for slot in range(first, len(parts))]
+        try:
+            for future in futures:
+                decoded = future.result()  # a decoder's error is raised here, and so in the run
+                if decoded is None:
+                    return None
+                found.extend(decoded[0])
+        finally:
+            for future in futures:
+                future.cancel()  # those not started, when one failed or the run was cancelled
+        if self.cancel.is_set():
+            return None
+        found.extend(self._missed_speech(audio, speech.regions, found, window, speaker, language))
+        return None if self.cancel.is_set() else (found, language)
+
+    def _decode_part(self, speech: SpeechOnly, chunks: list[dict], audio: WindowAudio, window: Window, speaker: str,
+                     language: str | None, progress: list[float], slot: int) -> tuple[list[Segment], str] | None:
+        """Some of a window's chunks, in a decoder thread: their segments and the language heard,
+        or None when cancelled. Writes only ``progress[slot]``: the window's seconds its decoded
+        chunks stand for."""
+        if self.cancel.is_set():
+            return None
+        decoded, info = self._batched().transcribe(
+            speech.audio, language=language, clip_timestamps=chunks, word_timestamps=True,
             beam_size=self.options.beam_size, batch_size=self._batch_size(), initial_prompt=self._prompt(language))
         language = language or info.language
+        speech_seconds = sum(chunk["end"] - chunk["start"] for chunk in speech.chunks)
         found: list[Segment] = []
         for result in decoded:
             if self.cancel.is_set():
                 return None
             found.extend(self._segments_of(result, speech, audio, window, speaker, language)
                          if not _cut_short(result, speech) else
-                         self._region_by_region(batched, audio, speech, result, window, speaker, language))
-            reached[index] = min(window.seconds, speech.original_time(
-                result.end, speech.region_of(max(result.end - 0.01, 0.0))))
-        found.extend(self._missed_speech(batched, audio, speech.regions, found, window, speaker, language))
-        return None if self.cancel.is_set() else (found, language)
+                         self._region_by_region(audio, speech, result, window, speaker, language))
+            chunk = speech.chunk_at((result.start + result.end) / 2)
+            progress[slot] += window.seconds * (chunk["end"] - chunk["start"]) / speech_seconds
+        return found, language
 
     def _segments_of(self, result, speech: SpeechOnly, audio: WindowAudio, window: Window, speaker: str,
                      language: str | None) -> list[Segment]:
@@ -297,19 +286,19 @@ class TranscriptionJob:
         snap_turn_starts(new, audio, window.start)
         return new
 
-    def _region_by_region(self, batched, audio: WindowAudio, speech: SpeechOnly, result, window: Window,
+    def _region_by_region(self, audio: WindowAudio, speech: SpeechOnly, result, window: Window,
                           speaker: str, language: str | None) -> list[Segment]:
         """A chunk Whisper cut short, decoded again one speech region at a time (what it wrote of the
         whole chunk is dropped: its words were aligned to the wrong place, dev)."""
         chunk = speech.chunk_at((result.start + result.end) / 2)
         first, last = speech.region_of(chunk["start"] + 0.01), speech.region_of(max(chunk["end"] - 0.01, 0.0))
         retry = lay_end_to_end(audio, speech.regions[first: last + 1], chunk_max=0.0)
-        decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
-                                        word_timestamps=True, beam_size=self.options.beam_size,
-                                        batch_size=self._batch_size(), initial_prompt=self._prompt(language))
+        decoded, _ = self._batched().transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
+                                                word_timestamps=True, beam_size=self.options.beam_size,
+                                                batch_size=self._batch_size(), initial_prompt=self._prompt(language))
         return [seg for again in decoded for seg in self._segments_of(again, retry, audio, window, speaker, language)]
 
-    def _missed_speech(self, batched, audio: WindowAudio, regions: list[Region], found: list[Segment],
+    def _missed_speech(self, audio: WindowAudio, regions: list[Region], found: list[Segment],
                        window: Window, speaker: str, language: str | None) -> list[Segment]:
         """Speech the decoder passed over, decoded on its own. Given a chunk, Whisper sometimes
         writes one sentence and stops, or starts late: on a one-channel mix of three voices,
@@ -324,15 +313,22 @@ class TranscriptionJob:
             if not missed or self.cancel.is_set():
                 break
             retry = lay_end_to_end(audio, missed)
-            decoded, _ = batched.transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
-                                            word_timestamps=True, beam_size=self.options.beam_size,
-                                            batch_size=self._batch_size())
+            decoded, _ = self._batched().transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
+                                                    word_timestamps=True, beam_size=self.options.beam_size,
+                                                    batch_size=self._batch_size())
             more = [seg for result in decoded for seg in self._segments_of(result, retry, audio, window, speaker, language)]
             if not more:
                 break
             found[:] = without_stretched_words(found, more)
             new.extend(more)
         return new
+
+    def _batched(self):
+        """faster-whisper's batched pipeline over the model: a new one for each call, since it keeps
+        state between calls and calls run side by side."""
+        from faster_whisper import BatchedInferencePipeline
+
+        return BatchedInferencePipeline(self.model)
 
     def _batch_size(self) -> int:
         if self.options.batch_size:
