@@ -16,7 +16,8 @@ VAD_SPEECH_PAD_MS = 300
 GPU_BATCH_SIZE = 4
 """On a CPU a decoder takes a chunk per thread it has (``_batch_size``): on 2 cores (a thread each,
 tiny.en) a batch of 1 took the time of 4 (3 minutes of espeak 4.9 s against 5.0, the readers 7.2–7.4
-against 7.0–7.6, 20 minutes 26.9 against 27.4–27.7) with the same words, and 60–110 MiB less. The parts of a window the decoders share out are a batch each."""
+against 7.0–7.6, 20 minutes 26.9 against 27.4–27.7) with the same words, and 60–110 MiB less. The
+parts of a window that the decoders share out are a batch each."""
 
 
 @dataclass(frozen=True)
