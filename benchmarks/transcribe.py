@@ -191,7 +191,7 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
     each renders the interview afresh (the phone band's dither differs), and one rendering's WER
     moves by a point or two with it."""
     audio = study / "recordings" / f"{voice}.wav"
-    plain_times, our_times = [], []
+    plain_times, our_times, guided_times = [], [], []
     counts = {name: [0] * 6 for name in ("plain", "ours", "prompted", "plain prompted")}
     prompt = app_prompt(args.model)  # the very prompt ours gives Whisper
     for rendering in range(args.renderings):
@@ -203,8 +203,10 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
             plain_times += [seconds] if rendering == 0 else []
             seconds, our_rss, transcript = ours(audio, study, args.model, "en")
             our_times += [seconds] if rendering == 0 else []
-        # The app gives the session's guide as the prompt: measured too (a prompt can drop words).
-        prompted = ours(audio, study, args.model, "en", GUIDE)[2]
+            # The app gives the session's guide as the prompt: timed and measured too (a prompt can
+            # drop words, and a window waits for its first part to know whether to give it).
+            seconds, _, prompted = ours(audio, study, args.model, "en", GUIDE)
+            guided_times += [seconds] if rendering == 0 else []
         # And plain given the same prompt as its initial_prompt: which of the two writes its words unsaid.
         plain_prompted = plain(audio, args.model, "en", prompt)[2]
         said = " ".join(text for _, text, *_ in turns)
@@ -217,7 +219,7 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
     (wrong, words, plain_inserted, *_), (our_wrong, _, our_inserted, *_), (prompted_wrong, _, prompted_inserted, *_) = (
         counts["plain"], counts["ours"], counts["prompted"])
     plain_wer, sa_wer = wrong / words, our_wrong / words
-    p, o = statistics.median(plain_times), statistics.median(our_times)
+    p, o, g = statistics.median(plain_times), statistics.median(our_times), statistics.median(guided_times)
     kind = "LibriVox readers" if voice == "recorded" else f"{args.script} interview"
     said_terms = counts["ours"][5]
     taking = "an overlap a round, no back-channels" if voice == "recorded" else "back-channels and overlaps"
@@ -226,8 +228,8 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
           f"errors: {args.renderings} rendering(s)")
     print(f"  plain faster-whisper  {p:6.1f} s  WER    {plain_wer:.3f}  inserted {plain_inserted:3d}  peak {plain_rss:5.0f} MiB")
     print(f"  interview-tui         {o:6.1f} s  SA-WER {sa_wer:.3f}  inserted {our_inserted:3d}  peak {our_rss:5.0f} MiB")
-    print(f"  interview-tui, with the guide's words as the prompt (as the app):  SA-WER {prompted_wrong / words:.3f}  "
-          f"inserted {prompted_inserted:3d}")
+    print(f"  interview-tui, with the guide's words as the prompt (as the app): {g:6.1f} s  SA-WER "
+          f"{prompted_wrong / words:.3f}  inserted {prompted_inserted:3d}")
     print(f"  guide terms written where nobody said them (the guide's {len(guide_terms())} terms, all renderings): "
           f"ours {counts['ours'][3]}, with the guide as the prompt {counts['prompted'][3]}; plain "
           f"{counts['plain'][3]}, with the same prompt {counts['plain prompted'][3]} "
@@ -236,7 +238,7 @@ def accuracy(voice: str, work: Path, study: Path, args) -> None:
         print(f"  guide terms said {said_terms}, written right: ours {counts['ours'][4]}, with the guide as the "
               f"prompt {counts['prompted'][4]}; plain {counts['plain'][4]}, with the same prompt "
               f"{counts['plain prompted'][4]}")
-    print(f"  time ratio {o / p:.2f} (goal <= 0.60)   accuracy {100 * (sa_wer - plain_wer):+.1f} points, with the guide "
+    print(f"  time ratio {o / p:.2f}, with the guide {g / p:.2f} (goal <= 0.60)   accuracy {100 * (sa_wer - plain_wer):+.1f} points, with the guide "
           f"{100 * (prompted_wrong / words - plain_wer):+.1f} (goal <= +1.0)")
     if args.load:
         hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])

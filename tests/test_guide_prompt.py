@@ -13,7 +13,7 @@ import pytest
 from interview_tui.guide.loader import load_guide
 from interview_tui.transcribe.models import load_whisper
 from interview_tui.transcribe.pipeline import TranscribeOptions, TranscriptionJob
-from interview_tui.transcribe.prompt import guide_prompt, token_count, words_to_spell
+from interview_tui.transcribe.prompt import guide_prompt, holds_a_prompt_word, prompt_words, token_count, words_to_spell
 
 from .conftest import REPO
 from .guide_talk import GUIDE_TALK
@@ -66,3 +66,9 @@ def test_the_prompt_carries_the_words_whisper_cannot_spell_not_the_ones_it_write
         kept = words_to_spell("aktivitetsplan, arbeidsevnevurdering, chat, skriv til oss", token_count(tokenizer))
         assert kept == "aktivitetsplan, arbeidsevnevurdering, skriv til oss"
     assert guide_prompt(None, "problem, give", "en", tokenizer) is None  # nothing left to spell: no prompt
+    words = prompt_words("NAV, nav.no", "activity plan, problem, give, office, write to us", tokenizer)
+    assert words == ["NAV", "nav.no", "activity plan", "write to us"]
+    # whether a window's talk uses the guide's words: whole words and phrases, case and punctuation aside
+    assert holds_a_prompt_word("I told her to check Nav.no, and then we talked.", words)
+    assert holds_a_prompt_word("It's in the Activity Plan.", words)
+    assert not holds_a_prompt_word("The navy planned an activity; they give it to the office.", words)

@@ -28,7 +28,7 @@ from ..session.roles import MIXED_LABEL
 from .segments import (capitalise_sentence_starts, is_stretched, looks_like_a_loop, snap_turn_starts,
                        split_into_segments, without_stretched_words)
 from .speakers import guide_question_score, label_speakers
-from .prompt import guide_prompt
+from .prompt import guide_prompt, holds_a_prompt_word, prompt_words
 from .speech_regions import Region, SpeechOnly, lay_end_to_end, speech_regions, uncovered
 from .options import GPU_BATCH_SIZE, Progress, TranscribeOptions, vad_options
 from .windows import Window, plan_of, plan_windows
@@ -226,14 +226,19 @@ class TranscriptionJob:
         parts = [speech.chunks[first: first + size] for first in range(0, len(speech.chunks), size)]
         progress = reached[index] = [0.0] * len(parts)
         found: list[Segment] = []
-        first = 0
-        if language is None:  # the first part hears which language; the others are told
-            heard = self._decode_part(speech, parts[0], audio, window, speaker, None, progress, 0)
+        words = self._prompt_words()
+        first, prompted = 0, bool(words)
+        if language is None or (prompted and len(parts) > 1):
+            # The first part hears the language, and shows whether this window's talk uses the
+            # guide's words: where it does not, the rest go without them (``holds_a_prompt_word``).
+            heard = decoders.submit(self._decode_part, speech, parts[0], audio, window, speaker, language,
+                                    prompted, progress, 0).result()
             if heard is None:
                 return None
             (found, language), first = heard, 1
+            prompted = any(holds_a_prompt_word(segment.text, words) for segment in found)
         futures = [decoders.submit(self._decode_part, speech, parts[slot], audio, window, speaker, language,
-                                   progress, slot) for slot in range(first, len(parts))]
+                                   prompted, progress, slot) for slot in range(first, len(parts))]
         try:
             for future in futures:
                 decoded = future.result()  # a decoder's error is raised here, and so in the run
@@ -249,15 +254,17 @@ class TranscriptionJob:
         return None if self.cancel.is_set() else (found, language)
 
     def _decode_part(self, speech: SpeechOnly, chunks: list[dict], audio: WindowAudio, window: Window, speaker: str,
-                     language: str | None, progress: list[float], slot: int) -> tuple[list[Segment], str] | None:
+                     language: str | None, prompted: bool, progress: list[float],
+                     slot: int) -> tuple[list[Segment], str] | None:
         """Some of a window's chunks, in a decoder thread: their segments and the language heard,
-        or None when cancelled. Writes only ``progress[slot]``: the window's seconds its decoded
-        chunks stand for."""
+        or None when cancelled. ``prompted``: with the guide's words as the prompt. Writes only
+        ``progress[slot]``: the window's seconds its decoded chunks stand for."""
         if self.cancel.is_set():
             return None
         decoded, info = self._batched().transcribe(
             speech.audio, language=language, clip_timestamps=chunks, word_timestamps=True,
-            beam_size=self.options.beam_size, batch_size=self._batch_size(), initial_prompt=self._prompt(language))
+            beam_size=self.options.beam_size, batch_size=self._batch_size(),
+            initial_prompt=self._prompt(language) if prompted else None)
         language = language or info.language
         speech_seconds = sum(chunk["end"] - chunk["start"] for chunk in speech.chunks)
         found: list[Segment] = []
@@ -266,7 +273,7 @@ class TranscriptionJob:
                 return None
             found.extend(self._segments_of(result, speech, audio, window, speaker, language)
                          if not _cut_short(result, speech) else
-                         self._region_by_region(audio, speech, result, window, speaker, language))
+                         self._region_by_region(audio, speech, result, window, speaker, language, prompted))
             chunk = speech.chunk_at((result.start + result.end) / 2)
             progress[slot] += window.seconds * (chunk["end"] - chunk["start"]) / speech_seconds
         return found, language
@@ -287,7 +294,7 @@ class TranscriptionJob:
         return new
 
     def _region_by_region(self, audio: WindowAudio, speech: SpeechOnly, result, window: Window,
-                          speaker: str, language: str | None) -> list[Segment]:
+                          speaker: str, language: str | None, prompted: bool) -> list[Segment]:
         """A chunk Whisper cut short, decoded again one speech region at a time (what it wrote of the
         whole chunk is dropped: its words were aligned to the wrong place, dev)."""
         chunk = speech.chunk_at((result.start + result.end) / 2)
@@ -295,7 +302,8 @@ class TranscriptionJob:
         retry = lay_end_to_end(audio, speech.regions[first: last + 1], chunk_max=0.0)
         decoded, _ = self._batched().transcribe(retry.audio, language=language, clip_timestamps=retry.chunks,
                                                 word_timestamps=True, beam_size=self.options.beam_size,
-                                                batch_size=self._batch_size(), initial_prompt=self._prompt(language))
+                                                batch_size=self._batch_size(),
+                                                initial_prompt=self._prompt(language) if prompted else None)
         return [seg for again in decoded for seg in self._segments_of(again, retry, audio, window, speaker, language)]
 
     def _missed_speech(self, audio: WindowAudio, regions: list[Region], found: list[Segment],
@@ -343,6 +351,9 @@ class TranscriptionJob:
         """The guide's terms, then the keywords Whisper needs help to spell (``words_to_spell``),
         as one sentence (``whisper_prompt``)."""
         return guide_prompt(self.options.terms, self.options.vocabulary, language, self.model.hf_tokenizer)
+
+    def _prompt_words(self) -> list[str]:
+        return prompt_words(self.options.terms, self.options.vocabulary, self.model.hf_tokenizer)
 
     @staticmethod
     def _to_channel_time(speech: SpeechOnly, start: float, end: float, window: Window) -> tuple[float, float]:
