@@ -310,10 +310,10 @@ def memory(work: Path, study: Path, args) -> None:
     _, plain_rss, _ = plain(paths["short"], args.model, "en")
     seconds, rss, transcript = ours(paths["long"], study, args.model, "en")
     print(f"\nmemory: {transcript['audio_seconds'] / 60:.0f} min stereo, {len(transcript['segments'])} segments "
-          f"in {seconds:.0f} s: peak {rss:.0f} MiB; the model alone {model_rss:.0f} MiB (difference "
-          f"{rss - model_rss:.0f}, goal <= 150); the model at work (plain faster-whisper, 3 minutes) "
-          f"{plain_rss:.0f} MiB (difference {rss - plain_rss:+.0f}); ours on 3 minutes {short_rss:.0f} MiB "
-          f"(growth with the length {rss - short_rss:+.0f} MiB)")
+          f"in {seconds:.0f} s: peak {rss:.0f} MiB; the model at work (plain faster-whisper, 3 minutes) "
+          f"{plain_rss:.0f} MiB (difference {rss - plain_rss:+.0f}, goal <= 150: what the model itself takes to "
+          f"decode); the model merely loaded {model_rss:.0f} MiB (difference {rss - model_rss:+.0f}); ours on 3 "
+          f"minutes {short_rss:.0f} MiB (growth with the length {rss - short_rss:+.0f} MiB)")
 
 
 def main() -> None:

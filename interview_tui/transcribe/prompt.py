@@ -74,8 +74,10 @@ def _plain(text: str) -> str:
 
 
 def holds_a_prompt_word(text: str, words: list[str]) -> bool:
-    """Whether ``text`` holds one of the prompt's words or phrases, whole, case and punctuation
-    aside ("Nav" is "NAV", "plans" is not "plan").
+    """Whether ``text`` holds one of the prompt's words or phrases, case and punctuation aside, its
+    last word as the start of a word: "Nav.no" is "nav.no", "activity plans" holds "activity plan"
+    and "aktivitetsplanen" "aktivitetsplan" (Norwegian inflects at the end of a word). A word that
+    only starts the same ("navy" for "NAV") keeps the prompt, which is the safe way to be wrong.
 
     The pipeline asks it of the first part of each window, decoded with the prompt: where the
     talk never uses the guide's words, the rest of the window is decoded without them. Why: the
@@ -87,5 +89,12 @@ def holds_a_prompt_word(text: str, words: list[str]) -> bool:
     rest of the talk held none). Why not decode again without the prompt wherever it wrote no
     guide word: that is most chunks of most talk, and would add about a third to the time
     (benchmarks/transcription.md)."""
-    padded = f" {_plain(text)} "
-    return any(f" {_plain(word)} " in padded for word in words if _plain(word))
+    said = _plain(text).split()
+    phrases = [phrase for phrase in (_plain(word).split() for word in words) if phrase]
+    return any(_said_at(said, phrase, at) for phrase in phrases for at in range(len(said) - len(phrase) + 1))
+
+
+def _said_at(said: list[str], phrase: list[str], at: int) -> bool:
+    """The phrase's words from ``at``, its last one as the start of a word."""
+    *whole, last = phrase
+    return said[at: at + len(whole)] == whole and said[at + len(whole)].startswith(last)
